@@ -1,0 +1,358 @@
+// Package ir holds the resolved model of a bot: what the checker produces from
+// the syntax tree and what the generator consumes. Every name in it has been
+// resolved, every expression typed, every referenced file loaded and
+// validated. Slices keep source order so that generation is deterministic.
+package ir
+
+// Pos is a position in a .bot source file.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// Bot is a checked bot.
+type Bot struct {
+	Name       string
+	SourceFile string // base name of the .bot file, e.g. "weather.bot"
+	SourceHash string // hex SHA-256 of the source bytes
+	Config     []ConfigEntry
+	Vars       []Var // declared with `var`, then those introduced by `set`, in source order
+	Entities   []Entity
+	Intents    []Intent
+	Globals    []Global
+	States     []State
+	Initial    string // name of the initial state
+	Fallback   []Stmt // bot-wide fallback body; nil means the default reply
+	Tests      []Test
+	Files      []File // every file the bot embeds, deduplicated, in first-reference order
+}
+
+// ConfigEntry is one `key = value` line of the config block. Value is the
+// canonical text form accepted by the runtime's config.Set (numbers as
+// written, strings unquoted, booleans "true"/"false", lists comma-joined).
+type ConfigEntry struct {
+	Key   string
+	Value string
+	Pos   Pos
+}
+
+// Type is the static type of an expression or variable.
+type Type int
+
+// The types of the expression language.
+const (
+	Invalid Type = iota
+	Number
+	String
+	Bool
+)
+
+func (t Type) String() string {
+	switch t {
+	case Number:
+		return "number"
+	case String:
+		return "string"
+	case Bool:
+		return "bool"
+	}
+	return "invalid"
+}
+
+// Value is a constant of one of the three types.
+type Value struct {
+	Type Type
+	Num  float64
+	Str  string
+	Bool bool
+}
+
+// Var is a session variable. Intent parameters and the `file.*` fields are
+// not listed here: they are set by the runtime.
+type Var struct {
+	Name string
+	Init Value // zero value of Type when introduced by `set`
+	Pos  Pos
+}
+
+// Entity is a custom entity.
+type Entity struct {
+	Name   string
+	Values []EntityValue
+	Pos    Pos
+}
+
+// EntityValue is a canonical value and its synonyms.
+type EntityValue struct {
+	Canonical string
+	Synonyms  []string
+}
+
+// Intent is an intent with its training sentences, which keep their
+// `{param}` placeholders verbatim.
+type Intent struct {
+	Name      string
+	Sentences []string
+	Params    []Param
+	Pos       Pos
+}
+
+// Param is an intent parameter. Entity is a custom entity's name or one of
+// the built-ins "number", "datetime", "any".
+type Param struct {
+	Name   string
+	Entity string
+	Type   Type // String, or Number for the number entity
+}
+
+// Global makes Intent reachable from every state, leading to Target.
+type Global struct {
+	Intent string
+	Target string
+}
+
+// State is a state of the conversation.
+type State struct {
+	Name        string
+	Body        []Stmt
+	Transitions []Transition
+	Fallback    []Stmt // nil: the bot-wide fallback applies
+	HasFallback bool   // true when the state declares `fallback { }`, even empty
+	Pos         Pos
+}
+
+// TransitionKind tells what makes a transition fire.
+type TransitionKind int
+
+// The kinds of transition.
+const (
+	OnIntent  TransitionKind = iota // on INTENT -> S
+	OnFile                          // on file ["mime", ...] -> S
+	When                            // when EXPR -> S
+	Otherwise                       // otherwise -> S (no intent matched)
+	Go                              // go S (automatic)
+	GoBack                          // go back (automatic, to the state the user came from)
+)
+
+// Transition is one way out of a state.
+type Transition struct {
+	Kind      TransitionKind
+	Intent    string   // OnIntent
+	MIMETypes []string // OnFile; empty accepts every file
+	Cond      Expr     // When; of type Bool
+	Target    string   // all but GoBack
+	Pos       Pos
+}
+
+// Stmt is a statement of a body: *Reply, *Set or *If.
+type Stmt interface{ stmt() }
+
+// Set assigns a session variable.
+type Set struct {
+	Var   string
+	Value Expr
+	Pos   Pos
+}
+
+// If is a conditional.
+type If struct {
+	Cond Expr
+	Then []Stmt
+	Else []Stmt // nil when absent; `else if` is an Else holding one *If
+	Pos  Pos
+}
+
+// ReplyKind is the kind of a reply, named as in the protocol's actions
+// (bot_reply_<kind>).
+type ReplyKind string
+
+// The reply kinds.
+const (
+	ReplyStr       ReplyKind = "str"
+	ReplyMarkdown  ReplyKind = "markdown"
+	ReplyHTML      ReplyKind = "html"
+	ReplyOptions   ReplyKind = "options"
+	ReplyDataFrame ReplyKind = "dataframe"
+	ReplyPlotly    ReplyKind = "plotly"
+	ReplyImage     ReplyKind = "image"
+	ReplyFile      ReplyKind = "file"
+	ReplyLocation  ReplyKind = "location"
+)
+
+// Reply sends one message. Which fields are set depends on Kind:
+//   - str, markdown, html: Text (Variants when `one of`, one picked at random)
+//   - options: Options
+//   - dataframe: Table (from a CSV file or inline)
+//   - plotly: Chart (from `reply chart`) or Figure (a figure file)
+//   - image: File (already re-encoded to JPEG)
+//   - file: File
+//   - location: Lat, Lon
+type Reply struct {
+	Kind     ReplyKind
+	Text     Template
+	Variants []Template // `reply one of`: non-nil, and Text is empty
+	Options  []Template
+	Table    *Table
+	Chart    *Chart
+	Figure   string // Plotly figure JSON from a file, validated and compacted
+	File     *FileRef
+	Lat, Lon float64
+	Pos      Pos
+}
+
+// Table is a table with a header row. Cells are Number or String values;
+// numbers stay numbers on the wire.
+type Table struct {
+	Columns []string
+	Rows    [][]Value
+}
+
+// Chart is a chart written in the source: bar, line or pie. For a pie, X
+// holds the labels and the one series the values.
+type Chart struct {
+	Type   string // "bar", "line" or "pie"
+	Title  string
+	X      []Value // Number or String
+	Series []Series
+}
+
+// Series is one row of y values; Name is empty unless written.
+type Series struct {
+	Name string
+	Y    []float64
+}
+
+// FileRef points into Bot.Files.
+type FileRef struct {
+	Index int // index into Bot.Files
+}
+
+// File is a file embedded into the binary.
+type File struct {
+	Name string // base name as the user sees it, e.g. "terms.txt" (for images: "logo.jpg")
+	Path string // path as written in the source, relative to the .bot file
+	MIME string // e.g. "text/plain; charset=utf-8", "image/jpeg"
+	Data []byte // the bytes to embed (images re-encoded to JPEG)
+}
+
+// Template is a string with `{expr}` interpolations: a sequence of literal
+// text and expressions. A plain string is one Text part.
+type Template struct {
+	Parts []TemplatePart
+}
+
+// TemplatePart is either literal Text or an Expr (of any type).
+type TemplatePart struct {
+	Text string
+	Expr Expr
+}
+
+// Expr is a typed expression: *Lit, *Ref, *Unary, *Binary or *Call.
+type Expr interface {
+	ExprType() Type
+}
+
+// Lit is a constant.
+type Lit struct {
+	Value Value
+}
+
+// RefKind tells where a name lives.
+type RefKind int
+
+// The kinds of name.
+const (
+	VarRef   RefKind = iota // a session variable
+	ParamRef                // an intent parameter
+	FileFieldRef            // file.name, file.type, file.size of the last received file
+)
+
+// Ref reads a name: a variable, a parameter, or a `file.*` field (Name is
+// then "file.name", "file.type" or "file.size").
+type Ref struct {
+	Name string
+	Kind RefKind
+	Type Type
+}
+
+// Unary is `-x` or `not x`.
+type Unary struct {
+	Op   string // "-" or "not"
+	X    Expr
+	Type Type
+}
+
+// Binary is `x op y`. Op is one of + - * / % == != < <= > >= and or.
+// + on two strings concatenates.
+type Binary struct {
+	Op   string
+	X, Y Expr
+	Type Type
+}
+
+// Call calls a built-in function (see the language reference for the list).
+type Call struct {
+	Func string
+	Args []Expr
+	Type Type
+}
+
+// ExprType implements Expr.
+func (e *Lit) ExprType() Type { return e.Value.Type }
+
+// ExprType implements Expr.
+func (e *Ref) ExprType() Type { return e.Type }
+
+// ExprType implements Expr.
+func (e *Unary) ExprType() Type { return e.Type }
+
+// ExprType implements Expr.
+func (e *Binary) ExprType() Type { return e.Type }
+
+// ExprType implements Expr.
+func (e *Call) ExprType() Type { return e.Type }
+
+func (*Set) stmt()   {}
+func (*If) stmt()    {}
+func (*Reply) stmt() {}
+
+// Test is a conversation test.
+type Test struct {
+	Name  string
+	Steps []Step
+	Pos   Pos
+}
+
+// StepKind tells what a test step does.
+type StepKind int
+
+// The kinds of test step.
+const (
+	UserText  StepKind = iota // user "..."
+	UserFile                  // user file "path"
+	UserReset                 // user reset
+	BotExpect                 // bot ...
+)
+
+// Step is one line of a test. For BotExpect, Kind is the expected reply kind
+// (str when not written) and at most one of the match fields is used:
+//   - Text: exact text (Regex false) or a regular expression (Regex true)
+//   - Options: the exact option labels
+//   - FileName: the expected file name of a file reply
+//   - HasLocation: Lat, Lon of a location reply
+//
+// With none, only the kind is checked.
+type Step struct {
+	Kind        StepKind
+	Text        string   // UserText: the message; BotExpect: text or regex
+	File        *FileRef // UserFile
+	Reply       ReplyKind
+	Regex       bool
+	HasText     bool
+	Options     []string
+	FileName    string
+	HasLocation bool
+	Lat, Lon    float64
+	Pos         Pos
+}

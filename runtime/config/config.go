@@ -1,0 +1,272 @@
+// Package config holds a bot's settings: the defaults, the values written in
+// the bot's config block, and the overrides given on the command line or in
+// the environment, all applied through Set so they are validated one way.
+package config
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the complete, validated configuration of a running bot.
+type Config struct {
+	Host         string        // websocket.host
+	Port         int           // websocket.port
+	MaxSize      int64         // websocket.max_size, bytes of one inbound frame
+	Origins      []string      // websocket.origins; empty: see server rules
+	PingInterval time.Duration // websocket.ping_interval, seconds
+	WriteTimeout time.Duration // websocket.write_timeout, seconds
+	SendQueue    int           // websocket.send_queue, frames buffered per connection
+
+	Protocol string // protocol: "bbf" or "baf"
+
+	Language        string  // nlp.language
+	IntentThreshold float64 // nlp.intent_threshold
+	PreProcessing   bool    // nlp.pre_processing (stemming)
+	Timezone        string  // nlp.timezone
+
+	SessionTTL     time.Duration // session.ttl, seconds a session without connections is kept
+	SessionHistory int           // session.history, messages kept for replay
+
+	RandomSeed int64 // random.seed; 0 seeds each session from the system
+
+	LogFormat string // log.format: "text" or "json"
+	LogLevel  string // log.level: debug, info, warn, error
+}
+
+// Kind is the type of a config key's value.
+type Kind int
+
+// The value kinds.
+const (
+	String Kind = iota
+	Int
+	Float
+	Bool
+	List // comma-separated strings
+)
+
+func (k Kind) String() string {
+	return [...]string{"string", "integer", "number", "bool", "list of strings"}[k]
+}
+
+// Key describes one config key.
+type Key struct {
+	Name    string
+	Kind    Kind
+	Default string
+	Doc     string
+	set     func(c *Config, v parsed) error
+}
+
+type parsed struct {
+	s    string
+	i    int64
+	f    float64
+	b    bool
+	list []string
+}
+
+func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
+
+var keys = []Key{
+	{Name: "websocket.host", Kind: String, Default: "localhost", Doc: "address to listen on", set: func(c *Config, v parsed) error { c.Host = v.s; return nil }},
+	{Name: "websocket.port", Kind: Int, Default: "8765", Doc: "port to listen on (0 picks a free one)", set: func(c *Config, v parsed) error {
+		if v.i < 0 || v.i > 65535 {
+			return fmt.Errorf("must be between 0 and 65535")
+		}
+		c.Port = int(v.i)
+		return nil
+	}},
+	{Name: "websocket.max_size", Kind: Int, Default: "16777216", Doc: "largest inbound frame in bytes; a larger one closes the connection with 1009", set: func(c *Config, v parsed) error {
+		if v.i < 1024 {
+			return fmt.Errorf("must be at least 1024")
+		}
+		c.MaxSize = v.i
+		return nil
+	}},
+	{Name: "websocket.origins", Kind: List, Default: "", Doc: "allowed Origin values; when empty, any origin on a loopback address, same-origin otherwise", set: func(c *Config, v parsed) error { c.Origins = v.list; return nil }},
+	{Name: "websocket.ping_interval", Kind: Float, Default: "30", Doc: "seconds between keepalive pings", set: func(c *Config, v parsed) error {
+		if v.f <= 0 {
+			return fmt.Errorf("must be positive")
+		}
+		c.PingInterval = seconds(v.f)
+		return nil
+	}},
+	{Name: "websocket.write_timeout", Kind: Float, Default: "10", Doc: "seconds a write may take before the connection is dropped", set: func(c *Config, v parsed) error {
+		if v.f <= 0 {
+			return fmt.Errorf("must be positive")
+		}
+		c.WriteTimeout = seconds(v.f)
+		return nil
+	}},
+	{Name: "websocket.send_queue", Kind: Int, Default: "256", Doc: "frames queued per connection before a slow client is dropped", set: func(c *Config, v parsed) error {
+		if v.i < 1 {
+			return fmt.Errorf("must be at least 1")
+		}
+		c.SendQueue = int(v.i)
+		return nil
+	}},
+	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: func(c *Config, v parsed) error {
+		if v.s != "bbf" && v.s != "baf" {
+			return fmt.Errorf(`must be "bbf" or "baf"`)
+		}
+		c.Protocol = v.s
+		return nil
+	}},
+	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {
+		switch v.s {
+		case "en", "es", "fr", "de", "it", "pt":
+			c.Language = v.s
+			return nil
+		}
+		return fmt.Errorf("unsupported language %q (supported: en, es, fr, de, it, pt)", v.s)
+	}},
+	{Name: "nlp.intent_threshold", Kind: Float, Default: "0.4", Doc: "lowest score that counts as understood", set: func(c *Config, v parsed) error {
+		if v.f < 0 || v.f > 1 {
+			return fmt.Errorf("must be between 0 and 1")
+		}
+		c.IntentThreshold = v.f
+		return nil
+	}},
+	{Name: "nlp.pre_processing", Kind: Bool, Default: "true", Doc: "stem words before matching", set: func(c *Config, v parsed) error { c.PreProcessing = v.b; return nil }},
+	{Name: "nlp.timezone", Kind: String, Default: "UTC", Doc: "time zone for dates and times in messages", set: func(c *Config, v parsed) error {
+		if _, err := time.LoadLocation(v.s); err != nil {
+			return fmt.Errorf("unknown time zone %q", v.s)
+		}
+		c.Timezone = v.s
+		return nil
+	}},
+	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: func(c *Config, v parsed) error {
+		if v.f <= 0 {
+			return fmt.Errorf("must be positive")
+		}
+		c.SessionTTL = seconds(v.f)
+		return nil
+	}},
+	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: func(c *Config, v parsed) error {
+		if v.i < 0 {
+			return fmt.Errorf("must not be negative")
+		}
+		c.SessionHistory = int(v.i)
+		return nil
+	}},
+	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
+	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: func(c *Config, v parsed) error {
+		if v.s != "text" && v.s != "json" {
+			return fmt.Errorf(`must be "text" or "json"`)
+		}
+		c.LogFormat = v.s
+		return nil
+	}},
+	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: func(c *Config, v parsed) error {
+		switch v.s {
+		case "debug", "info", "warn", "error":
+			c.LogLevel = v.s
+			return nil
+		}
+		return fmt.Errorf("must be debug, info, warn or error")
+	}},
+}
+
+// Keys returns every known key, sorted by name.
+func Keys() []Key {
+	out := append([]Key(nil), keys...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Lookup returns the key named name.
+func Lookup(name string) (Key, bool) {
+	for _, k := range keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// Default returns the configuration with every key at its default.
+func Default() Config {
+	var c Config
+	for _, k := range keys {
+		if err := c.Set(k.Name, k.Default); err != nil {
+			panic("config: bad default for " + k.Name + ": " + err.Error())
+		}
+	}
+	return c
+}
+
+// Set parses value as the text form of key's kind and stores it. The error
+// names the key and says what is wrong.
+func (c *Config) Set(key, value string) error {
+	k, ok := Lookup(key)
+	if !ok {
+		return fmt.Errorf("unknown config key %q", key)
+	}
+	v, err := parse(k.Kind, value)
+	if err == nil {
+		err = k.set(c, v)
+	}
+	if err != nil {
+		return fmt.Errorf("config key %s: %w", key, err)
+	}
+	return nil
+}
+
+// Check reports whether value is a valid text form of kind.
+func Check(kind Kind, value string) error {
+	_, err := parse(kind, value)
+	return err
+}
+
+func parse(kind Kind, value string) (parsed, error) {
+	var p parsed
+	var err error
+	switch kind {
+	case String:
+		p.s = value
+	case Int:
+		p.i, err = strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if err != nil {
+			return p, fmt.Errorf("%q is not an integer", value)
+		}
+	case Float:
+		p.f, err = strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil || math.IsNaN(p.f) || math.IsInf(p.f, 0) {
+			return p, fmt.Errorf("%q is not a number", value)
+		}
+	case Bool:
+		p.b, err = strconv.ParseBool(strings.TrimSpace(value))
+		if err != nil {
+			return p, fmt.Errorf("%q is not true or false", value)
+		}
+	case List:
+		for _, s := range strings.Split(value, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				p.list = append(p.list, s)
+			}
+		}
+	}
+	return p, nil
+}
+
+// Entry is one key = value setting, as written in a bot's config block.
+type Entry struct {
+	Key   string
+	Value string
+}
+
+// Apply sets every entry in order and returns the first error.
+func (c *Config) Apply(entries []Entry) error {
+	for _, e := range entries {
+		if err := c.Set(e.Key, e.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}

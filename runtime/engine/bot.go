@@ -1,0 +1,97 @@
+// Package engine runs conversations: it holds the compiled definition of a
+// bot (built by generated code), the per-session state machine, and the turn
+// logic of the protocol's conversation semantics. It knows nothing of
+// WebSockets: the server feeds it inputs and sends what it returns.
+package engine
+
+import "github.com/botgen-dev/botgen/runtime/config"
+
+// Body is a compiled statement list: a state's body or a fallback.
+type Body func(t *Turn)
+
+// Cond is a compiled `when` condition.
+type Cond func(t *Turn) bool
+
+// TransitionKind tells what makes a transition fire.
+type TransitionKind int
+
+// The kinds of transition, as in the language.
+const (
+	OnIntent TransitionKind = iota
+	OnFile
+	When
+	Otherwise
+	Go
+	GoBack
+)
+
+// Transition is one way out of a state. Target names a state (unused for GoBack).
+type Transition struct {
+	Kind      TransitionKind
+	Intent    string
+	MIMETypes []string // OnFile; empty accepts every file
+	Cond      Cond
+	Target    string
+}
+
+// State is a compiled state.
+type State struct {
+	Name        string
+	Body        Body // nil: no body
+	Transitions []Transition
+	Fallback    Body // nil: the bot-wide fallback applies
+}
+
+// Param is an intent parameter; Entity is a custom entity or one of the
+// built-ins "number", "datetime", "any".
+type Param struct {
+	Name   string
+	Entity string
+}
+
+// Intent is an intent with its training sentences ({param} placeholders kept).
+type Intent struct {
+	Name      string
+	Sentences []string
+	Params    []Param
+}
+
+// EntityValue is a canonical value and its synonyms.
+type EntityValue struct {
+	Canonical string
+	Synonyms  []string
+}
+
+// Entity is a custom entity.
+type Entity struct {
+	Name   string
+	Values []EntityValue
+}
+
+// Var is a session variable with its initial value (float64, string or bool).
+type Var struct {
+	Name string
+	Init any
+}
+
+// Global makes an intent reachable from every state.
+type Global struct {
+	Intent string
+	Target string
+}
+
+// Bot is the compiled definition of a bot. Generated code builds one value of
+// it; New validates it and prepares the intent matcher.
+type Bot struct {
+	Name       string
+	Source     string // .bot file name
+	SourceHash string // hex SHA-256 of the source
+	Config     []config.Entry
+	Vars       []Var
+	Entities   []Entity
+	Intents    []Intent
+	Globals    []Global
+	States     []State
+	Initial    string
+	Fallback   Body // nil: reply "Sorry, I didn't get it"
+}

@@ -1,0 +1,100 @@
+// Package reply holds the messages a bot sends and the encoders that turn
+// tables and charts into the JSON strings the protocol carries.
+package reply
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+)
+
+// Kind is a reply kind, named as in the protocol action (bot_reply_<kind>).
+type Kind string
+
+// The reply kinds.
+const (
+	Str       Kind = "str"
+	Markdown  Kind = "markdown"
+	HTML      Kind = "html"
+	Options   Kind = "options"
+	DataFrame Kind = "dataframe"
+	Plotly    Kind = "plotly"
+	Image     Kind = "image"
+	File      Kind = "file"
+	Location  Kind = "location"
+)
+
+// Reply is one message from the bot. Text carries the message of every kind
+// whose wire form is a string (for options, dataframe and plotly it is
+// already the JSON string; for image the base64 JPEG); File and Location
+// carry the two object kinds.
+type Reply struct {
+	Kind     Kind
+	Text     string
+	File     *FileData
+	Location *Coordinates
+}
+
+// FileData is the wire form of a file: {"name", "type", "base64"}.
+type FileData struct {
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Base64 string `json:"base64"`
+}
+
+// Coordinates is the wire form of a location.
+type Coordinates struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
+// Message returns the value of the frame's "message" field.
+func (r Reply) Message() any {
+	switch {
+	case r.File != nil:
+		return r.File
+	case r.Location != nil:
+		return r.Location
+	}
+	return r.Text
+}
+
+// Empty reports whether the reply would carry an empty message, which
+// clients cannot render.
+func (r Reply) Empty() bool {
+	return r.File == nil && r.Location == nil && r.Text == ""
+}
+
+// NewText returns a str, markdown or html reply.
+func NewText(kind Kind, text string) Reply { return Reply{Kind: kind, Text: text} }
+
+// NewOptions returns an options reply: a JSON object string {"0": label, ...}.
+func NewOptions(labels ...string) Reply {
+	b := []byte{'{'}
+	for i, l := range labels {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendQuote(b, strconv.Itoa(i))
+		b = append(b, ": "...)
+		lb, _ := json.Marshal(l)
+		b = append(b, lb...)
+	}
+	b = append(b, '}')
+	return Reply{Kind: Options, Text: string(b)}
+}
+
+// NewImage returns an image reply from JPEG bytes.
+func NewImage(jpeg []byte) Reply {
+	return Reply{Kind: Image, Text: base64.StdEncoding.EncodeToString(jpeg)}
+}
+
+// NewFile returns a file reply.
+func NewFile(name, mime string, data []byte) Reply {
+	return Reply{Kind: File, File: &FileData{Name: name, Type: mime, Base64: base64.StdEncoding.EncodeToString(data)}}
+}
+
+// NewLocation returns a location reply.
+func NewLocation(lat, lon float64) Reply {
+	return Reply{Kind: Location, Location: &Coordinates{Latitude: lat, Longitude: lon}}
+}
