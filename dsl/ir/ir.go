@@ -263,9 +263,9 @@ type RefKind int
 
 // The kinds of name.
 const (
-	VarRef   RefKind = iota // a session variable
-	ParamRef                // an intent parameter
-	FileFieldRef            // file.name, file.type, file.size of the last received file
+	VarRef       RefKind = iota // a session variable
+	ParamRef                    // an intent parameter
+	FileFieldRef                // file.name, file.type, file.size of the last received file
 )
 
 // Ref reads a name: a variable, a parameter, or a `file.*` field (Name is

@@ -1,21 +1,249 @@
 package engine
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"mime"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
 	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
+
+// DefaultFallbackText is the reply when neither the state nor the bot has a
+// fallback body.
+const DefaultFallbackText = "Sorry, I didn't get it"
+
+// MaxMoves is the longest chain of automatic transitions (go, go back) one
+// entry may follow; a longer one is a cycle, stopped with ErrTooManyMoves.
+const MaxMoves = 100
+
+// maxReturns bounds the stack of states `go back` returns to: a user who asks
+// for help forever must not grow the session forever.
+const maxReturns = 32
+
+// ErrTooManyMoves is wrapped by the error of a turn stopped after MaxMoves
+// automatic transitions in a row.
+var ErrTooManyMoves = errors.New("too many automatic transitions in a row")
+
+// PanicError is the error of a turn whose compiled code panicked (a division
+// by zero, say). The turn was undone and answered with the fallback.
+type PanicError struct {
+	State string // the state the session was in when the turn began
+	Value any    // what was passed to panic
+	Stack []byte // the goroutine's stack at the panic, for the log
+}
+
+// Error says where the turn panicked and with what.
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("engine: panic in a turn in state %s: %v", e.State, e.Value)
+}
+
+// Unwrap returns the panic value when it is an error, so that
+// errors.Is(err, builtin.DivisionByZero{}) holds.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
 
 // Engine is a validated bot ready to hold sessions. It is safe for concurrent
 // use; sessions are not (the server runs one session's turns in order).
 type Engine struct {
 	bot *Bot
 	cfg config.Config
+
+	states    []state
+	byName    map[string]int // state index by name
+	initial   int
+	globals   []global
+	nlu       nlu.Classifier
+	slots     map[string]int // variable slot by name: vars, params, file.*
+	init      []value        // initial value per slot
+	threshold float64
 }
 
-// New validates b and prepares its intent matcher under cfg.
-func New(b *Bot, cfg config.Config) (*Engine, error) {
-	panic("unimplemented")
+// state is a State with its transitions resolved to indexes.
+type state struct {
+	*State
+	targets []int // per transition: target state index (-1 for GoBack)
+	auto    int   // index of the automatic transition, -1 when none
+	// cands are the intents a message is classified among: those the
+	// transitions name, then the globals'.
+	cands []string
 }
+
+type global struct {
+	intent string
+	target int
+}
+
+// New validates b and prepares its intent matcher under cfg. The error
+// names every unknown or duplicate name it found.
+func New(b *Bot, cfg config.Config) (*Engine, error) {
+	if b == nil {
+		return nil, errors.New("engine: nil bot")
+	}
+	e := &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold}
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	intents := make(map[string]bool, len(b.Intents))
+	for _, in := range b.Intents {
+		if intents[in.Name] {
+			bad("intent %s declared twice", in.Name)
+		}
+		intents[in.Name] = true
+	}
+	for i, st := range b.States {
+		if _, dup := e.byName[st.Name]; dup {
+			bad("state %s declared twice", st.Name)
+			continue
+		}
+		e.byName[st.Name] = i
+	}
+	target := func(where, name string) int {
+		i, ok := e.byName[name]
+		if !ok {
+			bad("%s: unknown state %q", where, name)
+			return -1
+		}
+		return i
+	}
+	e.states = make([]state, len(b.States))
+	for i := range b.States {
+		st := &b.States[i]
+		s := state{State: st, targets: make([]int, len(st.Transitions)), auto: -1}
+		for k, tr := range st.Transitions {
+			where := fmt.Sprintf("state %s, transition %d", st.Name, k+1)
+			s.targets[k] = -1
+			switch tr.Kind {
+			case OnIntent:
+				if !intents[tr.Intent] {
+					bad("%s: unknown intent %q", where, tr.Intent)
+				} else if !slices.Contains(s.cands, tr.Intent) {
+					s.cands = append(s.cands, tr.Intent)
+				}
+			case When:
+				if tr.Cond == nil {
+					bad("%s: when without a condition", where)
+				}
+			case OnFile, Otherwise, Go, GoBack:
+			default:
+				bad("%s: unknown transition kind %d", where, tr.Kind)
+			}
+			if tr.Kind != GoBack {
+				s.targets[k] = target(where, tr.Target)
+			}
+			if (tr.Kind == Go || tr.Kind == GoBack) && s.auto < 0 {
+				s.auto = k
+			}
+		}
+		e.states[i] = s
+	}
+	for _, g := range b.Globals {
+		where := "global " + g.Intent
+		if !intents[g.Intent] {
+			bad("%s: unknown intent %q", where, g.Intent)
+		}
+		e.globals = append(e.globals, global{intent: g.Intent, target: target(where, g.Target)})
+	}
+	for i := range e.states {
+		for _, g := range e.globals {
+			if !slices.Contains(e.states[i].cands, g.intent) {
+				e.states[i].cands = append(e.states[i].cands, g.intent)
+			}
+		}
+	}
+	if b.Initial == "" {
+		bad("no initial state")
+	} else {
+		e.initial = target("initial state", b.Initial)
+	}
+
+	// Every name a body may read gets a slot: declared variables with their
+	// initial values, then params and the file fields at their zero values.
+	e.slots = map[string]int{}
+	addSlot := func(name string, v value) {
+		if _, ok := e.slots[name]; ok {
+			return
+		}
+		e.slots[name] = len(e.init)
+		e.init = append(e.init, v)
+	}
+	for _, v := range b.Vars {
+		if _, dup := e.slots[v.Name]; dup {
+			bad("variable %s declared twice", v.Name)
+			continue
+		}
+		val, ok := valueOf(v.Init)
+		if !ok {
+			bad("variable %s: initial value of type %T (want float64, string or bool)", v.Name, v.Init)
+		}
+		addSlot(v.Name, val)
+	}
+	nintents := make([]nlu.Intent, len(b.Intents))
+	for i, in := range b.Intents {
+		ps := make([]nlu.Param, len(in.Params))
+		for k, p := range in.Params {
+			ps[k] = nlu.Param{Name: p.Name, Entity: p.Entity}
+			if p.Entity == nlu.EntityNumber {
+				addSlot(p.Name, value{kind: kindNum})
+			} else {
+				addSlot(p.Name, value{kind: kindStr})
+			}
+		}
+		nintents[i] = nlu.Intent{Name: in.Name, Sentences: in.Sentences, Params: ps}
+	}
+	addSlot(FileName, value{kind: kindStr})
+	addSlot(FileType, value{kind: kindStr})
+	addSlot(FileSize, value{kind: kindNum})
+
+	nentities := make([]nlu.Entity, len(b.Entities))
+	for i, en := range b.Entities {
+		vs := make([]nlu.EntityValue, len(en.Values))
+		for k, v := range en.Values {
+			vs[k] = nlu.EntityValue{Canonical: v.Canonical, Synonyms: v.Synonyms}
+		}
+		nentities[i] = nlu.Entity{Name: en.Name, Values: vs}
+	}
+	opts := nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}
+	if cfg.Timezone != "" {
+		loc, err := time.LoadLocation(cfg.Timezone)
+		if err != nil {
+			bad("nlp.timezone: %v", err)
+		}
+		opts.Location = loc
+	}
+	clf, err := nlu.NewScorer(nintents, nentities, opts)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	e.nlu = clf
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("engine: bot %s: %w", b.Name, errors.Join(errs...))
+	}
+	return e, nil
+}
+
+// The variables a received file sets.
+const (
+	FileName = "file.name"
+	FileType = "file.type"
+	FileSize = "file.size"
+)
+
+// Bot returns the bot the engine runs.
+func (e *Engine) Bot() *Bot { return e.bot }
+
+// Config returns the configuration the engine was built with.
+func (e *Engine) Config() config.Config { return e.cfg }
 
 // InputKind is what the user did.
 type InputKind int
@@ -48,30 +276,382 @@ type Input struct {
 // source. It is not safe for concurrent use.
 type Session struct {
 	ID string
+
+	e       *Engine
+	state   int
+	vars    []value          // by slot
+	extra   map[string]value // names without a slot (set by clients)
+	returns []int            // states `go back` returns to, innermost last
+	rng     *rand.Rand
+	err     error // of the last Start
+	undo    []undo
+	replies []reply.Reply
 }
 
-// NewSession returns a session that has not started yet. Its random source is
-// seeded from the engine's random.seed and the id when the seed is set.
+// NewSession returns a session that has not started yet: it is in the
+// initial state with every variable at its initial value, but the initial
+// body has not run. When random.seed is set, every session's random source is
+// seeded with exactly it (whatever the id), so runs repeat; otherwise each
+// session is seeded from the system.
 func (e *Engine) NewSession(id string) *Session {
-	panic("unimplemented")
+	s := &Session{ID: id, e: e, rng: e.newRand()}
+	s.wipe()
+	return s
+}
+
+// newRand returns a random source for a new session.
+func (e *Engine) newRand() *rand.Rand {
+	if seed := e.cfg.RandomSeed; seed != 0 {
+		return rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
+	}
+	return rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+}
+
+// wipe puts the session back at the beginning: initial state, initial
+// values, no return stack.
+func (s *Session) wipe() {
+	s.state = s.e.initial
+	s.vars = append(s.vars[:0], s.e.init...)
+	s.extra = nil
+	s.returns = s.returns[:0]
 }
 
 // Start enters the initial state and runs its body (and any automatic
-// transitions), returning the replies.
+// transitions), returning the replies. Variables start from their initial
+// values. A problem (a panic, a cycle of automatic transitions) is kept for
+// Err; after a panic the replies are the fallback's.
 func (s *Session) Start() []reply.Reply {
-	panic("unimplemented")
+	s.wipe()
+	replies, err := s.turn(func(t *Turn) error { return s.enter(t, s.e.initial) })
+	s.err = err
+	return replies
 }
+
+// Err returns the error of the last Start (or Reset), nil when it went well.
+func (s *Session) Err() error { return s.err }
 
 // Handle runs one turn and returns the replies, in order. A panic inside the
 // turn is recovered: the fallback replies are returned with a non-nil error
-// describing the panic, and the session stays usable.
+// describing the panic (a *PanicError), and the session stays usable: what
+// the turn changed is undone.
+//
+// A message is classified among the intents the current state's transitions
+// name and the globals' intents; an intent is understood when its score is at
+// least nlp.intent_threshold (and above 0), and then its params are set. The
+// state's transitions are checked in order and the first that holds fires
+// (on INTENT: that intent was understood; when: its condition; otherwise: no
+// intent was understood). Else an understood global intent fires, remembering
+// the state for `go back`. Else the fallback runs and the state stays. A file
+// sets file.name, file.type and file.size and fires the first `on file` whose
+// types allow it (or a `when` that holds). Voice gets the fallback. SetVars
+// sets variables and replies nothing. Reset starts the session over.
 func (s *Session) Handle(in Input) ([]reply.Reply, error) {
-	panic("unimplemented")
+	switch in.Kind {
+	case Text:
+		return s.turn(func(t *Turn) error { return s.text(t, in.Text) })
+	case File:
+		return s.turn(func(t *Turn) error { return s.file(t, in.File) })
+	case Voice:
+		return s.turn(func(t *Turn) error { s.fallback(t); return nil })
+	case SetVars:
+		return nil, s.setVars(in.Vars)
+	case Reset:
+		// The session is recreated, random source included: a seeded bot
+		// repeats itself after a reset as a new session would.
+		s.rng = s.e.newRand()
+		replies := s.Start()
+		return replies, s.err
+	}
+	return nil, fmt.Errorf("engine: unknown input kind %d", in.Kind)
 }
 
 // State returns the name of the current state.
 func (s *Session) State() string {
-	panic("unimplemented")
+	return s.e.states[s.state].Name
+}
+
+// turn runs f as one turn: it collects the replies, and when f panics it
+// undoes what the turn changed and answers with the fallback instead.
+func (s *Session) turn(f func(t *Turn) error) (replies []reply.Reply, err error) {
+	t := &Turn{s: s}
+	startState, startReturns := s.state, slices.Clone(s.returns)
+	s.undo = s.undo[:0]
+	s.replies = nil
+	perr := s.protect(func() { err = f(t) })
+	if perr == nil {
+		return s.replies, err
+	}
+	s.rollback(startState, startReturns)
+	s.replies = nil
+	if s.protect(func() { s.fallback(t) }) != nil {
+		// The fallback panics too: the default text, which cannot.
+		s.rollback(startState, startReturns)
+		s.replies = []reply.Reply{reply.NewText(reply.Str, DefaultFallbackText)}
+	}
+	return s.replies, perr
+}
+
+// protect runs f, turning a panic into a *PanicError.
+func (s *Session) protect(f func()) (err error) {
+	state := s.State()
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{State: state, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	f()
+	return nil
+}
+
+// rollback undoes the variable writes of the turn and restores its state.
+func (s *Session) rollback(state int, returns []int) {
+	for i := len(s.undo) - 1; i >= 0; i-- {
+		u := s.undo[i]
+		switch {
+		case u.slot >= 0:
+			s.vars[u.slot] = u.old
+		case u.existed:
+			s.extra[u.name] = u.old
+		default:
+			delete(s.extra, u.name)
+		}
+	}
+	s.undo = s.undo[:0]
+	s.state = state
+	s.returns = append(s.returns[:0], returns...)
+}
+
+// enter moves to state i: it runs the body, then follows automatic
+// transitions, at most MaxMoves of them.
+func (s *Session) enter(t *Turn, i int) error {
+	for moves := 0; ; moves++ {
+		s.state = i
+		st := &s.e.states[i]
+		if st.Body != nil {
+			st.Body(t)
+		}
+		if st.auto < 0 {
+			return nil
+		}
+		if moves == MaxMoves {
+			return fmt.Errorf("engine: state %s: %w (stopped after %d)", st.Name, ErrTooManyMoves, MaxMoves)
+		}
+		if st.Transitions[st.auto].Kind == GoBack {
+			i = s.popReturn()
+		} else {
+			i = st.targets[st.auto]
+		}
+	}
+}
+
+// popReturn returns the state `go back` goes to: the one the user was in
+// when the last global fired, or the initial state when there is none.
+func (s *Session) popReturn() int {
+	n := len(s.returns)
+	if n == 0 {
+		return s.e.initial
+	}
+	i := s.returns[n-1]
+	s.returns = s.returns[:n-1]
+	return i
+}
+
+func (s *Session) pushReturn(i int) {
+	if len(s.returns) == maxReturns {
+		s.returns = append(s.returns[:0], s.returns[1:]...)
+	}
+	s.returns = append(s.returns, i)
+}
+
+// text handles a message.
+func (s *Session) text(t *Turn, text string) error {
+	st := &s.e.states[s.state]
+	predicted := ""
+	if len(st.cands) > 0 {
+		scores := s.e.nlu.Classify(text, st.cands)
+		if best := scores[0]; best.Score > 0 && best.Score >= s.e.threshold {
+			predicted = best.Intent
+			for _, v := range s.e.nlu.Extract(predicted, text) {
+				t.Set(v.Param, v.Value)
+			}
+		}
+	}
+	for k, tr := range st.Transitions {
+		var holds bool
+		switch tr.Kind {
+		case OnIntent:
+			holds = predicted != "" && tr.Intent == predicted
+		case When:
+			holds = tr.Cond(t)
+		case Otherwise:
+			holds = predicted == ""
+		}
+		if holds {
+			return s.enter(t, st.targets[k])
+		}
+	}
+	if predicted != "" {
+		for _, g := range s.e.globals {
+			if g.intent == predicted {
+				s.pushReturn(s.state)
+				return s.enter(t, g.target)
+			}
+		}
+	}
+	s.fallback(t)
+	return nil
+}
+
+// file handles an uploaded file.
+func (s *Session) file(t *Turn, f *UploadedFile) error {
+	if f == nil {
+		return errors.New("engine: file input without a file")
+	}
+	t.Set(FileName, f.Name)
+	t.Set(FileType, f.Type)
+	t.Set(FileSize, float64(len(f.Data)))
+	st := &s.e.states[s.state]
+	for k, tr := range st.Transitions {
+		var holds bool
+		switch tr.Kind {
+		case OnFile:
+			holds = MIMEAllowed(f.Type, tr.MIMETypes)
+		case When:
+			holds = tr.Cond(t)
+		}
+		if holds {
+			return s.enter(t, st.targets[k])
+		}
+	}
+	s.fallback(t)
+	return nil
+}
+
+// MIMEAllowed reports whether a file of type typ may pass a transition that
+// accepts allowed: every type when allowed is empty, else the media types
+// compared without parameters and case, "image/*" accepting every image and
+// "*/*" anything.
+func MIMEAllowed(typ string, allowed []string) bool {
+	if len(allowed) == 0 {
+		return true
+	}
+	got := mediaType(typ)
+	if got == "" {
+		return false
+	}
+	for _, a := range allowed {
+		want := mediaType(a)
+		switch {
+		case want == got, want == "*/*":
+			return true
+		case strings.HasSuffix(want, "/*"):
+			if strings.HasPrefix(got, want[:len(want)-1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mediaType returns the lower-case type/subtype of a MIME type, without
+// parameters.
+func mediaType(s string) string {
+	if mt, _, err := mime.ParseMediaType(s); err == nil {
+		return mt
+	}
+	// Lenient with what clients declare: cut parameters by hand.
+	s, _, _ = strings.Cut(s, ";")
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// fallback runs the current state's fallback body, else the bot's, else the
+// default reply.
+func (s *Session) fallback(t *Turn) {
+	switch st := &s.e.states[s.state]; {
+	case st.Fallback != nil:
+		st.Fallback(t)
+	case s.e.bot.Fallback != nil:
+		s.e.bot.Fallback(t)
+	default:
+		t.Reply(reply.NewText(reply.Str, DefaultFallbackText))
+	}
+}
+
+// setVars sets variables from a client: JSON numbers, strings and bools. A
+// value of another type is refused (the error names it) but the others are
+// still set.
+func (s *Session) setVars(vars map[string]any) error {
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		names = append(names, n)
+	}
+	sort.Strings(names) // one order, so the error reads the same every time
+	t := &Turn{s: s}
+	var errs []error
+	for _, n := range names {
+		v, ok := valueOf(vars[n])
+		if !ok {
+			errs = append(errs, fmt.Errorf("engine: variable %s: unsupported value of type %T (want number, string or bool)", n, vars[n]))
+			continue
+		}
+		t.set(n, v)
+	}
+	s.undo = s.undo[:0]
+	return errors.Join(errs...)
+}
+
+// valueKind is the type of a variable's value.
+type valueKind uint8
+
+const (
+	kindNone valueKind = iota // unset
+	kindNum
+	kindStr
+	kindBool
+)
+
+// value is a variable's value, unboxed so that setting a number allocates
+// nothing.
+type value struct {
+	kind valueKind
+	num  float64
+	str  string
+	b    bool
+}
+
+// valueOf converts what a bot definition or a client gives to a value.
+func valueOf(v any) (value, bool) {
+	switch x := v.(type) {
+	case float64:
+		return value{kind: kindNum, num: x}, true
+	case float32:
+		return value{kind: kindNum, num: float64(x)}, true
+	case int:
+		return value{kind: kindNum, num: float64(x)}, true
+	case int64:
+		return value{kind: kindNum, num: float64(x)}, true
+	case int32:
+		return value{kind: kindNum, num: float64(x)}, true
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return value{}, false
+		}
+		return value{kind: kindNum, num: f}, true
+	case string:
+		return value{kind: kindStr, str: x}, true
+	case bool:
+		return value{kind: kindBool, b: x}, true
+	}
+	return value{}, false
+}
+
+// undo is how to restore one variable when a turn is undone.
+type undo struct {
+	slot    int // -1: an extra variable
+	name    string
+	old     value
+	existed bool
 }
 
 // Turn is what a compiled body sees while it runs: the session's variables
@@ -80,23 +660,85 @@ type Turn struct {
 	s *Session
 }
 
+func (t *Turn) get(name string) value {
+	s := t.s
+	if i, ok := s.e.slots[name]; ok {
+		return s.vars[i]
+	}
+	return s.extra[name]
+}
+
+func (t *Turn) set(name string, v value) {
+	s := t.s
+	if i, ok := s.e.slots[name]; ok {
+		s.undo = append(s.undo, undo{slot: i, old: s.vars[i]})
+		s.vars[i] = v
+		return
+	}
+	old, existed := s.extra[name]
+	s.undo = append(s.undo, undo{slot: -1, name: name, old: old, existed: existed})
+	if s.extra == nil {
+		s.extra = map[string]value{}
+	}
+	s.extra[name] = v
+}
+
 // Num returns the number variable or parameter name (0 when unset).
-func (t *Turn) Num(name string) float64 { panic("unimplemented") }
+func (t *Turn) Num(name string) float64 { return t.get(name).num }
 
 // Str returns the string variable or parameter name ("" when unset).
-func (t *Turn) Str(name string) string { panic("unimplemented") }
+func (t *Turn) Str(name string) string { return t.get(name).str }
 
 // Bool returns the bool variable name (false when unset).
-func (t *Turn) Bool(name string) bool { panic("unimplemented") }
+func (t *Turn) Bool(name string) bool { return t.get(name).b }
 
-// Set assigns a session variable (float64, string or bool).
-func (t *Turn) Set(name string, v any) { panic("unimplemented") }
+// Set assigns a session variable (float64, string or bool; other integer
+// types are stored as float64). A value of any other type unsets it.
+func (t *Turn) Set(name string, v any) {
+	val, _ := valueOf(v)
+	t.set(name, val)
+}
 
 // Reply queues a reply; an empty one is dropped (clients cannot show it).
-func (t *Turn) Reply(r reply.Reply) { panic("unimplemented") }
+func (t *Turn) Reply(r reply.Reply) {
+	if !r.Empty() {
+		t.s.replies = append(t.s.replies, r)
+	}
+}
 
-// Pick returns a random index in [0, n) from the session's random source.
-func (t *Turn) Pick(n int) int { panic("unimplemented") }
+// Pick returns a random index in [0, n) from the session's random source (0
+// when n <= 0).
+func (t *Turn) Pick(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	return t.s.rng.IntN(n)
+}
 
 // Random returns a random number in [lo, hi) from the session's random source.
-func (t *Turn) Random(lo, hi float64) float64 { panic("unimplemented") }
+func (t *Turn) Random(lo, hi float64) float64 {
+	return lo + t.s.rng.Float64()*(hi-lo)
+}
+
+// Vars returns a copy of the session's variables and parameters that have a
+// value (float64, string or bool), for inspection and tests.
+func (s *Session) Vars() map[string]any {
+	out := make(map[string]any, len(s.vars)+len(s.extra))
+	put := func(name string, v value) {
+		switch v.kind {
+		case kindNum:
+			out[name] = v.num
+		case kindStr:
+			out[name] = v.str
+		case kindBool:
+			out[name] = v.b
+		}
+	}
+	for name, i := range s.e.slots {
+		put(name, s.vars[i])
+	}
+	for name, v := range s.extra {
+		put(name, v)
+	}
+	return out
+}

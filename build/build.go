@@ -1,0 +1,289 @@
+// Package build turns generated Go source into a binary: it lays out a Go
+// module (the generated main package, the files it embeds, and botgen's own
+// runtime source) and runs the Go toolchain on it.
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/botgen-dev/botgen"
+	"github.com/botgen-dev/botgen/generator"
+	"github.com/botgen-dev/botgen/runtime/version"
+)
+
+// ModuleOptions say where the runtime source lives for a generated module.
+type ModuleOptions struct {
+	// RuntimeDir is the folder holding botgen's source (its go.mod at the
+	// top). A relative path is taken relative to the module folder.
+	RuntimeDir string
+	// Name is the bot's name, used for the module path.
+	Name string
+	// Source is the .bot file name, for the header comment.
+	Source string
+}
+
+// WriteModule writes the generated program into dir as a Go module: main.go,
+// the embedded files, go.mod and go.sum.
+func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), out.Source, 0o644); err != nil {
+		return err
+	}
+	for _, f := range out.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	mod, err := goMod(opts)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644); err != nil {
+		return err
+	}
+	sum, err := fs.ReadFile(botgen.Source, "go.sum")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+}
+
+var requireRE = regexp.MustCompile(`(?m)^require (\([^)]*\)|[^\n]*)\n`)
+var goRE = regexp.MustCompile(`(?m)^go ([0-9.]+)`)
+
+// goMod fills the go.mod template with botgen's own requirements.
+func goMod(opts ModuleOptions) ([]byte, error) {
+	own, err := fs.ReadFile(botgen.Source, "go.mod")
+	if err != nil {
+		return nil, err
+	}
+	tmplText, err := fs.ReadFile(botgen.Source, "templates/go.mod.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := template.New("go.mod").Parse(string(tmplText))
+	if err != nil {
+		return nil, err
+	}
+	goVersion := "1.26"
+	if m := goRE.FindSubmatch(own); m != nil {
+		goVersion = string(m[1])
+	}
+	var buf bytes.Buffer
+	err = tmpl.Execute(&buf, map[string]string{
+		"Version":    version.Version,
+		"Source":     opts.Source,
+		"Module":     "botgen.local/" + modulePathElem(opts.Name),
+		"GoVersion":  goVersion,
+		"Requires":   strings.Join(requireRE.FindAllString(string(own), -1), "\n"),
+		"RuntimeDir": filepath.ToSlash(opts.RuntimeDir),
+	})
+	return buf.Bytes(), err
+}
+
+func modulePathElem(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "bot"
+	}
+	return b.String()
+}
+
+// WriteRuntime writes botgen's embedded source (go.mod, go.sum, runtime/,
+// templates/) into dir, leaving out tests and test data.
+func WriteRuntime(dir string) error {
+	return fs.WalkDir(botgen.Source, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "testdata" {
+				return fs.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dir, filepath.FromSlash(p)), 0o755)
+		}
+		if strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		data, err := fs.ReadFile(botgen.Source, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), data, 0o644)
+	})
+}
+
+// sourceHash identifies the embedded source, so one copy per botgen build is
+// kept in the cache.
+func sourceHash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(botgen.Source, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(botgen.Source, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16], err
+}
+
+// CacheDir is botgen's folder in the user's cache.
+func CacheDir() (string, error) {
+	if d := os.Getenv("BOTGEN_CACHE"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache folder: %v (set BOTGEN_CACHE)", err)
+	}
+	return filepath.Join(d, "botgen"), nil
+}
+
+// RuntimeDir returns a cached copy of the embedded runtime source, writing it
+// on first use. The path is stable for one botgen build, which keeps the Go
+// build cache warm across bots.
+func RuntimeDir() (string, error) {
+	cache, err := CacheDir()
+	if err != nil {
+		return "", err
+	}
+	h, err := sourceHash()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(cache, "src", version.Version+"-"+h)
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		return dir, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "tmp-")
+	if err != nil {
+		return "", err
+	}
+	if err := WriteRuntime(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	// Another botgen may have won the race; its copy is identical.
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
+
+// Options control Binary.
+type Options struct {
+	Output  string    // the binary to write
+	WorkDir string    // keep the build module here; empty: a temporary folder, removed afterwards
+	Name    string    // the bot's name
+	Source  string    // the .bot file name
+	Stderr  io.Writer // the Go toolchain's output on failure is also returned in the error
+}
+
+// Binary builds the generated program into opts.Output.
+func Binary(ctx context.Context, out *generator.Output, opts Options) error {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return errors.New("botgen build needs the Go toolchain (go 1.26 or later) on PATH: https://go.dev/dl")
+	}
+	rt, err := RuntimeDir()
+	if err != nil {
+		return fmt.Errorf("preparing the runtime source: %w", err)
+	}
+	work := opts.WorkDir
+	if work == "" {
+		work, err = os.MkdirTemp("", "botgen-build-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	}
+	if err := WriteModule(work, out, ModuleOptions{RuntimeDir: rt, Name: opts.Name, Source: opts.Source}); err != nil {
+		return fmt.Errorf("writing the build module: %w", err)
+	}
+	output, err := filepath.Abs(opts.Output)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-o", output, ".")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=mod")
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build failed (%v); this is a botgen bug, please report it with the .bot file:\n%s", err, stderr.String())
+	}
+	return nil
+}
+
+// CachedBinary builds the program into botgen's cache, once per distinct
+// program, and returns the binary's path.
+func CachedBinary(ctx context.Context, out *generator.Output, opts Options) (string, error) {
+	cache, err := CacheDir()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write(out.Source)
+	for _, f := range out.Files {
+		fmt.Fprintf(h, "\x00%s\x00%d\x00", f.Path, len(f.Data))
+		h.Write(f.Data)
+	}
+	rtHash, err := sourceHash()
+	if err != nil {
+		return "", err
+	}
+	h.Write([]byte(rtHash))
+	key := hex.EncodeToString(h.Sum(nil))[:24]
+	bin := filepath.Join(cache, "bin", key, path.Base(modulePathElem(opts.Name)))
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return "", err
+	}
+	tmp := bin + ".tmp"
+	opts.Output = tmp
+	if err := Binary(ctx, out, opts); err != nil {
+		return "", err
+	}
+	return bin, os.Rename(tmp, bin)
+}

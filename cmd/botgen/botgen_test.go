@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+var examples = []string{"greetings", "help_desk", "showcase", "weather"}
+
+func examplePath(name string) string {
+	return filepath.Join("..", "..", "testdata", "examples", name+".bot")
+}
+
+// botgen runs the CLI in process and returns its exit code and output.
+func botgen(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"botgen"}, args...), strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// buildExample compiles an example into a binary in a temporary folder.
+func buildExample(t *testing.T, name string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), name)
+	code, _, stderr := botgen(t, "build", "-o", bin, examplePath(name))
+	if code != 0 {
+		t.Fatalf("botgen build %s: exit %d\n%s", name, code, stderr)
+	}
+	return bin
+}
+
+type serving struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan error
+}
+
+var servingLine = regexp.MustCompile(`serving on (ws://\S+/)`)
+
+// serve starts a bot binary on a free loopback port.
+func serve(t *testing.T, bin string, args ...string) *serving {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--host", "127.0.0.1", "--port", "0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &serving{cmd: cmd, done: make(chan error, 1)}
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		cmd.Process.Kill()
+		t.Fatalf("%s printed nothing; stderr:\n%s", bin, stderr.String())
+	}
+	m := servingLine.FindStringSubmatch(lines.Text())
+	if m == nil {
+		cmd.Process.Kill()
+		t.Fatalf("unexpected first line %q", lines.Text())
+	}
+	s.url = m[1]
+	go func() {
+		for lines.Scan() {
+		}
+		s.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+	})
+	return s
+}
+
+// stop sends SIGTERM and returns the exit error.
+func (s *serving) stop(t *testing.T) error {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(20 * time.Second):
+		t.Fatal("the bot did not stop within 20s of SIGTERM")
+	}
+	return nil
+}
+
+// TestExamplesOverTheWire builds every example into a real binary, serves
+// it on a free port and runs its test blocks over WebSocket from a second
+// process, in both dialects.
+func TestExamplesOverTheWire(t *testing.T) {
+	for _, name := range examples {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			bin := buildExample(t, name)
+			for _, dialect := range []string{"bbf", "baf"} {
+				s := serve(t, bin, "--protocol", dialect)
+				out, err := exec.Command(bin, "test", "--protocol", dialect, "--url", s.url).CombinedOutput()
+				if err != nil {
+					t.Errorf("%s test in %s: %v\n%s", name, dialect, err, out)
+				}
+				if !regexp.MustCompile(`(?m)^[1-9][0-9]* passed, 0 failed$`).Match(out) {
+					t.Errorf("%s test in %s: no passing summary:\n%s", name, dialect, out)
+				}
+				if err := s.stop(t); err != nil {
+					t.Errorf("%s exited with %v after SIGTERM, want 0", name, err)
+				}
+			}
+		})
+	}
+}
+
+func TestBotgenTestCommand(t *testing.T) {
+	var paths []string
+	for _, name := range examples {
+		paths = append(paths, examplePath(name))
+	}
+	code, stdout, stderr := botgen(t, append([]string{"test"}, paths...)...)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.HasSuffix(stdout, "9 passed, 0 failed\n") {
+		t.Errorf("want 9 passed, 0 failed at the end; got:\n%s", stdout)
+	}
+}
+
+func TestBotgenTestReportsAFailure(t *testing.T) {
+	dir := t.TempDir()
+	src := `bot failing
+intent hello { "hello" }
+initial state s0 {
+    on hello -> s1
+}
+state s1 {
+    reply "Hi!"
+    go s0
+}
+test "expects the wrong text" {
+    user "hello"
+    bot "Hello!"
+}
+`
+	path := filepath.Join(dir, "failing.bot")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := botgen(t, "test", path)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{`expected str "Hello!"`, `got str "Hi!"`, "failing.bot:12:5", "0 passed, 1 failed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// TestShutdownClosesWith1001 checks that SIGTERM closes live connections
+// with "going away" and that the bot exits 0.
+func TestShutdownClosesWith1001(t *testing.T) {
+	bin := buildExample(t, "help_desk")
+	s := serve(t, bin)
+	conn, _, err := websocket.DefaultDialer.Dial(s.url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, msg, err := conn.ReadMessage(); err != nil || !strings.Contains(string(msg), "Waiting...") {
+		t.Fatalf("greeting: %s, %v", msg, err)
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.stop(t) }()
+	_, _, err = conn.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Errorf("read after SIGTERM: %v, want close 1001", err)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("exit: %v, want 0", err)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.bot")
+	os.WriteFile(bad, []byte("bot bad\ninitial state s0 {\n    go nowhere\n}\n"), 0o644)
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"check", examplePath("weather")}, 0, ""},
+		{[]string{"check", bad}, 1, `bad.bot:3:8: unknown state "nowhere"`},
+		{[]string{"check", filepath.Join(dir, "missing.bot")}, 1, "no such file"},
+		{[]string{"build"}, 2, "give a .bot file"},
+		{[]string{"build", "a.bot", "b.bot"}, 2, "give one .bot file"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"build", "--no-such-flag", "a.bot"}, 2, "no-such-flag"},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := botgen(t, c.args...)
+		if code != c.code {
+			t.Errorf("botgen %v: exit %d, want %d\n%s%s", c.args, code, c.code, stdout, stderr)
+		}
+		if !strings.Contains(stdout+stderr, c.want) {
+			t.Errorf("botgen %v: output lacks %q:\n%s%s", c.args, c.want, stdout, stderr)
+		}
+	}
+}
+
+// TestGenerateBuildsStandalone checks that `botgen generate` writes a module
+// that builds with the plain Go toolchain.
+func TestGenerateBuildsStandalone(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "weather")
+	code, _, stderr := botgen(t, "generate", examplePath("weather"), "-o", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	bin := filepath.Join(t.TempDir(), "weather")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build in the generated module: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "weather_bot built by botgen v") {
+		t.Errorf("version: %v\n%s", err, out)
+	}
+}
+
+func TestChatInTerminal(t *testing.T) {
+	bin := buildExample(t, "greetings")
+	cmd := exec.Command(bin, "chat")
+	cmd.Stdin = strings.NewReader("hello\nfine\n/quit\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"bot> Hi! How are you?", "bot> I am glad to hear that!"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunPassesFlagsToTheBot(t *testing.T) {
+	code, stdout, stderr := botgen(t, "run", examplePath("greetings"), "--", "version")
+	if code != 0 || !strings.Contains(stdout, "greetings_bot built by botgen v") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestInstalledBinaryOffline builds botgen itself, then uses that binary
+// from outside the checkout, with the module proxy switched off and an empty
+// botgen cache, to build a bot.
+func TestInstalledBinaryOffline(t *testing.T) {
+	dir := t.TempDir()
+	botgenBin := filepath.Join(dir, "botgen")
+	cmd := exec.Command("go", "build", "-o", botgenBin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building botgen: %v\n%s", err, out)
+	}
+	src, err := filepath.Abs(examplePath("greetings"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	cmd = exec.Command(botgenBin, "build", "-o", "greetings", src)
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "BOTGEN_CACHE="+filepath.Join(dir, "cache"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("offline build from an installed botgen: %v\n%s", err, out)
+	}
+	out, err := exec.Command(filepath.Join(work, "greetings"), "test").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "2 passed, 0 failed") {
+		t.Errorf("greetings test: %v\n%s", err, out)
+	}
+}
+
+func TestBotFlags(t *testing.T) {
+	bin := buildExample(t, "greetings")
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--set", "websocket.port=abc"}, 1, `config key websocket.port: "abc" is not an integer`},
+		{[]string{"--set", "nonsense"}, 2, "expected key=value"},
+		{[]string{"--set", "no.such.key=1"}, 1, `unknown config key "no.such.key"`},
+		{[]string{"--protocol", "xmpp"}, 1, `must be "bbf" or "baf"`},
+		{[]string{"--log-format", "yaml"}, 1, `must be "text" or "json"`},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"version"}, 0, "greetings_bot built by botgen v"},
+	}
+	for _, c := range cases {
+		cmd := exec.Command(bin, c.args...)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		}
+		if code != c.code || !strings.Contains(string(out), c.want) {
+			t.Errorf("%v: exit %d, want %d with %q; output:\n%s", c.args, code, c.code, c.want, out)
+		}
+	}
+}
+
+func TestJSONLogs(t *testing.T) {
+	bin := buildExample(t, "greetings")
+	cmd := exec.Command(bin, "--host", "127.0.0.1", "--port", "0", "--log-format", "json")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	bufio.NewScanner(stdout).Scan()
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	first, _, _ := strings.Cut(stderr.String(), "\n")
+	if !strings.HasPrefix(first, `{"time":`) || !strings.Contains(first, `"msg":"serving"`) {
+		t.Errorf("first log line is not JSON: %q", first)
+	}
+}

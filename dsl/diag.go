@@ -1,0 +1,77 @@
+package dsl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+)
+
+// Severity tells whether a diagnostic stops the build.
+type Severity int
+
+// The severities.
+const (
+	Error Severity = iota
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Diagnostic is one problem found in a .bot file.
+type Diagnostic struct {
+	Pos      ir.Pos
+	Severity Severity
+	Message  string
+}
+
+// String formats d as "file:line:col: message", with "warning: " before the
+// message of a warning.
+func (d Diagnostic) String() string {
+	sev := ""
+	if d.Severity == Warning {
+		sev = "warning: "
+	}
+	return fmt.Sprintf("%s:%d:%d: %s%s", d.Pos.File, d.Pos.Line, d.Pos.Col, sev, d.Message)
+}
+
+// Diagnostics is a list of diagnostics sorted by position.
+type Diagnostics []Diagnostic
+
+// HasErrors reports whether any diagnostic is an error.
+func (ds Diagnostics) HasErrors() bool {
+	for _, d := range ds {
+		if d.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Error returns every diagnostic, one per line.
+func (ds Diagnostics) Error() string {
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		lines[i] = d.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (ds Diagnostics) sort() {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i].Pos, ds[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}

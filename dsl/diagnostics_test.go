@@ -1,0 +1,87 @@
+package dsl
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the want files of the golden tests")
+
+// archiveFS serves the files of a txtar archive to Check.
+func archiveFS(a *txtar.Archive) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		name = path.Clean(filepath.ToSlash(name))
+		for _, f := range a.Files {
+			if path.Clean(f.Name) == name {
+				return f.Data, nil
+			}
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+}
+
+func checkArchive(a *txtar.Archive) Diagnostics {
+	var src []byte
+	for _, f := range a.Files {
+		if f.Name == "input.bot" {
+			src = f.Data
+		}
+	}
+	file, diags := Parse("input.bot", src)
+	if diags.HasErrors() {
+		return diags
+	}
+	_, diags = Check(file, src, CheckOptions{ReadFile: archiveFS(a)})
+	return diags
+}
+
+func TestDiagnostics(t *testing.T) {
+	paths, err := filepath.Glob("../testdata/diagnostics/*.txtar")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	for _, p := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(p), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			diags := checkArchive(a)
+			var got bytes.Buffer
+			for _, d := range diags {
+				got.WriteString(d.String() + "\n")
+			}
+			wantIdx := -1
+			for i, f := range a.Files {
+				if f.Name == "want" {
+					wantIdx = i
+				}
+			}
+			if *update {
+				if wantIdx < 0 {
+					a.Files = append(a.Files, txtar.File{Name: "want"})
+					wantIdx = len(a.Files) - 1
+				}
+				a.Files[wantIdx].Data = got.Bytes()
+				if err := os.WriteFile(p, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if wantIdx < 0 {
+				t.Fatalf("no want file (run with -update)")
+			}
+			if want := string(a.Files[wantIdx].Data); got.String() != want {
+				t.Errorf("diagnostics differ\n--- got:\n%s--- want:\n%s", got.String(), want)
+			}
+		})
+	}
+}

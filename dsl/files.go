@@ -1,0 +1,295 @@
+package dsl
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	_ "image/gif" // decoders for reply image
+	"image/jpeg"
+	_ "image/png"
+	"io"
+	"io/fs"
+	"math"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+)
+
+// treatment is what a referenced file is loaded as.
+type treatment int
+
+const (
+	asTable treatment = iota
+	asPlotly
+	asImage
+	asRaw
+)
+
+type fileKey struct {
+	path string
+	how  treatment
+}
+
+// loadedFile is a referenced file after loading; a failed load is cached
+// too, so that its error is reported once.
+type loadedFile struct {
+	ok     bool
+	table  *ir.Table
+	figure string
+	index  int // into Bot.Files, for images and raw files
+}
+
+// load reads and converts a referenced file once per (path, treatment).
+func (c *checker) load(s *Str, how treatment) *loadedFile {
+	p := c.decodeString(s)
+	pos := toPos(s.Pos)
+	key := fileKey{p, how}
+	if lf, ok := c.files[key]; ok {
+		return lf
+	}
+	lf := &loadedFile{}
+	c.files[key] = lf
+	if strings.TrimSpace(p) == "" {
+		c.errorf(pos, "empty file path")
+		return lf
+	}
+	full := p
+	if !filepath.IsAbs(p) {
+		full = filepath.Join(c.opts.Dir, filepath.FromSlash(p))
+	}
+	data, err := c.opts.ReadFile(full)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			c.errorf(pos, "file %q not found", p)
+		} else {
+			c.errorf(pos, "cannot read file %q: %v", p, unwrapPathErr(err))
+		}
+		return lf
+	}
+	switch how {
+	case asTable:
+		lf.table, err = parseCSV(data)
+		if err != nil {
+			c.errorf(pos, "cannot use %q as a table: %v", p, err)
+			return lf
+		}
+	case asPlotly:
+		lf.figure, err = compactFigure(data)
+		if err != nil {
+			c.errorf(pos, "cannot use %q as a Plotly figure: %v", p, err)
+			return lf
+		}
+	case asImage:
+		jpg, err := toJPEG(data)
+		if err != nil {
+			c.errorf(pos, "cannot use %q as an image: %v", p, err)
+			return lf
+		}
+		base := path.Base(filepath.ToSlash(p))
+		name := strings.TrimSuffix(base, path.Ext(base)) + ".jpg"
+		lf.index = len(c.bot.Files)
+		c.bot.Files = append(c.bot.Files, ir.File{Name: name, Path: p, MIME: "image/jpeg", Data: jpg})
+	case asRaw:
+		base := path.Base(filepath.ToSlash(p))
+		lf.index = len(c.bot.Files)
+		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: mimeType(base, data), Data: data})
+	}
+	lf.ok = true
+	return lf
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func (c *checker) csvTable(s *Str) *ir.Table {
+	if lf := c.load(s, asTable); lf.ok {
+		return lf.table
+	}
+	return nil
+}
+
+func (c *checker) plotly(s *Str) string {
+	return c.load(s, asPlotly).figure
+}
+
+func (c *checker) image(s *Str) *ir.FileRef {
+	if lf := c.load(s, asImage); lf.ok {
+		return &ir.FileRef{Index: lf.index}
+	}
+	return nil
+}
+
+func (c *checker) rawFile(s *Str) *ir.FileRef {
+	if lf := c.load(s, asRaw); lf.ok {
+		return &ir.FileRef{Index: lf.index}
+	}
+	return nil
+}
+
+// parseCSV reads a table: the first row holds the column names; a cell that
+// reads as a finite number becomes a Number.
+func parseCSV(data []byte) (*ir.Table, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	t := &ir.Table{Rows: [][]ir.Value{}}
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("line %d: %v", pe.Line, pe.Err)
+			}
+			return nil, err
+		}
+		if t.Columns == nil {
+			for i, name := range rec {
+				if slices.Contains(rec[:i], name) {
+					return nil, fmt.Errorf("column %q appears twice in the header", name)
+				}
+			}
+			t.Columns = rec
+			continue
+		}
+		if len(rec) != len(t.Columns) {
+			l, _ := r.FieldPos(0)
+			return nil, fmt.Errorf("line %d has %d cells but the header has %d", l, len(rec), len(t.Columns))
+		}
+		row := make([]ir.Value, len(rec))
+		for i, cell := range rec {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(cell), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				row[i] = ir.Value{Type: ir.Number, Num: f}
+			} else {
+				row[i] = ir.Value{Type: ir.String, Str: cell}
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	if t.Columns == nil {
+		return nil, fmt.Errorf("the file is empty")
+	}
+	return t, nil
+}
+
+// compactFigure checks that data is a JSON object with a "data" array and
+// returns it compacted.
+func compactFigure(data []byte) (string, error) {
+	var fig map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fig); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return "", fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+		}
+		return "", fmt.Errorf("not a JSON object")
+	}
+	var traces []json.RawMessage
+	raw, ok := fig["data"]
+	if !ok {
+		return "", fmt.Errorf(`no "data" array`)
+	}
+	if err := json.Unmarshal(raw, &traces); err != nil || traces == nil {
+		return "", fmt.Errorf(`"data" is not an array`)
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// toJPEG decodes a PNG, JPEG or GIF image and re-encodes it as JPEG, over a
+// white background since JPEG has no transparency.
+func toJPEG(data []byte) ([]byte, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not a PNG, JPEG or GIF image")
+	}
+	if cfg.Width*cfg.Height > 50_000_000 || cfg.Width > 20000 || cfg.Height > 20000 {
+		return nil, fmt.Errorf("image too large (%dx%d)", cfg.Width, cfg.Height)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("cannot decode: %v", err)
+	}
+	b := img.Bounds()
+	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(rgba, rgba.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
+	draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Over)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, rgba, &jpeg.Options{Quality: 90}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+var mimeTable = map[string]string{
+	".csv":  "text/csv",
+	".txt":  "text/plain",
+	".json": "application/json",
+	".md":   "text/markdown",
+	".html": "text/html",
+	".pdf":  "application/pdf",
+	".png":  "image/png",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".gif":  "image/gif",
+	".svg":  "image/svg+xml",
+	".zip":  "application/zip",
+	".xml":  "application/xml",
+	".wav":  "audio/wav",
+	".mp3":  "audio/mpeg",
+}
+
+// mimeType picks a file's MIME type: a fixed table first, so that builds do
+// not depend on the machine's MIME database, then the system's, then the
+// content.
+func mimeType(name string, data []byte) string {
+	ext := strings.ToLower(path.Ext(name))
+	if t, ok := mimeTable[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		if mt, _, err := mime.ParseMediaType(t); err == nil {
+			return mt
+		}
+		return strings.TrimSpace(strings.Split(t, ";")[0])
+	}
+	return http.DetectContentType(data)
+}
+
+// maxFileSize bounds what a bot may embed, so that a path such as a device
+// or a huge file cannot stall or exhaust the build.
+const maxFileSize = 256 << 20
+
+func readRegularFile(name string) ([]byte, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	if st.Size() > maxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
+	}
+	return os.ReadFile(name)
+}

@@ -1,0 +1,355 @@
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/botgen-dev/botgen/runtime/bottest"
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/reply"
+	"github.com/botgen-dev/botgen/runtime/server"
+	"github.com/botgen-dev/botgen/runtime/version"
+)
+
+// Program is everything generated code hands to the runtime.
+type Program struct {
+	Bot   *engine.Bot
+	Tests []bottest.Case
+}
+
+// Main runs the bot's command line with the process's arguments and exits.
+func Main(p *Program) {
+	os.Exit(Run(context.Background(), p, os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit codes of the bot's command line.
+const (
+	exitOK    = 0
+	exitInput = 1 // bad configuration, a failing test, a server that cannot start
+	exitUsage = 2
+)
+
+// exitError carries an exit code through urfave/cli.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}
+
+// Run is Main without the exit: args[0] is the program name.
+func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	name := p.Bot.Name
+	flags := func() []cli.Flag {
+		return []cli.Flag{
+			&cli.StringFlag{Name: "host", Usage: "address to listen on (websocket.host)"},
+			&cli.IntFlag{Name: "port", Usage: "port to listen on, 0 for any free one (websocket.port)", Value: -1, DefaultText: "8765"},
+			&cli.StringFlag{Name: "protocol", Usage: `wire dialect, "bbf" or "baf" (protocol)`},
+			&cli.StringSliceFlag{Name: "set", Usage: "set any config key: --set key=value (repeatable)"},
+			&cli.StringFlag{Name: "log-format", Usage: `"text" or "json" (log.format)`},
+		}
+	}
+	app := &cli.App{
+		Name:            name,
+		Usage:           "a chat bot built by botgen from " + p.Bot.Source,
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideVersion:     true,
+		HideHelpCommand: true,
+		Flags:           flags(),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return fail(exitUsage, "unknown command %q (commands: serve, chat, test, version)", c.Args().First())
+			}
+			return serve(c, p)
+		},
+		Commands: []*cli.Command{
+			{Name: "serve", Usage: "serve the WebSocket endpoint (the default)", Flags: flags(), Action: func(c *cli.Context) error { return serve(c, p) }},
+			{Name: "chat", Usage: "chat with the bot in this terminal (no network)", Flags: flags(), Action: func(c *cli.Context) error { return chat(c, p) }},
+			{Name: "test", Usage: "run the bot's test blocks against its real WebSocket endpoint", Flags: append(flags(),
+				&cli.StringFlag{Name: "url", Usage: "test the bot already serving at this ws:// URL instead of starting one"},
+			), Action: func(c *cli.Context) error { return runTests(c, p) }},
+			{Name: "version", Usage: "print the botgen version and the source hash", Action: func(c *cli.Context) error {
+				fmt.Fprintf(c.App.Writer, "%s built by botgen v%s from %s (sha256 %s)\n", name, version.Version, p.Bot.Source, p.Bot.SourceHash)
+				return nil
+			}},
+		},
+		OnUsageError: func(c *cli.Context, err error, isSub bool) error {
+			return fail(exitUsage, "%v", err)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err.Error() != "" {
+			fmt.Fprintf(stderr, "%s: %v\n", name, ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", name, err)
+	return exitUsage
+}
+
+// configure builds the configuration: defaults, then the bot's config block,
+// then BOTGEN_* environment variables, then --set, then the dedicated flags.
+func configure(c *cli.Context, p *Program) (config.Config, error) {
+	cfg := config.Default()
+	if err := cfg.Apply(p.Bot.Config); err != nil {
+		return cfg, fail(exitInput, "%v", err)
+	}
+	for _, k := range config.Keys() {
+		env := "BOTGEN_" + strings.ToUpper(strings.ReplaceAll(k.Name, ".", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if err := cfg.Set(k.Name, v); err != nil {
+				return cfg, fail(exitInput, "%s: %v", env, err)
+			}
+		}
+	}
+	for _, kv := range c.StringSlice("set") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return cfg, fail(exitUsage, "--set %q: expected key=value", kv)
+		}
+		if err := cfg.Set(strings.TrimSpace(k), v); err != nil {
+			return cfg, fail(exitInput, "--set: %v", err)
+		}
+	}
+	set := func(flag, key, value string) error {
+		if err := cfg.Set(key, value); err != nil {
+			return fail(exitInput, "--%s: %v", flag, err)
+		}
+		return nil
+	}
+	if c.IsSet("host") {
+		if err := set("host", "websocket.host", c.String("host")); err != nil {
+			return cfg, err
+		}
+	}
+	if c.IsSet("port") {
+		if err := set("port", "websocket.port", strconv.Itoa(c.Int("port"))); err != nil {
+			return cfg, err
+		}
+	}
+	if c.IsSet("protocol") {
+		if err := set("protocol", "protocol", c.String("protocol")); err != nil {
+			return cfg, err
+		}
+	}
+	if c.IsSet("log-format") {
+		if err := set("log-format", "log.format", c.String("log-format")); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(c *cli.Context, p *Program) error {
+	cfg, err := configure(c, p)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, c.App.ErrWriter)
+	eng, err := engine.New(p.Bot, cfg)
+	if err != nil {
+		return fail(exitInput, "%v", err)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fail(exitInput, "cannot listen: %v", err)
+	}
+	srv := server.New(eng, cfg, logger)
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	addr := ln.Addr().String()
+	fmt.Fprintf(c.App.Writer, "%s serving on ws://%s/ (protocol %s)\n", p.Bot.Name, addr, cfg.Protocol)
+	logger.Info("serving", "bot", p.Bot.Name, "address", addr, "protocol", cfg.Protocol, "version", version.Version)
+
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fail(exitInput, "server stopped: %v", err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown", "error", err)
+	}
+	<-done
+	logger.Info("stopped")
+	return nil
+}
+
+// runTests serves the bot on a loopback port inside this process and runs
+// the test blocks against it over real WebSocket connections.
+func runTests(c *cli.Context, p *Program) error {
+	cfg, err := configure(c, p)
+	if err != nil {
+		return err
+	}
+	if !c.IsSet("log-format") && !strings.Contains(strings.Join(c.StringSlice("set"), " "), "log.level") {
+		cfg.LogLevel = "error"
+	}
+	url := c.String("url")
+	if url == "" {
+		eng, err := engine.New(p.Bot, cfg)
+		if err != nil {
+			return fail(exitInput, "%v", err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fail(exitInput, "cannot listen: %v", err)
+		}
+		srv := server.New(eng, cfg, newLogger(cfg, c.App.ErrWriter))
+		go srv.Serve(ln)
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			srv.Shutdown(ctx)
+		}()
+		url = "ws://" + ln.Addr().String() + "/"
+	}
+	results := bottest.Run(c.Context, url, p.Tests, bottest.Options{Dialect: cfg.Protocol})
+	failed := bottest.Report(c.App.Writer, results)
+	fmt.Fprintf(c.App.Writer, "%d passed, %d failed\n", len(results)-failed, failed)
+	if failed > 0 {
+		return &exitError{code: exitInput, err: errors.New("")}
+	}
+	return nil
+}
+
+// chat talks to the bot in the terminal through the same engine, without a
+// network. Lines starting with / are commands.
+func chat(c *cli.Context, p *Program) error {
+	cfg, err := configure(c, p)
+	if err != nil {
+		return err
+	}
+	eng, err := engine.New(p.Bot, cfg)
+	if err != nil {
+		return fail(exitInput, "%v", err)
+	}
+	out := c.App.Writer
+	fmt.Fprintf(out, "Chatting with %s. Commands: /file PATH, /reset, /quit\n", p.Bot.Name)
+	s := eng.NewSession("terminal")
+	show := func(rs []reply.Reply, err error) {
+		for _, r := range rs {
+			fmt.Fprintf(out, "bot> %s\n", describeReply(r))
+		}
+		if err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "(turn error: %v)\n", err)
+		}
+	}
+	show(s.Start(), nil)
+	in := bufio.NewScanner(c.App.Reader)
+	in.Buffer(make([]byte, 64*1024), 1<<20)
+	for {
+		fmt.Fprint(out, "you> ")
+		if !in.Scan() {
+			fmt.Fprintln(out)
+			return in.Err()
+		}
+		line := strings.TrimSpace(in.Text())
+		switch {
+		case line == "":
+			continue
+		case line == "/quit" || line == "/exit":
+			return nil
+		case line == "/reset":
+			show(s.Handle(engine.Input{Kind: engine.Reset}))
+		case strings.HasPrefix(line, "/file "):
+			path := strings.TrimSpace(strings.TrimPrefix(line, "/file "))
+			data, err := os.ReadFile(path)
+			if err != nil {
+				fmt.Fprintf(out, "(cannot read %s: %v)\n", path, err)
+				continue
+			}
+			typ := mime.TypeByExtension(filepath.Ext(path))
+			if mt, _, err := mime.ParseMediaType(typ); err == nil {
+				typ = mt
+			} else {
+				typ = http.DetectContentType(data)
+			}
+			show(s.Handle(engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: filepath.Base(path), Type: typ, Data: data}}))
+		default:
+			show(s.Handle(engine.Input{Kind: engine.Text, Text: line}))
+		}
+	}
+}
+
+// describeReply renders a reply as terminal text.
+func describeReply(r reply.Reply) string {
+	switch r.Kind {
+	case reply.Str, reply.Markdown, reply.HTML:
+		return r.Text
+	case reply.Options:
+		var m map[string]string
+		_ = json.Unmarshal([]byte(r.Text), &m)
+		labels := make([]string, 0, len(m))
+		for i := 0; i < len(m); i++ {
+			labels = append(labels, fmt.Sprintf("[%s]", m[strconv.Itoa(i)]))
+		}
+		return strings.Join(labels, " ")
+	case reply.DataFrame:
+		var cols map[string]map[string]any
+		_ = json.Unmarshal([]byte(r.Text), &cols)
+		rows := 0
+		for _, c := range cols {
+			rows = len(c)
+			break
+		}
+		return fmt.Sprintf("(table: %d columns, %d rows)", len(cols), rows)
+	case reply.Plotly:
+		return "(chart)"
+	case reply.Image:
+		return fmt.Sprintf("(image, %d bytes of JPEG)", len(r.Text)*3/4)
+	case reply.File:
+		return fmt.Sprintf("(file %s, %s, %d bytes)", r.File.Name, r.File.Type, len(r.File.Base64)*3/4)
+	case reply.Location:
+		return fmt.Sprintf("(location %v, %v)", r.Location.Latitude, r.Location.Longitude)
+	}
+	return fmt.Sprintf("(%s)", r.Kind)
+}

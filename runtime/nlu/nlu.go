@@ -1,0 +1,587 @@
+// Package nlu predicts which intent a user message expresses and extracts the
+// intent's parameters (for generated code, through the engine).
+//
+// The Classifier interface is what the engine uses. Scorer implements it with
+// a simple, explainable measure: a weighted Dice coefficient between the
+// normalised words of the message and of each training sentence, counting the
+// words the two share in the same order (their longest common subsequence).
+// A word weighs 1, a stop word 1/4, and both are divided by the number of
+// intents whose sentences use the word, so that words every intent shares
+// ("show me") decide less than the words that tell intents apart. Entity
+// values found in the message stand for the {param} placeholders of the
+// sentence, so a message that reads exactly like a training sentence with the
+// placeholders filled in scores 1.
+package nlu
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Intent is an intent with its training sentences ({param} placeholders kept).
+type Intent struct {
+	Name      string
+	Sentences []string
+	Params    []Param
+}
+
+// Param is an intent parameter; Entity is a custom entity's name or one of the
+// built-ins "number", "datetime" and "any".
+type Param struct {
+	Name   string
+	Entity string
+}
+
+// Entity is a custom entity.
+type Entity struct {
+	Name   string
+	Values []EntityValue
+}
+
+// EntityValue is a canonical value and its synonyms.
+type EntityValue struct {
+	Canonical string
+	Synonyms  []string
+}
+
+// Options tune the classifier.
+type Options struct {
+	Language string // language code of the training sentences (en, es, fr, de, it, pt)
+	Stemming bool   // nlp.pre_processing: stem words (en, es and fr have stemmers)
+	// Location is the time zone "today" and "tomorrow" are read in; nil is UTC.
+	Location *time.Location
+	// Now returns the current time; nil is time.Now. Tests fix it.
+	Now func() time.Time
+}
+
+// Score is how well a message matches an intent, from 0 (nothing in common)
+// to 1 (the message reads as one of its training sentences).
+type Score struct {
+	Intent string
+	Score  float64
+}
+
+// Value is the value of an intent parameter found in a message: a string
+// (the canonical value of a custom entity, an ISO 8601 date, the words of an
+// any) or a float64 for a number. An absent parameter is "" (0 for a number).
+type Value struct {
+	Param string
+	Value any
+}
+
+// Classifier predicts intents and extracts their parameters. Implementations
+// are safe for concurrent use.
+type Classifier interface {
+	// Classify scores text against every candidate intent and returns the
+	// scores best first; equal scores keep the candidates' order. Unknown
+	// candidates score 0.
+	Classify(text string, candidates []string) []Score
+	// Extract returns the values of every declared parameter of intent in
+	// text, in declaration order.
+	Extract(intent, text string) []Value
+}
+
+// Scorer is the token-overlap classifier. It is immutable once built.
+type Scorer struct {
+	norm    normalizer
+	intents map[string]*intent
+	df      map[string]int // number of intents whose sentences use a word
+	maxLen  int            // tokens of the longest sentence
+}
+
+// intent is an intent prepared for scoring.
+type intent struct {
+	name      string
+	params    []Param
+	sentences []sentence
+	finder    finder // mentions of the entities its params use
+}
+
+// sentence is a training sentence as a sequence of normalised words and
+// placeholders.
+type sentence struct {
+	toks   []stoken
+	total  float64 // sum of the weights
+	hasAny bool    // has a placeholder of an any param
+}
+
+// stoken is a word (param < 0) or the placeholder of params[param].
+type stoken struct {
+	norm   string
+	param  int
+	weight float64
+}
+
+// placeholderWeight is the weight of a placeholder and of the mention that
+// stands for it.
+const placeholderWeight = 1
+
+var _ Classifier = (*Scorer)(nil)
+
+// NewScorer prepares a Scorer. It fails when a parameter names an unknown
+// entity or a sentence a placeholder that is not a declared parameter.
+func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, error) {
+	s := &Scorer{norm: newNormalizer(opts.Language, opts.Stemming), intents: make(map[string]*intent, len(intents)), df: map[string]int{}}
+	loc, now := opts.Location, opts.Now
+	if loc == nil {
+		loc = time.UTC
+	}
+	if now == nil {
+		now = time.Now
+	}
+	patterns := make(map[string][]pattern, len(entities))
+	for _, e := range entities {
+		var ps []pattern
+		for _, v := range e.Values {
+			for _, w := range append([]string{v.Canonical}, v.Synonyms...) {
+				if p, ok := newPattern(e.Name, v.Canonical, w); ok {
+					ps = append(ps, p)
+				}
+			}
+		}
+		patterns[e.Name] = ps
+	}
+	lang := strings.ToLower(opts.Language)
+	var errs []string
+	for _, in := range intents {
+		if _, dup := s.intents[in.Name]; dup {
+			errs = append(errs, fmt.Sprintf("intent %s declared twice", in.Name))
+			continue
+		}
+		it := &intent{name: in.Name, params: in.Params, finder: finder{lang: lang, loc: loc, now: now}}
+		seen := map[string]bool{}
+		for _, p := range in.Params {
+			switch p.Entity {
+			case EntityNumber:
+				it.finder.number = true
+			case EntityDatetime:
+				it.finder.datetime = true
+			case EntityAny:
+			default:
+				ps, ok := patterns[p.Entity]
+				if !ok {
+					errs = append(errs, fmt.Sprintf("intent %s: param %s: unknown entity %s", in.Name, p.Name, p.Entity))
+					continue
+				}
+				if seen[p.Entity] {
+					continue
+				}
+				seen[p.Entity] = true
+				if it.finder.byFirst == nil {
+					it.finder.byFirst = map[string][]pattern{}
+				}
+				for _, pt := range ps {
+					it.finder.byFirst[pt.words[0]] = append(it.finder.byFirst[pt.words[0]], pt)
+				}
+			}
+		}
+		words := map[string]bool{}
+		for _, text := range in.Sentences {
+			s.norm.remember(text)
+			sen, err := s.parseSentence(text, in.Params)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("intent %s: %v", in.Name, err))
+				continue
+			}
+			it.sentences = append(it.sentences, sen)
+			for _, t := range sen.toks {
+				if t.param < 0 && !words[t.norm] {
+					words[t.norm] = true
+					s.df[t.norm]++
+				}
+			}
+		}
+		s.intents[in.Name] = it
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("nlu: %s", strings.Join(errs, "; "))
+	}
+	for _, it := range s.intents {
+		for i := range it.sentences {
+			sen := &it.sentences[i]
+			for k := range sen.toks {
+				if t := &sen.toks[k]; t.param < 0 {
+					t.weight = s.weight(t.weight, t.norm)
+				}
+				sen.total += sen.toks[k].weight
+			}
+			s.maxLen = max(s.maxLen, len(sen.toks))
+		}
+	}
+	return s, nil
+}
+
+// weight returns the weight of a word of base weight w: w divided by the
+// number of intents that use it.
+func (s *Scorer) weight(w float64, norm string) float64 {
+	if n := s.df[norm]; n > 1 {
+		return w / float64(n)
+	}
+	return w
+}
+
+// parseSentence splits a training sentence into normalised words and
+// placeholders.
+func (s *Scorer) parseSentence(text string, params []Param) (sentence, error) {
+	var sen sentence
+	rest := text
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			break
+		}
+		for _, t := range s.norm.tokens(rest[:open], 0) {
+			sen.toks = append(sen.toks, stoken{norm: t.norm, param: -1, weight: t.weight})
+		}
+		name := strings.TrimSpace(rest[open+1 : open+end])
+		idx := -1
+		for i, p := range params {
+			if p.Name == name {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			return sen, fmt.Errorf("sentence %q: {%s} is not a declared param", text, name)
+		}
+		sen.toks = append(sen.toks, stoken{norm: "{" + name + "}", param: idx, weight: placeholderWeight})
+		if params[idx].Entity == EntityAny {
+			sen.hasAny = true
+		}
+		rest = rest[open+end+1:]
+	}
+	for _, t := range s.norm.tokens(rest, 0) {
+		sen.toks = append(sen.toks, stoken{norm: t.norm, param: -1, weight: t.weight})
+	}
+	return sen, nil
+}
+
+// Classify implements Classifier.
+func (s *Scorer) Classify(text string, candidates []string) []Score {
+	out := make([]Score, 0, len(candidates))
+	msg := s.message(text)
+	for _, c := range candidates {
+		var best float64
+		if it, ok := s.intents[c]; ok {
+			best, _ = it.best(msg)
+		}
+		out = append(out, Score{Intent: c, Score: best})
+	}
+	slices.SortStableFunc(out, func(a, b Score) int { return cmp.Compare(b.Score, a.Score) })
+	return out
+}
+
+// Extract implements Classifier.
+func (s *Scorer) Extract(intentName, text string) []Value {
+	it, ok := s.intents[intentName]
+	if !ok || len(it.params) == 0 {
+		return nil
+	}
+	msg := s.message(text)
+	vals := make([]any, len(it.params))
+	ms := it.mentions(msg)
+	used := make([]bool, len(ms))
+	if _, si := it.best(msg); si >= 0 {
+		it.extract(msg, ms, &it.sentences[si], vals, used)
+	}
+	// A param the best sentence lacks still takes a value of its entity the
+	// message mentions: every declared param is filled when it can be.
+	for pi, p := range it.params {
+		if vals[pi] != nil || p.Entity == EntityAny {
+			continue
+		}
+		for mi, m := range ms {
+			if used[mi] {
+				continue
+			}
+			if v, ok := m.value(p.Entity); ok {
+				vals[pi], used[mi] = v, true
+				break
+			}
+		}
+	}
+	out := make([]Value, len(it.params))
+	for i, p := range it.params {
+		v := vals[i]
+		if v == nil {
+			if p.Entity == EntityNumber {
+				v = 0.0
+			} else {
+				v = ""
+			}
+		}
+		out[i] = Value{Param: p.Name, Value: v}
+	}
+	return out
+}
+
+// message is a tokenized user message. Mentions depend on the intent (only
+// its entities are looked for), so they are found per intent.
+type message struct {
+	text  string
+	toks  []token // weights final (divided by the intents that use the word)
+	words []mtoken
+	buf   []float64 // scratch row for lcs
+}
+
+func (s *Scorer) message(text string) *message {
+	toks := s.norm.tokens(text, maxTokens)
+	if len(toks) == maxTokens {
+		// Entities are looked for in the words read, not beyond.
+		text = text[:toks[len(toks)-1].end]
+	}
+	for i := range toks {
+		toks[i].weight = s.weight(toks[i].weight, toks[i].norm)
+	}
+	msg := &message{text: text, toks: toks, buf: make([]float64, s.maxLen+1)}
+	msg.words = appendWords(make([]mtoken, 0, len(toks)), msg, 0, len(toks))
+	return msg
+}
+
+func (it *intent) mentions(msg *message) []mention {
+	if it.finder.empty() || len(msg.toks) == 0 {
+		return nil
+	}
+	return it.finder.find(msg.text, msg.toks)
+}
+
+// mtoken is a message word, or a mention standing for a placeholder; it
+// covers message tokens [from, to).
+type mtoken struct {
+	norm     string
+	param    int
+	weight   float64
+	from, to int
+}
+
+// seq returns the message as the sentence sees it: every mention of an entity
+// for which the sentence has a free placeholder becomes that placeholder
+// (mentions and placeholders paired in order). It marks the mentions used.
+func (it *intent) seq(msg *message, ms []mention, sen *sentence, used []bool) []mtoken {
+	if len(ms) == 0 {
+		return msg.words
+	}
+	out := make([]mtoken, 0, len(msg.toks))
+	taken := make([]bool, len(sen.toks))
+	next := 0 // next message token
+	for mi, m := range ms {
+		ph := -1
+		for k, st := range sen.toks {
+			if st.param < 0 || taken[k] {
+				continue
+			}
+			if _, ok := m.value(it.params[st.param].Entity); ok {
+				ph = k
+				break
+			}
+		}
+		if ph < 0 {
+			continue
+		}
+		taken[ph] = true
+		if used != nil {
+			used[mi] = true
+		}
+		out = appendWords(out, msg, next, m.from)
+		out = append(out, mtoken{norm: sen.toks[ph].norm, param: sen.toks[ph].param, weight: placeholderWeight, from: m.from, to: m.to})
+		next = m.to
+	}
+	return appendWords(out, msg, next, len(msg.toks))
+}
+
+// appendWords appends the message tokens [from, to) as words.
+func appendWords(out []mtoken, msg *message, from, to int) []mtoken {
+	for i := from; i < to; i++ {
+		t := &msg.toks[i]
+		out = append(out, mtoken{norm: t.norm, param: -1, weight: t.weight, from: i, to: i + 1})
+	}
+	return out
+}
+
+// same reports whether a sentence token and a message token match. An any
+// placeholder matches nothing here: it takes what lies between its
+// neighbours' matches.
+func same(st stoken, mt mtoken) bool {
+	return st.param == mt.param && st.norm == mt.norm
+}
+
+// best returns the best score of the intent's sentences and the index of the
+// sentence that has it (-1 when none scores above 0).
+func (it *intent) best(msg *message) (float64, int) {
+	if len(msg.toks) == 0 {
+		return 0, -1
+	}
+	ms := it.mentions(msg)
+	best, bi := 0.0, -1
+	for si := range it.sentences {
+		sen := &it.sentences[si]
+		m := it.seq(msg, ms, sen, nil)
+		var sc float64
+		if sen.hasAny {
+			sc, _ = it.align(m, sen)
+		} else {
+			sc = dice(lcs(sen.toks, m, msg), sen.total, total(m))
+		}
+		if sc > best {
+			best, bi = sc, si
+			if sc == 1 {
+				break
+			}
+		}
+	}
+	return best, bi
+}
+
+func total(m []mtoken) float64 {
+	var sum float64
+	for _, t := range m {
+		sum += t.weight
+	}
+	return sum
+}
+
+// dice is the weighted Dice coefficient: common is the weight of the matched
+// words on both sides, a and b the total weights of each side. A match of
+// every word is 1 exactly, whatever rounding the sums took.
+func dice(common, a, b float64) float64 {
+	if a+b <= 0 {
+		return 0
+	}
+	d := common / (a + b)
+	if d > 1-1e-9 {
+		return 1
+	}
+	return d
+}
+
+// lcs returns the weight (both sides) of the heaviest common subsequence of a
+// sentence and a message, in O(len(s)) memory.
+func lcs(s []stoken, m []mtoken, msg *message) float64 {
+	if cap(msg.buf) < len(s)+1 {
+		msg.buf = make([]float64, len(s)+1)
+	}
+	row := msg.buf[:len(s)+1]
+	clear(row)
+	for _, mt := range m {
+		diag := 0.0 // row[i] of the previous message token
+		for i, st := range s {
+			up := row[i+1]
+			best := up
+			if row[i] > best {
+				best = row[i]
+			}
+			if same(st, mt) && diag+st.weight+mt.weight > best {
+				best = diag + st.weight + mt.weight
+			}
+			row[i+1] = best
+			diag = up
+		}
+	}
+	return row[len(s)]
+}
+
+// align matches a sentence with any placeholders against a message: the
+// words in common (heaviest common subsequence), then each any placeholder
+// takes the message tokens between its neighbours' matches. A placeholder
+// that takes at least one token counts as matched, and its tokens as one
+// token of placeholder weight. It returns the score and, per sentence token,
+// the message tokens [from, to) (indexes in m) it stands for.
+func (it *intent) align(m []mtoken, sen *sentence) (float64, [][2]int) {
+	s := sen.toks
+	n, k := len(s), len(m)
+	// dp[i][j]: weight of the heaviest common subsequence of s[i:] and m[j:],
+	// filled backwards so that the forward walk below pairs greedily.
+	dp := make([][]float64, n+1)
+	for i := range dp {
+		dp[i] = make([]float64, k+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := k - 1; j >= 0; j-- {
+			best := max(dp[i+1][j], dp[i][j+1])
+			if same(s[i], m[j]) {
+				best = max(best, dp[i+1][j+1]+s[i].weight+m[j].weight)
+			}
+			dp[i][j] = best
+		}
+	}
+	pair := make([]int, n) // message index matched by s[i], -1 when none
+	for i := range pair {
+		pair[i] = -1
+	}
+	for i, j := 0, 0; i < n && j < k; {
+		switch {
+		case same(s[i], m[j]) && dp[i][j] == dp[i+1][j+1]+s[i].weight+m[j].weight:
+			pair[i] = j
+			i, j = i+1, j+1
+		case dp[i][j] == dp[i+1][j]:
+			i++
+		default:
+			j++
+		}
+	}
+	spans := make([][2]int, n)
+	common, msgTotal := dp[0][0], total(m)
+	cursor := 0
+	for i := 0; i < n; i++ {
+		if pair[i] >= 0 {
+			spans[i] = [2]int{pair[i], pair[i] + 1}
+			cursor = pair[i] + 1
+			continue
+		}
+		spans[i] = [2]int{cursor, cursor}
+		if s[i].param < 0 || it.params[s[i].param].Entity != EntityAny {
+			continue
+		}
+		end := k
+		for j := i + 1; j < n; j++ {
+			if pair[j] >= 0 {
+				end = pair[j]
+				break
+			}
+		}
+		if end > cursor {
+			spans[i] = [2]int{cursor, end}
+			common += s[i].weight + placeholderWeight
+			msgTotal += placeholderWeight - total(m[cursor:end])
+			cursor = end
+		}
+	}
+	return dice(common, sen.total, msgTotal), spans
+}
+
+// extract fills vals (per param) from the best sentence: mentions standing
+// for its placeholders, and the words an any placeholder stands for.
+func (it *intent) extract(msg *message, ms []mention, sen *sentence, vals []any, used []bool) {
+	m := it.seq(msg, ms, sen, used)
+	for _, mt := range m {
+		if mt.param < 0 || vals[mt.param] != nil {
+			continue
+		}
+		for _, mn := range ms {
+			if mn.from == mt.from && mn.to == mt.to {
+				vals[mt.param], _ = mn.value(it.params[mt.param].Entity)
+				break
+			}
+		}
+	}
+	if !sen.hasAny {
+		return
+	}
+	_, spans := it.align(m, sen)
+	for i, st := range sen.toks {
+		if st.param < 0 || it.params[st.param].Entity != EntityAny || vals[st.param] != nil {
+			continue
+		}
+		if sp := spans[i]; sp[1] > sp[0] {
+			first, last := msg.toks[m[sp[0]].from], msg.toks[m[sp[1]-1].to-1]
+			vals[st.param] = msg.text[first.start:last.end]
+		}
+	}
+}

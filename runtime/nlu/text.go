@@ -1,0 +1,193 @@
+package nlu
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/french"
+	"github.com/kljensen/snowball/spanish"
+)
+
+// token is one word of a text: its byte span in the original text, its
+// lower-cased form without punctuation, and that form normalised (stemmed when
+// stemming is on).
+type token struct {
+	start, end int
+	word       string
+	norm       string
+	weight     float64 // how much the word counts when scoring
+}
+
+// stopWeight is the weight of a stop word ("the", "is", "you"): they count,
+// so that "how are you" can be an intent, but a shared "in" alone does not
+// make a message understood.
+const stopWeight = 0.25
+
+// isWordRune reports whether r belongs to a word. Marks are kept so that
+// decomposed accents stay with their letter.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// isApostrophe reports whether r is an apostrophe, which is dropped inside a
+// word ("don't" reads "dont") rather than splitting it.
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '\u2019' || r == '\u02bc'
+}
+
+// maxTokens bounds the words of a message that are read: a chat message
+// longer than this cannot read like a training sentence anyway, and the cost
+// of scoring grows with its length.
+const maxTokens = 256
+
+// tokenize splits text into words: maximal runs of letters, digits and marks.
+// Every other character is punctuation or space and separates words. Words
+// are lower-cased; norm is left empty (see normalizer.tokens). It stops after
+// limit words when limit > 0.
+func tokenize(text string, limit int) []token {
+	toks := make([]token, 0, 8)
+	var b []byte
+	start := -1
+	changed := false // the word differs from its text: b holds it
+	flush := func(end int) {
+		if start >= 0 {
+			w := text[start:end] // already lower case: no copy
+			if changed {
+				w = string(b)
+			}
+			toks = append(toks, token{start: start, end: end, word: w})
+			b = b[:0]
+			start = -1
+			changed = false
+		}
+	}
+	for i := 0; i < len(text) && (limit <= 0 || len(toks) < limit); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+			lr := unicode.ToLower(r)
+			changed = changed || lr != r
+			b = utf8.AppendRune(b, lr)
+		case isApostrophe(r) && start >= 0 && i+size < len(text):
+			// Inside a word only when a word character follows.
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if isWordRune(next) {
+				changed = true
+			} else {
+				flush(i)
+			}
+		default:
+			flush(i)
+		}
+		i += size
+	}
+	if limit <= 0 || len(toks) < limit {
+		flush(len(text))
+	}
+	return toks
+}
+
+// normalizer turns words into the form intents are compared in.
+type normalizer struct {
+	stem func(word string, stemStopWords bool) string // nil: no stemming
+	stop func(word string) bool                       // nil: no stop words
+	// stems caches the stems of the training words, so that most words of a
+	// message are not stemmed again. Filled while the classifier is built,
+	// read-only after.
+	stems map[string]string
+}
+
+// stemmer returns the Snowball stemmer for a language code, nil for the
+// languages without one (they are compared unstemmed).
+func stemmer(language string) func(string, bool) string {
+	switch strings.ToLower(language) {
+	case "en", "english":
+		return english.Stem
+	case "es", "spanish":
+		return spanish.Stem
+	case "fr", "french":
+		return french.Stem
+	}
+	return nil
+}
+
+// stopWords returns the Snowball stop word list of a language code, nil for
+// the languages without one.
+func stopWords(language string) func(string) bool {
+	switch strings.ToLower(language) {
+	case "en", "english":
+		return english.IsStopWord
+	case "es", "spanish":
+		return spanish.IsStopWord
+	case "fr", "french":
+		return french.IsStopWord
+	}
+	return nil
+}
+
+func newNormalizer(language string, stemming bool) normalizer {
+	n := normalizer{stop: stopWords(language)}
+	if stemming {
+		n.stem = stemmer(language)
+	}
+	if n.stem != nil {
+		n.stems = map[string]string{}
+	}
+	return n
+}
+
+// normWord returns the normalised form of a lower-cased word.
+func (n normalizer) normWord(w string) string {
+	if n.stem == nil {
+		return w
+	}
+	if st, ok := n.stems[w]; ok {
+		return st
+	}
+	// Stop words are stemmed too so that a word has a single form whatever
+	// list it is on.
+	return n.stem(w, true)
+}
+
+// remember caches the stems of the words of text.
+func (n normalizer) remember(text string) {
+	if n.stem == nil || n.stems == nil {
+		return
+	}
+	for _, t := range tokenize(text, 0) {
+		if _, ok := n.stems[t.word]; !ok {
+			n.stems[t.word] = n.stem(t.word, true)
+		}
+	}
+}
+
+// tokens tokenizes text (at most limit words when limit > 0), normalises
+// every word and gives it its base weight.
+func (n normalizer) tokens(text string, limit int) []token {
+	toks := tokenize(text, limit)
+	for i := range toks {
+		toks[i].norm = n.normWord(toks[i].word)
+		toks[i].weight = 1
+		if n.stop != nil && n.stop(toks[i].word) {
+			toks[i].weight = stopWeight
+		}
+	}
+	return toks
+}
+
+// Normalize returns the words of text as the classifier compares them: lower
+// case, punctuation stripped, stemmed in language when stemming is true and
+// the language has a stemmer (en, es, fr).
+func Normalize(text, language string, stemming bool) []string {
+	toks := newNormalizer(language, stemming).tokens(text, 0)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.norm
+	}
+	return out
+}

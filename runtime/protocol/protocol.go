@@ -1,0 +1,221 @@
+// Package protocol is the wire codec of the BESSER bot protocol, for
+// generated code: it decodes the JSON frames a chat client sends into
+// requests and encodes the bot's replies into frames, in either dialect
+// (bbf: bot_reply_*, baf: agent_reply_*). It does no I/O.
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/botgen-dev/botgen/runtime/reply"
+)
+
+// Dialect is a flavour of the protocol: the envelope and reply prefix that
+// the clients of one BESSER framework expect.
+type Dialect string
+
+// The dialects.
+const (
+	// BBF is the BESSER Bot Framework dialect: {"action","message"},
+	// replies named bot_reply_<kind>. It is the default.
+	BBF Dialect = "bbf"
+	// BAF is the BESSER Agentic Framework dialect:
+	// {"action","message","history","timestamp"}, replies named
+	// agent_reply_<kind>.
+	BAF Dialect = "baf"
+)
+
+// ParseDialect returns the dialect named s ("" means BBF).
+func ParseDialect(s string) (Dialect, error) {
+	switch Dialect(s) {
+	case "", BBF:
+		return BBF, nil
+	case BAF:
+		return BAF, nil
+	}
+	return "", fmt.Errorf("unknown protocol dialect %q (want %q or %q)", s, BBF, BAF)
+}
+
+// Action is the value of a frame's "action" field.
+type Action string
+
+// The actions a client sends.
+const (
+	UserMessage       Action = "user_message"
+	UserFile          Action = "user_file"
+	UserVoice         Action = "user_voice"
+	Reset             Action = "reset"
+	UserSetVariable   Action = "user_set_variable"
+	FetchUserMessages Action = "fetch_user_messages"
+)
+
+// TimestampLayout is the layout of the baf "timestamp" field.
+const TimestampLayout = "2006-01-02 15:04:05"
+
+// ReplyPrefix returns the prefix of reply actions in d: "bot_reply_" or
+// "agent_reply_".
+func (d Dialect) ReplyPrefix() string {
+	if d == BAF {
+		return "agent_reply_"
+	}
+	return "bot_reply_"
+}
+
+// ReplyAction returns the action of a reply of kind k in d, such as
+// "bot_reply_str".
+func (d Dialect) ReplyAction(k reply.Kind) string {
+	return d.ReplyPrefix() + string(k)
+}
+
+// Frame is one outbound frame before encoding.
+type Frame struct {
+	Action    string
+	Message   any
+	History   bool      // a replayed message (fetch_user_messages)
+	Timestamp time.Time // when the message was sent; zero: now
+}
+
+// ReplyFrame returns the live frame of r sent at ts.
+func (d Dialect) ReplyFrame(r reply.Reply, ts time.Time) Frame {
+	return Frame{Action: d.ReplyAction(r.Kind), Message: r.Message(), Timestamp: ts}
+}
+
+// UserMessageFrame returns the replay frame (history true) of a user
+// message sent at ts; message is the value the client sent.
+func UserMessageFrame(message any, ts time.Time) Frame {
+	return Frame{Action: string(UserMessage), Message: message, History: true, Timestamp: ts}
+}
+
+// ErrEmptyReply is returned when a reply would carry an empty message, which
+// the chat clients cannot render.
+var ErrEmptyReply = errors.New("protocol: empty reply")
+
+// ErrNoKind is returned for a reply without a kind.
+var ErrNoKind = errors.New("protocol: reply without a kind")
+
+// EncodeReply encodes r as a live reply frame sent at ts.
+func (d Dialect) EncodeReply(r reply.Reply, ts time.Time) ([]byte, error) {
+	return d.encodeReply(r, false, ts)
+}
+
+// EncodeHistoryReply encodes r as a replayed reply frame (history true)
+// originally sent at ts.
+func (d Dialect) EncodeHistoryReply(r reply.Reply, ts time.Time) ([]byte, error) {
+	return d.encodeReply(r, true, ts)
+}
+
+func (d Dialect) encodeReply(r reply.Reply, history bool, ts time.Time) ([]byte, error) {
+	if r.Kind == "" {
+		return nil, ErrNoKind
+	}
+	if r.Empty() {
+		return nil, ErrEmptyReply
+	}
+	f := d.ReplyFrame(r, ts)
+	f.History = history
+	return d.Encode(f)
+}
+
+// Encode encodes f in d's envelope. A bbf frame is {"action","message"};
+// a replayed bbf frame also carries "history": true and "timestamp" so a
+// client can tell it apart. A baf frame always carries all four fields.
+// HTML characters are not escaped and non-ASCII text is sent as UTF-8.
+func (d Dialect) Encode(f Frame) ([]byte, error) {
+	// Most messages are strings: those are written by hand, which saves
+	// the reflection and buffers of encoding/json on every reply.
+	b := make([]byte, 0, 64+len(f.Action)+messageSizeHint(f.Message))
+	b = append(b, `{"action":`...)
+	b = appendString(b, f.Action)
+	b = append(b, `,"message":`...)
+	if s, ok := f.Message.(string); ok {
+		b = appendString(b, s)
+	} else {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(f.Message); err != nil {
+			return nil, fmt.Errorf("protocol: encode %s: %w", f.Action, err)
+		}
+		b = append(b, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})...)
+	}
+	if d == BAF || f.History {
+		ts := f.Timestamp
+		if ts.IsZero() {
+			ts = time.Now()
+		}
+		b = append(b, `,"history":`...)
+		b = strconv.AppendBool(b, f.History)
+		b = append(b, `,"timestamp":"`...)
+		b = ts.AppendFormat(b, TimestampLayout)
+		b = append(b, '"')
+	}
+	return append(b, '}'), nil
+}
+
+func messageSizeHint(m any) int {
+	switch m := m.(type) {
+	case string:
+		return len(m) + len(m)/16
+	case *reply.FileData:
+		return len(m.Base64) + len(m.Name) + len(m.Type) + 40
+	}
+	return 64
+}
+
+// appendString appends s as a JSON string: like encoding/json without HTML
+// escaping (U+2028 and U+2029 are still escaped, and invalid UTF-8 becomes
+// U+FFFD, as encoding/json does).
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

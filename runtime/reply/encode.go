@@ -1,0 +1,210 @@
+package reply
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// TableJSON returns a table in the shape of pandas' DataFrame.to_json()
+// default (orient "columns"): {"<column>": {"0": v, "1": v, ...}, ...}, with
+// the columns in table order and the row keys "0".."n-1". A cell is a
+// float64 (integers print without a decimal point), a string, a bool or nil;
+// a missing cell, NaN and other types are null. The JSON is written by hand
+// because a Go map would lose the column order.
+func TableJSON(columns []string, rows [][]any) string {
+	b := []byte{'{'}
+	for c, col := range columns {
+		if c > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, col)
+		b = append(b, ':', '{')
+		for r, row := range rows {
+			if r > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '"')
+			b = strconv.AppendInt(b, int64(r), 10)
+			b = append(b, '"', ':')
+			var cell any
+			if c < len(row) {
+				cell = row[c]
+			}
+			b = appendValue(b, cell)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, '}')
+	return string(b)
+}
+
+// Series is one named series of a chart.
+type Series struct {
+	Name string
+	Y    []float64
+}
+
+// ChartJSON returns a Plotly figure {"data": [...], "layout": {...}} for a
+// chart of kind "bar", "line" or "pie": a bar trace or a line
+// (scatter, lines+markers) trace per series over x, or one pie of the first
+// series' values labelled by x. The layout holds the title when there is one.
+// An unknown kind is used as the trace type as it is.
+func ChartJSON(kind, title string, x []any, series []Series) string {
+	b := []byte(`{"data":[`)
+	switch kind {
+	case "pie":
+		b = append(b, `{"type":"pie","labels":`...)
+		b = appendArray(b, x)
+		b = append(b, `,"values":`...)
+		var y []float64
+		if len(series) > 0 {
+			y = series[0].Y
+		}
+		b = appendNumbers(b, y)
+		if len(series) > 0 && series[0].Name != "" {
+			b = append(b, `,"name":`...)
+			b = appendString(b, series[0].Name)
+		}
+		b = append(b, '}')
+	default:
+		for i, s := range series {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			switch kind {
+			case "bar":
+				b = append(b, `{"type":"bar"`...)
+			case "line":
+				b = append(b, `{"type":"scatter","mode":"lines+markers"`...)
+			default:
+				b = append(b, `{"type":`...)
+				b = appendString(b, kind)
+			}
+			b = append(b, `,"x":`...)
+			b = appendArray(b, x)
+			b = append(b, `,"y":`...)
+			b = appendNumbers(b, s.Y)
+			if s.Name != "" {
+				b = append(b, `,"name":`...)
+				b = appendString(b, s.Name)
+			}
+			b = append(b, '}')
+		}
+	}
+	b = append(b, `],"layout":{`...)
+	if title != "" {
+		b = append(b, `"title":{"text":`...)
+		b = appendString(b, title)
+		b = append(b, '}')
+	}
+	b = append(b, `}}`...)
+	return string(b)
+}
+
+func appendArray(b []byte, vs []any) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendValue(b, v)
+	}
+	return append(b, ']')
+}
+
+func appendNumbers(b []byte, fs []float64) []byte {
+	b = append(b, '[')
+	for i, f := range fs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendNumber(b, f)
+	}
+	return append(b, ']')
+}
+
+// appendValue appends a cell or axis value as JSON.
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case float64:
+		return appendNumber(b, x)
+	case float32:
+		return appendNumber(b, float64(x))
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case string:
+		return appendString(b, x)
+	case bool:
+		return strconv.AppendBool(b, x)
+	}
+	return append(b, "null"...)
+}
+
+// appendNumber appends f as encoding/json writes a float64: integers without
+// a decimal point, exponents only for very large or small magnitudes. NaN and
+// infinities, which JSON cannot carry, are null (as pandas writes NaN).
+func appendNumber(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// Clean up e-09 to e-9, as encoding/json does.
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+const hex = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Non-ASCII text stays raw UTF-8;
+// control characters, quotes and backslashes are escaped, and so are U+2028
+// and U+2029 so that the JSON is also valid JavaScript. Invalid UTF-8 becomes
+// U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == 0x7f:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

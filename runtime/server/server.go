@@ -1,0 +1,420 @@
+// Package server is the WebSocket chat server of a generated bot, for
+// generated code: it accepts chat connections speaking the BESSER bot
+// protocol (see package protocol), keeps sessions, runs each session's turns
+// in order on the engine, and delivers every reply to every live connection
+// of the session. It also answers GET /healthz and, when set, serves the web
+// chat page.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/protocol"
+)
+
+// maxKeyLen bounds a client-chosen session key so a client cannot make the
+// server keep arbitrarily large map keys.
+const maxKeyLen = 256
+
+// closeGrace is how long a closing connection waits for the client's close
+// frame (or for the rest of an oversized frame) before dropping the TCP
+// connection; closing with unread input would reset it and the client could
+// miss the close frame.
+const closeGrace = time.Second
+
+// Server is a bot's WebSocket chat server. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	// Page, when set, serves plain (non-WebSocket) HTTP requests other than
+	// GET /healthz: the web chat page at "/" and whatever assets it needs
+	// (it answers 404 itself for paths it does not know). When nil, such
+	// requests get 404. Set it before Serve.
+	Page http.Handler
+
+	eng     *engine.Engine
+	cfg     config.Config
+	log     *slog.Logger
+	dialect protocol.Dialect
+	loc     *time.Location
+	http    *http.Server
+	up      websocket.Upgrader
+	nextID  atomic.Uint64 // connection numbers, for logs
+
+	// loopback is true while the server is bound only to loopback
+	// addresses; it relaxes the origin check when no allow-list is set.
+	loopback atomic.Bool
+
+	mu       sync.Mutex // guards the fields below; taken before session.mu
+	sessions map[string]*session
+	conns    map[*conn]struct{}
+	closing  bool           // Shutdown has begun: no new turns or connections
+	turns    sync.WaitGroup // turns in flight; Add only under mu while !closing
+	connWG   sync.WaitGroup // live connections
+
+	janitorOnce sync.Once
+	stop        chan struct{} // closed by Shutdown: stops the janitor
+	janitorDone chan struct{}
+	stopOnce    sync.Once
+}
+
+// New returns a server for eng configured by cfg, logging to logger (nil:
+// discard). An invalid cfg.Protocol falls back to bbf with a warning.
+func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	d, err := protocol.ParseDialect(cfg.Protocol)
+	if err != nil {
+		logger.Warn("invalid protocol, using bbf", "err", err)
+		d = protocol.BBF
+	}
+	loc := time.UTC
+	if cfg.Timezone != "" {
+		if l, err := time.LoadLocation(cfg.Timezone); err == nil {
+			loc = l
+		}
+	}
+	def := config.Default()
+	if cfg.MaxSize <= 0 {
+		cfg.MaxSize = def.MaxSize
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = def.PingInterval
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = def.WriteTimeout
+	}
+	if cfg.SendQueue <= 0 {
+		cfg.SendQueue = def.SendQueue
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = def.SessionTTL
+	}
+	s := &Server{
+		eng:         eng,
+		cfg:         cfg,
+		log:         logger,
+		dialect:     d,
+		loc:         loc,
+		sessions:    make(map[string]*session),
+		conns:       make(map[*conn]struct{}),
+		stop:        make(chan struct{}),
+		janitorDone: make(chan struct{}),
+	}
+	s.loopback.Store(isLoopbackHost(cfg.Host))
+	s.up = websocket.Upgrader{
+		HandshakeTimeout: 10 * time.Second,
+		// Idle connections then hold no write buffer: a bot may keep many
+		// connections open that rarely receive anything.
+		WriteBufferPool: &sync.Pool{},
+		CheckOrigin:     s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			s.log.Warn("websocket handshake refused", "remote", r.RemoteAddr, "status", status, "reason", reason, "origin", r.Header.Get("Origin"))
+			http.Error(w, http.StatusText(status), status)
+		},
+	}
+	s.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Dialect returns the protocol dialect the server speaks.
+func (s *Server) Dialect() protocol.Dialect { return s.dialect }
+
+// Serve accepts connections on ln until Shutdown; it then returns nil. Any
+// other error from the listener is returned. Serve may be called for several
+// listeners.
+func (s *Server) Serve(ln net.Listener) error {
+	s.loopback.Store(isLoopbackAddr(ln.Addr()))
+	s.log.Info("chat server listening", "addr", ln.Addr().String(), "protocol", string(s.dialect), "origins", s.originRule())
+	err := s.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ServeHTTP serves a chat connection for a WebSocket upgrade on any path,
+// "ok" on GET /healthz, and hands every other request to Page (404 when
+// Page is nil).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case websocket.IsWebSocketUpgrade(r):
+		s.serveChat(w, r)
+	case r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write([]byte("ok"))
+	case s.Page != nil:
+		s.Page.ServeHTTP(w, r)
+	default:
+		http.Error(w, "not found: this is a chat bot's WebSocket endpoint", http.StatusNotFound)
+	}
+}
+
+// Shutdown stops accepting connections, waits for turns in flight to finish
+// and their replies to be written, then closes every connection with close
+// code 1001 (going away). If ctx ends first, the remaining connections are
+// dropped and ctx's error is returned.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
+	s.stopOnce.Do(func() { close(s.stop) })
+
+	// Stops the listeners and waits for plain HTTP requests; chat
+	// connections are hijacked, so they are handled below.
+	err := s.http.Shutdown(ctx)
+
+	if werr := waitCtx(ctx, &s.turns); werr != nil && err == nil {
+		err = werr
+	}
+	s.mu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.goAway(websocket.CloseGoingAway, "server shutting down")
+	}
+	if werr := waitCtx(ctx, &s.connWG); werr != nil {
+		for _, c := range conns {
+			c.teardown("shutdown deadline passed")
+		}
+		if err == nil {
+			err = werr
+		}
+	}
+	s.janitorOnce.Do(func() { close(s.janitorDone) }) // never started: nothing to wait for
+	<-s.janitorDone
+	return err
+}
+
+// waitCtx waits for wg or ctx, whichever comes first.
+func waitCtx(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// beginTurn registers a turn in flight; false once Shutdown has begun.
+func (s *Server) beginTurn() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.turns.Add(1)
+	return true
+}
+
+func (s *Server) endTurn() { s.turns.Done() }
+
+// now is the time stamped on frames, in the bot's time zone.
+func (s *Server) now() time.Time { return time.Now().In(s.loc) }
+
+// serveChat upgrades r and runs the connection until it ends.
+func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("X-Session-ID")
+	if key == "" {
+		key = r.URL.Query().Get("session_id")
+	}
+	if len(key) > maxKeyLen || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		s.log.Warn("websocket handshake refused", "remote", r.RemoteAddr, "reason", "invalid session id")
+		http.Error(w, "invalid session id", http.StatusBadRequest)
+		return
+	}
+	user := r.Header.Get("X-User-ID")
+	if user == "" {
+		user = r.URL.Query().Get("user_id")
+	}
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := s.up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered and logged
+	}
+	ws.SetReadLimit(s.cfg.MaxSize)
+
+	c := &conn{
+		srv:        s,
+		ws:         ws,
+		id:         s.nextID.Add(1),
+		send:       make(chan []byte, s.cfg.SendQueue),
+		quit:       make(chan struct{}),
+		done:       make(chan struct{}),
+		readerDone: make(chan struct{}),
+	}
+	sess, fresh, ok := s.attach(c, key, r.RemoteAddr)
+	if !ok { // Shutdown began during the handshake
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(s.cfg.WriteTimeout))
+		_ = ws.Close()
+		return
+	}
+	attrs := []any{"resumed", !fresh, "resumable", sess.resumable}
+	if user != "" {
+		attrs = append(attrs, "user", user)
+	}
+	c.log.Info("connection opened", attrs...)
+
+	go c.writeLoop()
+	s.start(sess)
+	c.readLoop()
+}
+
+// attach finds or creates the session for key and adds c to it, setting
+// c.sess and c.log; fresh reports a new session. It fails once Shutdown has
+// begun.
+func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil, false, false
+	}
+	// A client-chosen key makes the session resumable in both dialects;
+	// in baf every session is (the reference keeps them all).
+	resumable := key != "" || s.dialect == protocol.BAF
+	if key != "" {
+		sess = s.sessions[key]
+	}
+	if sess == nil {
+		if key == "" {
+			key = newUUID()
+		}
+		sess = &session{id: key, resumable: resumable, es: s.eng.NewSession(key)}
+		s.sessions[key] = sess
+		fresh = true
+		s.janitorOnce.Do(func() { go s.janitor() })
+	}
+	c.sess = sess
+	c.log = s.log.With("session", sess.id, "conn", c.id, "remote", remote, "dialect", string(s.dialect))
+	sess.mu.Lock()
+	sess.conns = append(sess.conns, c)
+	sess.mu.Unlock()
+	s.conns[c] = struct{}{}
+	s.connWG.Add(1)
+	return sess, fresh, true
+}
+
+// detach removes c from the server and its session; a session that is not
+// resumable goes when its last connection does.
+func (s *Server) detach(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.conns[c]; !ok {
+		return
+	}
+	delete(s.conns, c)
+	s.connWG.Done()
+	sess := c.sess
+	sess.mu.Lock()
+	for i, x := range sess.conns {
+		if x == c {
+			sess.conns = append(sess.conns[:i], sess.conns[i+1:]...)
+			break
+		}
+	}
+	empty := len(sess.conns) == 0
+	if empty {
+		sess.idleSince = time.Now()
+	}
+	sess.mu.Unlock()
+	if empty && !sess.resumable && s.sessions[sess.id] == sess {
+		delete(s.sessions, sess.id)
+		s.log.Debug("session deleted", "session", sess.id)
+	}
+}
+
+// janitor reclaims resumable sessions that have had no connection for
+// cfg.SessionTTL.
+func (s *Server) janitor() {
+	defer close(s.janitorDone)
+	every := min(max(s.cfg.SessionTTL/4, 10*time.Millisecond), time.Minute)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-t.C:
+			s.reclaim(now)
+		}
+	}
+}
+
+func (s *Server) reclaim(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, sess := range s.sessions {
+		sess.mu.Lock()
+		idle := len(sess.conns) == 0 && now.Sub(sess.idleSince) >= s.cfg.SessionTTL
+		sess.mu.Unlock()
+		if idle {
+			delete(s.sessions, id)
+			s.log.Info("session expired", "session", id)
+		}
+	}
+}
+
+// SessionCount returns the number of sessions held.
+func (s *Server) SessionCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// ConnCount returns the number of live chat connections.
+func (s *Server) ConnCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+func isLoopbackHost(host string) bool {
+	h := strings.Trim(host, "[]")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isLoopbackAddr(a net.Addr) bool {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.IP.IsLoopback()
+	case *net.UnixAddr:
+		return true // only local processes can reach it
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return false
+	}
+	return isLoopbackHost(host)
+}

@@ -1,0 +1,195 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/protocol"
+	"github.com/botgen-dev/botgen/runtime/reply"
+)
+
+// session is one conversation and the connections attached to it.
+type session struct {
+	id        string
+	resumable bool // kept after its last connection closes, until the TTL
+
+	// turn serialises the session's turns: it is held while the engine runs
+	// and the replies are queued, so every connection gets them in order.
+	// It guards es, started and history.
+	turn    sync.Mutex
+	es      *engine.Session
+	started bool
+	history []entry
+
+	mu        sync.Mutex // guards conns and idleSince; taken after Server.mu
+	conns     []*conn
+	idleSince time.Time
+}
+
+// entry is one message in a session's history: a user message as the client
+// sent it, or a bot reply.
+type entry struct {
+	at      time.Time
+	user    bool
+	message any         // user message
+	reply   reply.Reply // bot reply
+}
+
+// record appends e to the history, dropping the oldest entries beyond
+// cfg.SessionHistory. Called with sess.turn held.
+func (s *Server) record(sess *session, e entry) {
+	limit := s.cfg.SessionHistory
+	if limit <= 0 {
+		return
+	}
+	if len(sess.history) >= limit {
+		// Shift in place so the backing array does not grow without bound.
+		n := copy(sess.history, sess.history[len(sess.history)-limit+1:])
+		clear(sess.history[n:])
+		sess.history = sess.history[:n]
+	}
+	sess.history = append(sess.history, e)
+}
+
+// start runs the session's initial body if it has not run yet (a new
+// session); a resumed session is left as it is.
+func (s *Server) start(sess *session) {
+	if !s.beginTurn() {
+		return
+	}
+	defer s.endTurn()
+	sess.turn.Lock()
+	defer sess.turn.Unlock()
+	if sess.started {
+		return
+	}
+	sess.started = true
+	replies, err := guard(func() ([]reply.Reply, error) {
+		rs := sess.es.Start()
+		return rs, sess.es.Err()
+	})
+	if err != nil {
+		s.log.Error("initial body failed", "session", sess.id, "err", err)
+		var pe *engine.PanicError
+		if errors.As(err, &pe) {
+			s.log.Debug("turn panic stack", "session", sess.id, "stack", string(pe.Stack))
+		}
+	}
+	s.deliver(sess, replies)
+}
+
+// handle runs one client request on its session.
+func (s *Server) handle(c *conn, req protocol.Request) {
+	sess := c.sess
+	if !s.beginTurn() {
+		c.log.Info("request dropped: server shutting down", "action", string(req.Action))
+		return
+	}
+	defer s.endTurn()
+
+	if req.Action == protocol.FetchUserMessages {
+		s.replay(c)
+		return
+	}
+
+	sess.turn.Lock()
+	defer sess.turn.Unlock()
+	in := engine.Input{}
+	switch req.Action {
+	case protocol.UserMessage:
+		in = engine.Input{Kind: engine.Text, Text: req.Text}
+		s.record(sess, entry{at: s.now(), user: true, message: req.Message})
+	case protocol.UserFile:
+		in = engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: req.File.Name, Type: req.File.Type, Data: req.File.Data}}
+	case protocol.UserVoice:
+		in = engine.Input{Kind: engine.Voice}
+	case protocol.UserSetVariable:
+		in = engine.Input{Kind: engine.SetVars, Vars: req.Vars}
+	case protocol.Reset:
+		in = engine.Input{Kind: engine.Reset}
+		sess.history = nil
+	default:
+		c.log.Warn("unhandled action", "action", string(req.Action))
+		return
+	}
+	sess.started = true
+	replies, err := guard(func() ([]reply.Reply, error) { return sess.es.Handle(in) })
+	if err != nil {
+		c.log.Error("turn failed", "action", string(req.Action), "state", sess.es.State(), "err", err)
+		var pe *engine.PanicError
+		if errors.As(err, &pe) {
+			c.log.Debug("turn panic stack", "stack", string(pe.Stack))
+		}
+	}
+	s.deliver(sess, replies)
+}
+
+// guard runs a turn, turning a panic that escaped the engine into an error
+// so one broken turn never takes the server down.
+func guard(f func() ([]reply.Reply, error)) (rs []reply.Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in turn: %v", p)
+		}
+	}()
+	return f()
+}
+
+// deliver encodes replies, records them and queues them on every live
+// connection of sess. Called with sess.turn held.
+func (s *Server) deliver(sess *session, replies []reply.Reply) {
+	if len(replies) == 0 {
+		return
+	}
+	frames := make([][]byte, 0, len(replies))
+	for _, r := range replies {
+		at := s.now()
+		f, err := s.dialect.EncodeReply(r, at)
+		if err != nil {
+			s.log.Warn("reply not sent", "session", sess.id, "kind", string(r.Kind), "err", err)
+			continue
+		}
+		frames = append(frames, f)
+		s.record(sess, entry{at: at, reply: r})
+	}
+	sess.mu.Lock()
+	conns := append([]*conn(nil), sess.conns...)
+	sess.mu.Unlock()
+	for _, c := range conns {
+		for _, f := range frames {
+			if !c.enqueue(f) {
+				break
+			}
+		}
+	}
+}
+
+// replay sends the session's history to c alone, every frame with history
+// true. The frames are queued without holding the session, waiting for room
+// in c's queue, because a long history may exceed the queue's size.
+func (s *Server) replay(c *conn) {
+	sess := c.sess
+	sess.turn.Lock()
+	hist := append([]entry(nil), sess.history...)
+	sess.turn.Unlock()
+	for _, e := range hist {
+		var f []byte
+		var err error
+		if e.user {
+			f, err = s.dialect.Encode(protocol.UserMessageFrame(e.message, e.at))
+		} else {
+			f, err = s.dialect.EncodeHistoryReply(e.reply, e.at)
+		}
+		if err != nil {
+			c.log.Warn("history message not sent", "err", err)
+			continue
+		}
+		if !c.enqueueWait(f) {
+			return
+		}
+	}
+	c.log.Debug("history replayed", "messages", len(hist))
+}
