@@ -748,6 +748,25 @@ func (c *checker) reply(r *ReplyStmt) ir.Stmt {
 		out.Kind = ir.ReplyLocation
 		out.Lat, out.Lon = c.latLon(r.Location)
 	}
+	empty := func(t ir.Template) bool { return len(t.Parts) == 0 }
+	switch {
+	case out.Variants != nil:
+		for i, v := range out.Variants {
+			if empty(v) {
+				c.warnf(toPos(r.OneOf[i].Pos), "empty reply text: chat clients show nothing")
+			}
+		}
+	case out.Kind == ir.ReplyOptions:
+		for i, o := range out.Options {
+			if empty(o) {
+				c.warnf(toPos(r.Options[i].Pos), "empty option label")
+			}
+		}
+	case out.Kind == ir.ReplyStr || out.Kind == ir.ReplyMarkdown || out.Kind == ir.ReplyHTML:
+		if empty(out.Text) {
+			c.warnf(out.Pos, "empty reply text: chat clients show nothing")
+		}
+	}
 	return out
 }
 

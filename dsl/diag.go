@@ -38,7 +38,11 @@ func (d Diagnostic) String() string {
 	if d.Severity == Warning {
 		sev = "warning: "
 	}
-	return fmt.Sprintf("%s:%d:%d: %s%s", d.Pos.File, d.Pos.Line, d.Pos.Col, sev, d.Message)
+	file := d.Pos.File
+	if file == "" {
+		file = "<input>"
+	}
+	return fmt.Sprintf("%s:%d:%d: %s%s", file, d.Pos.Line, d.Pos.Col, sev, d.Message)
 }
 
 // Diagnostics is a list of diagnostics sorted by position.

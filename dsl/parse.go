@@ -106,28 +106,64 @@ func toPos(p lexer.Position) ir.Pos {
 	return ir.Pos{File: p.Filename, Line: p.Line, Col: p.Column}
 }
 
+// maxDepth bounds the nesting of brackets, so that a pathological input
+// cannot exhaust the stack of the recursive-descent parser.
+const maxDepth = 200
+
 // checkStart gives a clearer message than the grammar's when the file does
-// not start with `bot NAME`.
+// not start with `bot NAME`, and rejects absurdly deep nesting.
 func checkStart(filename string, src []byte) (Diagnostic, bool) {
 	lex, err := botLexer.LexString(filename, string(src))
 	if err != nil {
 		return Diagnostic{}, true
 	}
-	comment, space := botLexer.Symbols()["Comment"], botLexer.Symbols()["Whitespace"]
+	syms := botLexer.Symbols()
+	comment, space := syms["Comment"], syms["Whitespace"]
+	first, depth := true, 0
 	for {
 		tok, err := lex.Next()
-		if err != nil {
-			return Diagnostic{}, true // the parser reports it
+		if err != nil || tok.EOF() {
+			if first && err == nil {
+				return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: "syntax error: empty file: a .bot file starts with `bot NAME`"}, false
+			}
+			return Diagnostic{}, true // the parser reports lexical errors
 		}
 		if tok.Type == comment || tok.Type == space {
 			continue
 		}
-		if tok.EOF() {
-			return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: "syntax error: empty file: a .bot file starts with `bot NAME`"}, false
-		}
-		if tok.Value != "bot" {
+		if first && tok.Value != "bot" {
 			return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: "syntax error: a .bot file must start with `bot NAME`"}, false
 		}
-		return Diagnostic{}, true
+		first = false
+		switch tok.Value {
+		case "(", "{", "[":
+			if depth++; depth > maxDepth {
+				return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: fmt.Sprintf("syntax error: nesting deeper than %d levels", maxDepth)}, false
+			}
+		case ")", "}", "]":
+			depth--
+		}
 	}
+}
+
+// parenDepth is the deepest nesting of parentheses in an interpolation.
+func parenDepth(src string) int {
+	depth, max := 0, 0
+	for _, r := range src {
+		switch r {
+		case '(':
+			depth++
+			max = maxInt(max, depth)
+		case ')':
+			depth--
+		}
+	}
+	return max
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }

@@ -277,6 +277,10 @@ func (c *checker) interpolation(expr []char, closing ir.Pos) ir.Expr {
 		}
 		return closing
 	}
+	if parenDepth(src) > maxDepth {
+		c.errorf(expr[0].pos, "syntax error: nesting deeper than %d levels", maxDepth)
+		return badExpr()
+	}
 	ast, err := exprParser.ParseString("", src)
 	if err != nil {
 		d := syntaxDiag(c.filename, err, mapPos)

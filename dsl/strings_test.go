@@ -142,3 +142,16 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("Check(nil) = %v, %v", bot, diags)
 	}
 }
+
+func TestDeepNesting(t *testing.T) {
+	deep := strings.Repeat("(", 300) + "n" + strings.Repeat(")", 300)
+	c := newTestChecker()
+	c.template(str(`"{`+deep+`}"`, 1, 1))
+	if got := c.diags.Error(); got != "t.bot:1:3: syntax error: nesting deeper than 200 levels" {
+		t.Errorf("interpolation: %q", got)
+	}
+	_, diags := Parse("t.bot", []byte("bot b\nstate s { set x = "+deep+" }"))
+	if got := diags.Error(); got != "t.bot:2:218: syntax error: nesting deeper than 200 levels" {
+		t.Errorf("file: %q", got)
+	}
+}

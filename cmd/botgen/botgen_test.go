@@ -104,10 +104,16 @@ func (s *serving) stop(t *testing.T) error {
 // it on a free port and runs its test blocks over WebSocket from a second
 // process, in both dialects.
 func TestExamplesOverTheWire(t *testing.T) {
+	// urfave/cli keeps its help flag in a package variable, so the CLI runs
+	// one at a time; the built bots then run in parallel.
+	bins := map[string]string{}
+	for _, name := range examples {
+		bins[name] = buildExample(t, name)
+	}
 	for _, name := range examples {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			bin := buildExample(t, name)
+			bin := bins[name]
 			for _, dialect := range []string{"bbf", "baf"} {
 				s := serve(t, bin, "--protocol", dialect)
 				out, err := exec.Command(bin, "test", "--protocol", dialect, "--url", s.url).CombinedOutput()
@@ -338,5 +344,28 @@ func TestJSONLogs(t *testing.T) {
 	first, _, _ := strings.Cut(stderr.String(), "\n")
 	if !strings.HasPrefix(first, `{"time":`) || !strings.Contains(first, `"msg":"serving"`) {
 		t.Errorf("first log line is not JSON: %q", first)
+	}
+}
+
+// TestReadmeTour keeps the README's tour bot true: it must check, and its
+// test block must pass.
+func TestReadmeTour(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "\nbot hello_bot\n")
+	if start < 0 {
+		t.Fatal("the README has no tour bot")
+	}
+	end := strings.Index(text[start:], "\n```")
+	path := filepath.Join(t.TempDir(), "hello.bot")
+	if err := os.WriteFile(path, []byte(text[start+1:start+end+1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
+		t.Errorf("tour bot: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
