@@ -282,9 +282,17 @@ func CachedBinary(ctx context.Context, out *generator.Output, opts Options) (str
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
-	tmp := bin + ".tmp"
+	// A unique name per build: two botgens building the same bot at once
+	// each rename a complete binary into place.
+	tmpFile, err := os.CreateTemp(filepath.Dir(bin), "build-*")
+	if err != nil {
+		return "", err
+	}
+	tmp := tmpFile.Name()
+	tmpFile.Close()
 	opts.Output = tmp
 	if err := Binary(ctx, out, opts); err != nil {
+		os.Remove(tmp)
 		return "", err
 	}
 	return bin, os.Rename(tmp, bin)
