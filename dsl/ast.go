@@ -1,6 +1,10 @@
 package dsl
 
-import "github.com/alecthomas/participle/v2/lexer"
+import (
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
 
 // File is the syntax tree of a .bot file, as produced by Parse. Only Check
 // looks inside it; the generator consumes the resolved model instead.
@@ -71,11 +75,29 @@ type VarDecl struct {
 	Value *Literal `parser:"'=' @@"`
 }
 
-// EntityDecl is `parser:"entity NAME { 'Canonical': 'syn', ... }"`.
+// EntityDecl is `parser:"entity NAME [fuzzy] { 'Canonical': 'syn', ... }"`
+// or `parser:"entity NAME = /REGEX/"`.
 type EntityDecl struct {
 	Pos     lexer.Position
-	Name    *Ident         `parser:"'entity' @@ '{'"`
-	Entries []*EntityEntry `parser:"( @@ ','? )* '}'"`
+	Name    *Ident         `parser:"'entity' @@"`
+	Fuzzy   bool           `parser:"@'fuzzy'?"`
+	Regex   *RegexLit      `parser:"( @@"`
+	Entries []*EntityEntry `parser:"| '{' ( @@ ','? )* '}' )"`
+}
+
+// RegexLit is `= /REGEX/`: the lexer reads the '=' with the slashes so that a
+// division in an expression is never taken for a regular expression.
+type RegexLit struct {
+	Pos   lexer.Position
+	Value string `parser:"@Regex"`
+}
+
+// Pattern returns the regular expression between the slashes, with \/ read
+// as a slash.
+func (r *RegexLit) Pattern() string {
+	v := strings.TrimSpace(strings.TrimPrefix(r.Value, "="))
+	v = strings.TrimSuffix(strings.TrimPrefix(v, "/"), "/")
+	return strings.ReplaceAll(v, `\/`, "/")
 }
 
 // EntityEntry is a canonical value and its synonyms.

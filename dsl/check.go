@@ -224,7 +224,21 @@ func (c *checker) entity(e *EntityDecl) {
 		return
 	}
 	c.entities[name] = pos
-	ent := ir.Entity{Name: name, Pos: pos}
+	ent := ir.Entity{Name: name, Pos: pos, Fuzzy: e.Fuzzy}
+	if e.Regex != nil {
+		ent.Regex = e.Regex.Pattern()
+		rp := toPos(e.Regex.Pos)
+		if e.Fuzzy {
+			c.errorf(rp, "entity %q: fuzzy applies to values, not to a regular expression", name)
+		}
+		if re, err := regexp.Compile(ent.Regex); err != nil {
+			c.errorf(rp, "entity %q: bad regular expression: %v", name, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		} else if re.MatchString("") {
+			c.errorf(rp, "entity %q: the regular expression matches the empty text", name)
+		}
+		c.bot.Entities = append(c.bot.Entities, ent)
+		return
+	}
 	seen := map[string]ir.Pos{}
 	for _, en := range e.Entries {
 		v := ir.EntityValue{Canonical: c.decodeString(en.Canonical)}
@@ -524,6 +538,11 @@ func (c *checker) config(b *ConfigBlock) {
 			continue
 		}
 		c.bot.Config = append(c.bot.Config, ir.ConfigEntry{Key: e.Key, Value: value, Pos: pos})
+		if e.Key == "ui.avatar" && value != "" {
+			// The avatar is an image in the bot's folder, embedded like
+			// the images of `reply image`.
+			c.bot.Avatar = c.image(v.Lit.Str)
+		}
 	}
 }
 

@@ -19,6 +19,7 @@ var botLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Number", Pattern: `[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`},
 	{Name: "Keyword", Pattern: `\b(?:and|or|not|true|false)\b`},
 	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+	{Name: "Regex", Pattern: `=[ \t]*/(?:\\.|[^/\\\n])+/`},
 	{Name: "Punct", Pattern: `->|==|!=|<=|>=|[-+*/%<>=(),.:{}\[\]~]`},
 	{Name: "Whitespace", Pattern: `\s+`},
 })

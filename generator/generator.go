@@ -66,11 +66,31 @@ func Generate(b *ir.Bot) (*Output, error) {
 		g.f.Var().Id(fileVar(i)).Index().Byte()
 	}
 
+	if len(b.Intents) > 0 {
+		model, err := TrainModel(b)
+		if err != nil {
+			return nil, err
+		}
+		data, err := model.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("generator: %s: %w", b.SourceFile, err)
+		}
+		out.Files = append(out.Files, File{Path: ModelFile, Data: data})
+		g.f.Comment(fmt.Sprintf("The intent classifier, trained by botgen from the intents (%d bytes).", len(data)))
+		g.f.Comment("//go:embed " + ModelFile)
+		g.f.Var().Id(modelVar).Index().Byte()
+		g.model = true
+	}
+
+	prog := kv(
+		"Bot", jen.Id("bot").Call(),
+		"Tests", jen.Id("tests").Call(),
+	)
+	if b.Avatar != nil {
+		prog = prog.add("Avatar", jen.Id(fileVar(b.Avatar.Index)))
+	}
 	g.f.Func().Id("main").Params().Block(
-		jen.Qual(pkgRuntime, "Main").Call(jen.Op("&").Qual(pkgRuntime, "Program").Values(kv(
-			"Bot", jen.Id("bot").Call(),
-			"Tests", jen.Id("tests").Call(),
-		).elems()...)),
+		jen.Qual(pkgRuntime, "Main").Call(jen.Op("&").Qual(pkgRuntime, "Program").Values(prog.elems()...)),
 	)
 	g.botFunc()
 	g.bodies()
@@ -100,6 +120,7 @@ type gen struct {
 	// consts holds package-level values computed at generation time.
 	consts []jen.Code
 	nconst int
+	model  bool // the program embeds a trained model
 }
 
 // dict is a composite literal's keyed elements, in the order they were
@@ -174,10 +195,17 @@ func (g *gen) botFunc() {
 				}
 				vals = append(vals, jen.Values(vd.elems()...))
 			}
-			ents = append(ents, jen.Values(kv(
-				"Name", jen.Lit(e.Name),
-				"Values", jen.Index().Qual(pkgEngine, "EntityValue").Values(lines(vals)...),
-			).elems()...))
+			ed := kv("Name", jen.Lit(e.Name))
+			if len(vals) > 0 {
+				ed = ed.add("Values", jen.Index().Qual(pkgEngine, "EntityValue").Values(lines(vals)...))
+			}
+			if e.Regex != "" {
+				ed = ed.add("Regex", jen.Lit(e.Regex))
+			}
+			if e.Fuzzy {
+				ed = ed.add("Fuzzy", jen.True())
+			}
+			ents = append(ents, jen.Values(ed.elems()...))
 		}
 		d = d.add("Entities", jen.Index().Qual(pkgEngine, "Entity").Values(lines(ents)...))
 	}
@@ -224,6 +252,9 @@ func (g *gen) botFunc() {
 	d = d.add("States", jen.Index().Qual(pkgEngine, "State").Values(lines(states)...))
 	if b.Fallback != nil {
 		d = d.add("Fallback", jen.Id(g.body("botFallback", "is the bot-wide fallback.", b.Fallback)))
+	}
+	if g.model {
+		d = d.add("Model", jen.Id(modelVar))
 	}
 
 	g.f.Comment("bot is the compiled definition of " + b.Name + ".")

@@ -27,12 +27,16 @@ import (
 	"github.com/botgen-dev/botgen/runtime/reply"
 	"github.com/botgen-dev/botgen/runtime/server"
 	"github.com/botgen-dev/botgen/runtime/version"
+	"github.com/botgen-dev/botgen/runtime/webui"
 )
 
 // Program is everything generated code hands to the runtime.
 type Program struct {
 	Bot   *engine.Bot
 	Tests []bottest.Case
+	// Avatar is the image named by ui.avatar, embedded at build time (a
+	// JPEG); nil when the bot has none.
+	Avatar []byte
 }
 
 // Main runs the bot's command line with the process's arguments and exits.
@@ -69,6 +73,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 			&cli.StringFlag{Name: "protocol", Usage: `wire dialect, "bbf" or "baf" (protocol)`},
 			&cli.StringSliceFlag{Name: "set", Usage: "set any config key: --set key=value (repeatable)"},
 			&cli.StringFlag{Name: "log-format", Usage: `"text" or "json" (log.format)`},
+			&cli.BoolFlag{Name: "no-ui", Usage: "do not serve the web chat page (ui.enabled=false)"},
 		}
 	}
 	app := &cli.App{
@@ -167,6 +172,9 @@ func configure(c *cli.Context, p *Program) (config.Config, error) {
 			return cfg, err
 		}
 	}
+	if c.Bool("no-ui") {
+		cfg.UIEnabled = false
+	}
 	return cfg, nil
 }
 
@@ -195,11 +203,22 @@ func serve(c *cli.Context, p *Program) error {
 		return fail(exitInput, "cannot listen: %v", err)
 	}
 	srv := server.New(eng, cfg, logger)
+	if cfg.UIEnabled {
+		page, err := newPage(p, cfg)
+		if err != nil {
+			ln.Close()
+			return fail(exitInput, "%v", err)
+		}
+		srv.Page = page
+	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	addr := ln.Addr().String()
 	fmt.Fprintf(c.App.Writer, "%s serving on ws://%s/ (protocol %s)\n", p.Bot.Name, addr, cfg.Protocol)
+	if srv.Page != nil {
+		fmt.Fprintf(c.App.Writer, "chat page: open http://%s/ in a browser\n", browseAddr(cfg.Host, ln.Addr()))
+	}
 	logger.Info("serving", "bot", p.Bot.Name, "address", addr, "protocol", cfg.Protocol, "version", version.Version)
 
 	done := make(chan error, 1)
@@ -352,4 +371,48 @@ func describeReply(r reply.Reply) string {
 		return fmt.Sprintf("(location %v, %v)", r.Location.Latitude, r.Location.Longitude)
 	}
 	return fmt.Sprintf("(%s)", r.Kind)
+}
+
+// newPage builds the web chat page from the bot and its configuration. The
+// avatar is the image embedded at build time; a ui.avatar set at run time
+// (--set, environment) to another path is read from disk instead.
+func newPage(p *Program, cfg config.Config) (*webui.Handler, error) {
+	avatar := p.Avatar
+	built := ""
+	for _, e := range p.Bot.Config {
+		if e.Key == "ui.avatar" {
+			built = e.Value
+		}
+	}
+	if cfg.UIAvatar != built {
+		avatar = nil
+		if cfg.UIAvatar != "" {
+			data, err := os.ReadFile(cfg.UIAvatar)
+			if err != nil {
+				return nil, fmt.Errorf("ui.avatar: %v", err)
+			}
+			avatar = data
+		}
+	}
+	return webui.New(webui.Settings{
+		BotName:     p.Bot.Name,
+		Title:       cfg.UITitle,
+		ThemeColor:  cfg.UIThemeColor,
+		Placeholder: cfg.UIPlaceholder,
+		Avatar:      avatar,
+		Dialect:     cfg.Protocol,
+	})
+}
+
+// browseAddr is the address to show for the page: the configured host
+// (localhost, say), or localhost when listening on every interface.
+func browseAddr(host string, addr net.Addr) string {
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), port)
 }

@@ -96,6 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				},
 				Action: cmdGenerate,
 			},
+			nluCommand(),
 		},
 		OnUsageError: func(c *cli.Context, err error, isSub bool) error {
 			return usageError("%v", err)
@@ -135,6 +136,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // hoistFlags moves a command's flags in front of its file arguments, so that
 // `botgen generate FILE.bot -o DIR` reads like `botgen generate -o DIR FILE.bot`.
 func hoistFlags(args []string, cmd *cli.Command) []string {
+	if sub := cmd.Command(argAt(args, 2)); sub != nil {
+		return append(args[:1:1], hoistFlags(args[1:], sub)...) // `botgen nlu eval ...`
+	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
@@ -162,6 +166,13 @@ func hoistFlags(args []string, cmd *cli.Command) []string {
 	}
 	out := append([]string{args[0], args[1]}, flags...)
 	return append(out, rest...)
+}
+
+func argAt(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
 }
 
 // load parses and checks one .bot file, printing its diagnostics. It fails

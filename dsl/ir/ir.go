@@ -25,7 +25,8 @@ type Bot struct {
 	Initial    string // name of the initial state
 	Fallback   []Stmt // bot-wide fallback body; nil means the default reply
 	Tests      []Test
-	Files      []File // every file the bot embeds, deduplicated, in first-reference order
+	Files      []File   // every file the bot embeds, deduplicated, in first-reference order
+	Avatar     *FileRef // ui.avatar: the web page's image of the bot (a JPEG); nil: none
 }
 
 // ConfigEntry is one `key = value` line of the config block. Value is the
@@ -76,10 +77,14 @@ type Var struct {
 	Pos  Pos
 }
 
-// Entity is a custom entity.
+// Entity is a custom entity: a list of values with synonyms, or a regular
+// expression (Regex, RE2 syntax, without its slashes) whose matches are the
+// values. Fuzzy lets values be found with a typo.
 type Entity struct {
 	Name   string
 	Values []EntityValue
+	Regex  string
+	Fuzzy  bool
 	Pos    Pos
 }
 

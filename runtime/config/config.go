@@ -36,6 +36,12 @@ type Config struct {
 
 	LogFormat string // log.format: "text" or "json"
 	LogLevel  string // log.level: debug, info, warn, error
+
+	UIEnabled     bool   // ui.enabled: serve the web chat page at GET /
+	UITitle       string // ui.title; empty: the bot's name
+	UIThemeColor  string // ui.theme_color: CSS hex colour of the page's accent
+	UIAvatar      string // ui.avatar: image beside the bot's messages (embedded at build time)
+	UIPlaceholder string // ui.placeholder: hint in the empty message box
 }
 
 // Kind is the type of a config key's value.
@@ -171,6 +177,30 @@ var keys = []Key{
 		}
 		return fmt.Errorf("must be debug, info, warn or error")
 	}},
+	{Name: "ui.enabled", Kind: Bool, Default: "true", Doc: "serve the web chat page at GET / (the --no-ui flag turns it off)", set: func(c *Config, v parsed) error { c.UIEnabled = v.b; return nil }},
+	{Name: "ui.title", Kind: String, Default: "", Doc: "title of the web chat page; empty: the bot's name", set: func(c *Config, v parsed) error { c.UITitle = strings.TrimSpace(v.s); return nil }},
+	{Name: "ui.theme_color", Kind: String, Default: "#2563eb", Doc: "accent colour of the web chat page, a CSS hex colour (#rgb or #rrggbb)", set: func(c *Config, v parsed) error {
+		if !isHexColor(v.s) {
+			return fmt.Errorf("%q is not a CSS hex colour such as #2563eb", v.s)
+		}
+		c.UIThemeColor = v.s
+		return nil
+	}},
+	{Name: "ui.avatar", Kind: String, Default: "", Doc: "image (PNG, JPEG or GIF) beside the bot's messages, relative to the .bot file and embedded at build time", set: func(c *Config, v parsed) error { c.UIAvatar = v.s; return nil }},
+	{Name: "ui.placeholder", Kind: String, Default: "Type a message…", Doc: "hint shown in the empty message box", set: func(c *Config, v parsed) error { c.UIPlaceholder = v.s; return nil }},
+}
+
+// isHexColor reports whether s is #rgb or #rrggbb.
+func isHexColor(s string) bool {
+	if len(s) != 4 && len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Keys returns every known key, sorted by name.

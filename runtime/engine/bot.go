@@ -62,10 +62,13 @@ type EntityValue struct {
 	Synonyms  []string
 }
 
-// Entity is a custom entity.
+// Entity is a custom entity: values with synonyms, or a regular expression
+// (RE2) whose matches are the values. Fuzzy lets values match with a typo.
 type Entity struct {
 	Name   string
 	Values []EntityValue
+	Regex  string
+	Fuzzy  bool
 }
 
 // Var is a session variable with its initial value (float64, string or bool).
@@ -94,4 +97,10 @@ type Bot struct {
 	States     []State
 	Initial    string
 	Fallback   Body // nil: reply "Sorry, I didn't get it"
+	// Model is the intent classifier trained by botgen build from Intents and
+	// Entities (nlu.Model.MarshalBinary); generated bots always carry it, so
+	// they train nothing at start-up. When it is nil (bots written by hand,
+	// in tests) or was trained for another nlp.language or
+	// nlp.pre_processing than the configuration's, New trains the model.
+	Model []byte
 }

@@ -211,7 +211,7 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 		for k, v := range en.Values {
 			vs[k] = nlu.EntityValue{Canonical: v.Canonical, Synonyms: v.Synonyms}
 		}
-		nentities[i] = nlu.Entity{Name: en.Name, Values: vs}
+		nentities[i] = nlu.Entity{Name: en.Name, Values: vs, Regex: en.Regex, Fuzzy: en.Fuzzy}
 	}
 	opts := nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}
 	if cfg.Timezone != "" {
@@ -221,11 +221,19 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 		}
 		opts.Location = loc
 	}
-	clf, err := nlu.NewScorer(nintents, nentities, opts)
+	var clf *nlu.Model
+	var err error
+	if b.Model != nil {
+		clf, err = nlu.LoadModel(b.Model, nintents, nentities, opts)
+	}
+	if b.Model == nil || errors.Is(err, nlu.ErrModelMismatch) {
+		clf, err = nlu.Train(nintents, nentities, opts)
+	}
 	if err != nil {
 		errs = append(errs, err)
+	} else {
+		e.nlu = clf
 	}
-	e.nlu = clf
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("engine: bot %s: %w", b.Name, errors.Join(errs...))
 	}

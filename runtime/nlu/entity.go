@@ -50,66 +50,31 @@ func (m mention) value(entity string) (any, bool) {
 // finder finds the mentions of a fixed set of entities in messages.
 type finder struct {
 	byFirst  map[string][]pattern // custom entity patterns by their first word
+	fuzzy    []pattern            // patterns of fuzzy entities, matched with typos
+	regexes  []regexEntity
 	number   bool
 	datetime bool
 	lang     string
 	loc      *time.Location
 	now      func() time.Time
+	nums     *numberLexicon
+	dates    *dateWords
+}
+
+// regexEntity is an entity whose values are the matches of a regular
+// expression.
+type regexEntity struct {
+	entity string
+	re     *regexp.Regexp
 }
 
 func (f *finder) empty() bool {
-	return len(f.byFirst) == 0 && !f.number && !f.datetime
+	return len(f.byFirst) == 0 && len(f.regexes) == 0 && !f.number && !f.datetime
 }
 
 // numberRE matches a number written in digits: optional sign, optional
 // decimals. Word boundaries are checked by hand (RE2 has no look-around).
 var numberRE = regexp.MustCompile(`[+-]?[0-9]+(?:\.[0-9]+)?`)
-
-// dateRE matches an ISO 8601 calendar date.
-var dateRE = regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}`)
-
-// numberWords are the number words understood per language.
-func numberWords(lang string) map[string]float64 {
-	var words []string
-	switch lang {
-	case "en":
-		words = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-			"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"}
-	case "es":
-		words = []string{"cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"}
-	case "fr":
-		words = []string{"zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"}
-	case "de":
-		words = []string{"null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn"}
-	case "it":
-		words = []string{"zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci"}
-	case "pt":
-		words = []string{"zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez"}
-	}
-	m := make(map[string]float64, len(words))
-	for i, w := range words {
-		m[w] = float64(i)
-	}
-	return m
-}
-
-// relativeDays are the words for yesterday, today and tomorrow per language,
-// as day offsets.
-func relativeDays(lang string) map[string]int {
-	switch lang {
-	case "es":
-		return map[string]int{"ayer": -1, "hoy": 0, "mañana": 1}
-	case "fr":
-		return map[string]int{"hier": -1, "aujourdhui": 0, "demain": 1}
-	case "de":
-		return map[string]int{"gestern": -1, "heute": 0, "morgen": 1}
-	case "it":
-		return map[string]int{"ieri": -1, "oggi": 0, "domani": 1}
-	case "pt":
-		return map[string]int{"ontem": -1, "hoje": 0, "amanhã": 1}
-	}
-	return map[string]int{"yesterday": -1, "today": 0, "tomorrow": 1}
-}
 
 // boundary reports whether text[start:end] stands on word boundaries.
 func boundary(text string, start, end int) bool {
@@ -185,38 +150,50 @@ func (f *finder) find(text string, toks []token) []mention {
 				cands = append(cands, cand{from, to, loc[1] - loc[0], entityValue{EntityNumber, v}})
 			}
 		}
-		words := numberWords(f.lang)
-		for i, t := range toks {
-			if v, ok := words[t.word]; ok {
-				cands = append(cands, cand{i, i + 1, len(t.word), entityValue{EntityNumber, v}})
+		np := &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}
+		for i := 0; i < len(toks); i++ {
+			if _, err := strconv.Atoi(toks[i].word); err == nil {
+				continue // digits are read above, with their sign
+			}
+			if v, j, ok := np.parse(i); ok {
+				cands = append(cands, cand{i, j, toks[j-1].end - toks[i].start, entityValue{EntityNumber, v}})
+				i = j - 1
 			}
 		}
 	}
 	if f.datetime {
-		for _, loc := range dateRE.FindAllStringIndex(text, -1) {
-			if !boundary(text, loc[0], loc[1]) {
-				continue
+		today := f.now().In(f.loc)
+		dp := &dateParser{dw: f.dates, nums: &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}, text: text, toks: toks,
+			now: today, today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, f.loc)}
+		for i := range toks {
+			if j, v, ok := dp.parseAt(i); ok && j > i {
+				cands = append(cands, cand{i, j, toks[j-1].end - toks[i].start, entityValue{EntityDatetime, v}})
 			}
-			d, err := time.Parse(time.DateOnly, text[loc[0]:loc[1]])
-			if err != nil {
+		}
+	}
+	for _, r := range f.regexes {
+		for _, loc := range r.re.FindAllStringIndex(text, -1) {
+			if loc[1] == loc[0] || !boundary(text, loc[0], loc[1]) {
 				continue
 			}
 			if from, to, ok := span(toks, loc[0], loc[1]); ok {
-				cands = append(cands, cand{from, to, loc[1] - loc[0], entityValue{EntityDatetime, d.Format(time.DateOnly)}})
+				cands = append(cands, cand{from, to, loc[1] - loc[0], entityValue{r.entity, text[loc[0]:loc[1]]}})
 			}
 		}
-		days := relativeDays(f.lang)
-		var today time.Time
-		for i, t := range toks {
-			off, ok := days[t.word]
-			if !ok {
-				continue
+	}
+	for _, p := range f.fuzzy {
+		for i := 0; i+len(p.words) <= len(toks); i++ {
+			ok := true
+			for k, w := range p.words {
+				if !near(toks[i+k].word, w) {
+					ok = false
+					break
+				}
 			}
-			if today.IsZero() {
-				today = f.now().In(f.loc)
+			if ok {
+				// Ranked below an exact match of the same length.
+				cands = append(cands, cand{i, i + len(p.words), p.chars - 1, entityValue{p.entity, p.value}})
 			}
-			d := today.AddDate(0, 0, off)
-			cands = append(cands, cand{i, i + 1, len(t.word), entityValue{EntityDatetime, d.Format(time.DateOnly)}})
 		}
 	}
 	if len(cands) == 0 {
@@ -275,4 +252,57 @@ func newPattern(entity, value, written string) (pattern, bool) {
 		words[i] = t.word
 	}
 	return pattern{entity: entity, value: value, words: words, chars: len(strings.Join(words, " "))}, true
+}
+
+// near reports whether a message word is within the typos a fuzzy entity
+// forgives of a value's word: none for words under 4 letters, one edit up to
+// 7, two beyond.
+func near(got, want string) bool {
+	if got == want {
+		return true
+	}
+	n := utf8.RuneCountInString(want)
+	allowed := 0
+	switch {
+	case n >= 8:
+		allowed = 2
+	case n >= 4:
+		allowed = 1
+	}
+	return allowed > 0 && editDistance(got, want, allowed) <= allowed
+}
+
+// editDistance returns the Damerau-Levenshtein distance (adjacent swaps
+// count one) between a and b, or limit+1 once it exceeds limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
 }

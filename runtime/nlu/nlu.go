@@ -16,6 +16,7 @@ package nlu
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -35,10 +36,15 @@ type Param struct {
 	Entity string
 }
 
-// Entity is a custom entity.
+// Entity is a custom entity: a list of values with synonyms, or a regular
+// expression (Regex, RE2 syntax) whose matches are the values.
 type Entity struct {
 	Name   string
 	Values []EntityValue
+	Regex  string
+	// Fuzzy lets a value be found with a typo: a word within a small edit
+	// distance of a value's word matches it.
+	Fuzzy bool
 }
 
 // EntityValue is a canonical value and its synonyms.
@@ -133,7 +139,20 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 		now = time.Now
 	}
 	patterns := make(map[string][]pattern, len(entities))
+	regexes := map[string]*regexp.Regexp{}
+	fuzzy := map[string]bool{}
+	var errs []string
 	for _, e := range entities {
+		fuzzy[e.Name] = e.Fuzzy
+		if e.Regex != "" {
+			re, err := regexp.Compile(e.Regex)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("entity %s: %v", e.Name, err))
+				continue
+			}
+			regexes[e.Name] = re
+			patterns[e.Name] = nil
+		}
 		var ps []pattern
 		for _, v := range e.Values {
 			for _, w := range append([]string{v.Canonical}, v.Synonyms...) {
@@ -145,13 +164,13 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 		patterns[e.Name] = ps
 	}
 	lang := strings.ToLower(opts.Language)
-	var errs []string
+	nums, dates := numberLanguage(lang), dateLanguage(lang)
 	for _, in := range intents {
 		if _, dup := s.intents[in.Name]; dup {
 			errs = append(errs, fmt.Sprintf("intent %s declared twice", in.Name))
 			continue
 		}
-		it := &intent{name: in.Name, params: in.Params, finder: finder{lang: lang, loc: loc, now: now}}
+		it := &intent{name: in.Name, params: in.Params, finder: finder{lang: lang, loc: loc, now: now, nums: nums, dates: dates}}
 		seen := map[string]bool{}
 		for _, p := range in.Params {
 			switch p.Entity {
@@ -170,6 +189,13 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 					continue
 				}
 				seen[p.Entity] = true
+				if re, ok := regexes[p.Entity]; ok {
+					it.finder.regexes = append(it.finder.regexes, regexEntity{p.Entity, re})
+					continue
+				}
+				if fuzzy[p.Entity] {
+					it.finder.fuzzy = append(it.finder.fuzzy, ps...)
+				}
 				if it.finder.byFirst == nil {
 					it.finder.byFirst = map[string][]pattern{}
 				}

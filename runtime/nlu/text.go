@@ -102,8 +102,9 @@ type normalizer struct {
 	stems map[string]string
 }
 
-// stemmer returns the Snowball stemmer for a language code, nil for the
-// languages without one (they are compared unstemmed).
+// stemmer returns the stemmer for a language code: Snowball's for English,
+// Spanish and French, a light suffix stripper for German, Italian and
+// Portuguese (see stem.go), nil for other languages (compared unstemmed).
 func stemmer(language string) func(string, bool) string {
 	switch strings.ToLower(language) {
 	case "en", "english":
@@ -113,7 +114,7 @@ func stemmer(language string) func(string, bool) string {
 	case "fr", "french":
 		return french.Stem
 	}
-	return nil
+	return lightStemmer(strings.ToLower(language))
 }
 
 // stopWords returns the Snowball stop word list of a language code, nil for
@@ -182,7 +183,7 @@ func (n normalizer) tokens(text string, limit int) []token {
 
 // Normalize returns the words of text as the classifier compares them: lower
 // case, punctuation stripped, stemmed in language when stemming is true and
-// the language has a stemmer (en, es, fr).
+// the language has a stemmer (en, es, fr, de, it, pt).
 func Normalize(text, language string, stemming bool) []string {
 	toks := newNormalizer(language, stemming).tokens(text, 0)
 	out := make([]string, len(toks))

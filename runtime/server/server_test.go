@@ -788,3 +788,52 @@ func TestShutdownDeadline(t *testing.T) {
 	}
 	close(hooks.slowRelease) // let the turn end so the cleanup's Shutdown returns
 }
+
+// TestReplayCoversWhatWasSentBefore checks what the web chat page relies on
+// when it (re)connects with its session id and at once asks for the history:
+// every reply sent to the connection before the replay is in the replay
+// (so the page may replace what it shows with the replay), a new session
+// greets first, and a resumed one does not greet again. Both dialects.
+func TestReplayCoversWhatWasSentBefore(t *testing.T) {
+	for _, proto := range []string{"bbf", "baf"} {
+		t.Run(proto, func(t *testing.T) {
+			ts := start(t, nil, func(c *config.Config) { c.Protocol = proto })
+			prefix := "bot_reply_"
+			if proto == "baf" {
+				prefix = "agent_reply_"
+			}
+			q := "session_id=page-" + proto
+			c := ts.dial(t, q, nil)
+			c.send("fetch_user_messages", nil)
+			if f := c.frame(); f.Action != prefix+"str" || f.Message != greeting || isHistory(f) {
+				t.Fatalf("new session: first frame %+v, want the live greeting", f)
+			}
+			if f := c.frame(); f.Action != prefix+"str" || f.Message != greeting || !isHistory(f) {
+				t.Fatalf("new session: second frame %+v, want the greeting replayed", f)
+			}
+			c.say("count")
+			c.expect(prefix+"str", "count=1")
+			c.ws.Close()
+			eventually(t, "connection closed", func() bool { return ts.ConnCount() == 0 })
+
+			c = ts.dial(t, q, nil)
+			c.send("fetch_user_messages", nil)
+			want := []struct{ action, message string }{
+				{prefix + "str", greeting},
+				{"user_message", "count"},
+				{prefix + "str", "count=1"},
+			}
+			for _, w := range want {
+				if f := c.frame(); f.Action != w.action || f.Message != w.message || !isHistory(f) {
+					t.Fatalf("resumed session: got %+v, want %s %q replayed", f, w.action, w.message)
+				}
+			}
+			c.say("count")
+			if f := c.frame(); f.Action != prefix+"str" || f.Message != "count=2" || isHistory(f) {
+				t.Fatalf("resumed session: got %+v, want live count=2 (no second greeting)", f)
+			}
+		})
+	}
+}
+
+func isHistory(f frame) bool { return f.History != nil && *f.History }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The booking example exercises the trained classifier and every kind of
+// entity end to end: built, served and tested over WebSocket.
+func TestBookingExample(t *testing.T) {
+	code, stdout, stderr := botgen(t, "test", examplePath("booking"))
+	if code != 0 || !strings.Contains(stdout, "4 passed, 0 failed") {
+		t.Fatalf("botgen test booking: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+func TestNLUEval(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "nlu", "braun")
+	code, stdout, stderr := botgen(t, "nlu", "eval", "--train", filepath.Join(dir, "webapps_train.csv"), "--test", filepath.Join(dir, "webapps_test.csv"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"accuracy", "macro-F1", "training", "model size", "latency", "p50", "p99", "most confused"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = botgen(t, "nlu", "eval", "--oos-label", "None", "--threshold", "0.3",
+		"--train", filepath.Join(dir, "webapps_train.csv"), "--test", filepath.Join(dir, "webapps_test.csv"))
+	if code != 0 || !strings.Contains(stdout, "out-of-scope   recall") {
+		t.Errorf("eval --oos-label: exit %d\n%s", code, stdout)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"nlu", "eval", "--train", filepath.Join(dir, "webapps_train.csv")}, 2},
+		{[]string{"nlu", "eval", "--train", "missing.csv", "--test", "missing.csv"}, 1},
+		{[]string{"nlu", "eval", "--train", examplePath("greetings"), "--test", examplePath("greetings")}, 1},
+		{[]string{"nlu", "eval", "--language", "xx", "--train", filepath.Join(dir, "webapps_train.csv"), "--test", filepath.Join(dir, "webapps_test.csv")}, 2},
+	} {
+		if code, _, stderr := botgen(t, tt.args...); code != tt.code {
+			t.Errorf("%v: exit %d, want %d\n%s", tt.args, code, tt.code, stderr)
+		}
+	}
+}
+
+func TestNLUExplain(t *testing.T) {
+	code, stdout, stderr := botgen(t, "nlu", "explain", examplePath("greetings"), "helo")
+	if code != 0 || !strings.Contains(stdout, "result    hello") {
+		t.Fatalf("explain helo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = botgen(t, "nlu", "explain", examplePath("help_desk"), "how r u", "--state", "hello_state")
+	if code != 0 || !strings.Contains(stdout, "fallback") || strings.Contains(stdout, "howareyou") {
+		t.Errorf("explain in a state: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = botgen(t, "nlu", "explain", examplePath("weather"), "weather in BCN")
+	if code != 0 || !strings.Contains(stdout, `city1 = "Barcelona"`) || !strings.Contains(stdout, "exact training sentence") {
+		t.Errorf("explain with a param: exit %d\n%s", code, stdout)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"nlu", "explain", examplePath("greetings")}, 2},
+		{[]string{"nlu", "explain", examplePath("greetings"), "hi", "--state", "nowhere"}, 1},
+		{[]string{"nlu", "explain", "missing.bot", "hi"}, 1},
+	} {
+		if code, _, stderr := botgen(t, tt.args...); code != tt.code {
+			t.Errorf("%v: exit %d, want %d\n%s", tt.args, code, tt.code, stderr)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/nlu"
+)
+
+// ModelFile is where the trained intent classifier is embedded, relative to
+// the program's folder.
+const ModelFile = FilesDir + "/model"
+
+// modelVar is the generated variable holding the embedded model.
+const modelVar = "nluModel"
+
+// NLUInput returns what a bot's intent classifier is trained on: its intents
+// and entities, and the options its config block gives (nlp.language,
+// nlp.pre_processing, nlp.timezone). It is the single place botgen build,
+// botgen nlu and the tests take them from.
+func NLUInput(b *ir.Bot) ([]nlu.Intent, []nlu.Entity, nlu.Options, error) {
+	cfg := config.Default()
+	for _, c := range b.Config {
+		if err := cfg.Set(c.Key, c.Value); err != nil {
+			return nil, nil, nlu.Options{}, fmt.Errorf("generator: %s: %w", b.SourceFile, err)
+		}
+	}
+	intents := make([]nlu.Intent, len(b.Intents))
+	for i, in := range b.Intents {
+		ps := make([]nlu.Param, len(in.Params))
+		for k, p := range in.Params {
+			ps[k] = nlu.Param{Name: p.Name, Entity: p.Entity}
+		}
+		intents[i] = nlu.Intent{Name: in.Name, Sentences: in.Sentences, Params: ps}
+	}
+	entities := make([]nlu.Entity, len(b.Entities))
+	for i, e := range b.Entities {
+		vs := make([]nlu.EntityValue, len(e.Values))
+		for k, v := range e.Values {
+			vs[k] = nlu.EntityValue{Canonical: v.Canonical, Synonyms: v.Synonyms}
+		}
+		entities[i] = nlu.Entity{Name: e.Name, Values: vs, Regex: e.Regex, Fuzzy: e.Fuzzy}
+	}
+	return intents, entities, nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}, nil
+}
+
+// TrainModel trains a bot's intent classifier, as botgen build embeds it.
+// It is pure and deterministic: the same bot gives the same model bytes.
+func TrainModel(b *ir.Bot) (*nlu.Model, error) {
+	intents, entities, opts, err := NLUInput(b)
+	if err != nil {
+		return nil, err
+	}
+	m, err := nlu.Train(intents, entities, opts)
+	if err != nil {
+		return nil, fmt.Errorf("generator: %s: %w", b.SourceFile, err)
+	}
+	return m, nil
+}

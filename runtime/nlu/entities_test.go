@@ -1,0 +1,131 @@
+package nlu
+
+import (
+	"testing"
+	"time"
+)
+
+// extractOne trains a one-intent model with a param of entity and returns
+// what it extracts from text. Now is Thursday 2026-11-26 10:00 in Madrid.
+func extractOne(t *testing.T, lang, entity, text string, entities ...Entity) any {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Skip(err)
+	}
+	m, err := Train([]Intent{{Name: "x", Sentences: []string{"value {v}"}, Params: []Param{{"v", entity}}}}, entities,
+		Options{Language: lang, Stemming: true, Location: loc, Now: func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, loc) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Extract("x", text)[0].Value
+}
+
+func TestNumberPhrasings(t *testing.T) {
+	tests := []struct {
+		lang, text string
+		want       float64
+	}{
+		{"en", "I want 3 of them", 3},
+		{"en", "set it to -2.5 degrees", -2.5},
+		{"en", "twenty one people", 21},
+		{"en", "twenty-one people", 21},
+		{"en", "two hundred and five", 205},
+		{"en", "a hundred", 100},
+		{"en", "three thousand four hundred", 3400},
+		{"en", "seven", 7},
+		{"es", "veintitrés personas", 23},
+		{"es", "treinta y dos", 32},
+		{"es", "doscientos cinco", 205},
+		{"fr", "quatre-vingt-dix", 90},
+		{"fr", "vingt et un", 21},
+		{"de", "einundzwanzig Leute", 21},
+		{"de", "zweihundert", 200},
+		{"it", "ventitré", 23},
+		{"pt", "trinta e dois", 32},
+	}
+	for _, tt := range tests {
+		if got := extractOne(t, tt.lang, EntityNumber, tt.text); got != tt.want {
+			t.Errorf("%s %q: number = %v, want %v", tt.lang, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestDatetimePhrasings(t *testing.T) {
+	tests := []struct {
+		lang, text, want string
+	}{
+		{"en", "tomorrow", "2026-11-27"},
+		{"en", "today please", "2026-11-26"},
+		{"en", "yesterday", "2026-11-25"},
+		{"en", "on 2026-12-01", "2026-12-01"},
+		{"en", "next monday", "2026-11-30"},
+		{"en", "friday", "2026-11-27"},
+		{"en", "next thursday", "2026-12-03"},
+		{"en", "tomorrow at 5pm", "2026-11-27T17:00:00+01:00"},
+		{"en", "at 5pm tomorrow", "2026-11-27T17:00:00+01:00"},
+		{"en", "next monday at 10:30", "2026-11-30T10:30:00+01:00"},
+		{"en", "at 9am", "2026-11-27T09:00:00+01:00"}, // 9am has passed today
+		{"en", "at 17:45", "2026-11-26T17:45:00+01:00"},
+		{"en", "in 3 days", "2026-11-29"},
+		{"en", "in two weeks", "2026-12-10"},
+		{"en", "2 days ago", "2026-11-24"},
+		{"en", "december 25", "2026-12-25"},
+		{"en", "1st of march", "2027-03-01"},
+		{"en", "5 january 2027", "2027-01-05"},
+		{"es", "mañana a las 17:00", "2026-11-27T17:00:00+01:00"},
+		{"es", "el próximo lunes", "2026-11-30"},
+		{"fr", "demain", "2026-11-27"},
+		{"fr", "lundi prochain", "2026-11-30"},
+		{"de", "morgen um 17 Uhr", "2026-11-27T17:00:00+01:00"},
+		{"it", "domani", "2026-11-27"},
+		{"pt", "amanhã", "2026-11-27"},
+	}
+	for _, tt := range tests {
+		if got := extractOne(t, tt.lang, EntityDatetime, tt.text); got != tt.want {
+			t.Errorf("%s %q: datetime = %v, want %v", tt.lang, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestRegexEntity(t *testing.T) {
+	zip := Entity{Name: "zip", Regex: `[0-9]{5}`}
+	for text, want := range map[string]string{
+		"my zip is 08001":      "08001",
+		"08001":                "08001",
+		"zip 123456 is wrong":  "",
+		"no zip here":          "",
+		"codes 28013 or 08001": "28013",
+	} {
+		if got := extractOne(t, "en", "zip", text, zip); got != want {
+			t.Errorf("%q: zip = %q, want %q", text, got, want)
+		}
+	}
+	if _, err := Train([]Intent{{Name: "x", Sentences: []string{"{v}"}, Params: []Param{{"v", "bad"}}}},
+		[]Entity{{Name: "bad", Regex: "[0-9"}}, Options{Language: "en"}); err == nil {
+		t.Error("an invalid regex trains")
+	}
+}
+
+func TestFuzzyEntity(t *testing.T) {
+	city := func(fuzzy bool) Entity {
+		return Entity{Name: "city", Fuzzy: fuzzy, Values: []EntityValue{
+			{Canonical: "Barcelona", Synonyms: []string{"BCN"}}, {Canonical: "Madrid"}, {Canonical: "New York"},
+		}}
+	}
+	for text, want := range map[string]string{
+		"weather in Barcelonna": "Barcelona",
+		"weather in Brcelona":   "Barcelona",
+		"weather in Madird":     "Madrid",
+		"weather in new yrok":   "New York",
+		"weather in BCM":        "", // short words must be exact
+		"weather in Paris":      "",
+	} {
+		if got := extractOne(t, "en", "city", text, city(true)); got != want {
+			t.Errorf("fuzzy %q: city = %q, want %q", text, got, want)
+		}
+	}
+	if got := extractOne(t, "en", "city", "weather in Barcelonna", city(false)); got != "" {
+		t.Errorf("not fuzzy: city = %q, want none", got)
+	}
+}
