@@ -246,7 +246,7 @@ func cmdNLUExplain(c *cli.Context) error {
 	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "message   %q\n", msg)
-	fmt.Fprintf(w, "words     %s\n", strings.Join(nlu.Normalize(msg, cfg.Language, cfg.PreProcessing), " "))
+	fmt.Fprintf(w, "words     %s\n", strings.Join(model.Words(msg), " "))
 	fmt.Fprintf(w, "intents   %s (threshold %g)\n", where, cfg.IntentThreshold)
 	if len(cands) == 0 {
 		fmt.Fprintln(w, "result    no intent to match: a message goes to the fallback")

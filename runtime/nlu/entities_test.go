@@ -1,6 +1,7 @@
 package nlu
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
@@ -127,5 +128,38 @@ func TestFuzzyEntity(t *testing.T) {
 	}
 	if got := extractOne(t, "en", "city", "weather in Barcelonna", city(false)); got != "" {
 		t.Errorf("not fuzzy: city = %q, want none", got)
+	}
+}
+
+// A {param} of a regex entity is trained with texts its regex matches.
+func TestRegexSamplesMatch(t *testing.T) {
+	for _, expr := range []string{`\+?[0-9]{9,12}`, `[0-9]{5}`, `[A-Z]{2}-[0-9]+`, `(foo|bar)baz`, `[a-z]+@[a-z]+\.com`, `x*y?z`, `\d{3}(-\d{2})?`} {
+		re := regexp.MustCompile(`^(?:` + expr + `)$`)
+		got := regexSamples(expr, 4)
+		if len(got) == 0 {
+			t.Errorf("%s: no sample", expr)
+		}
+		for _, s := range got {
+			if !re.MatchString(s) {
+				t.Errorf("%s: sample %q does not match", expr, s)
+			}
+		}
+	}
+}
+
+func TestAnyPhrasings(t *testing.T) {
+	m, err := Train([]Intent{{Name: "name", Sentences: []string{"call me {who}", "my name is {who}", "I am {who} nice to meet you"},
+		Params: []Param{{"who", EntityAny}}}}, nil, Options{Language: "en", Stemming: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"call me Ada Lovelace":                "Ada Lovelace",
+		"My name is Grace":                    "Grace",
+		"I am Alan Turing, nice to meet you!": "Alan Turing",
+	} {
+		if got := m.Extract("name", text)[0].Value; got != want {
+			t.Errorf("%q: any = %q, want %q", text, got, want)
+		}
 	}
 }

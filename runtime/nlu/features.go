@@ -76,19 +76,15 @@ const maxGramRunes = 40
 func appendCharGrams(out []feat, word string) []feat {
 	// units are the padded word's runes: '<', the word's runes, '>'.
 	// starts[k] is the byte offset in word of unit k (unit 0 is '<').
-	var starts [maxGramRunes + 3]int
-	n := 1
+	var starts [maxGramRunes + 2]int
+	n, end := 1, len(word)
 	for i := range word {
 		if n > maxGramRunes {
+			end = i
 			break
 		}
 		starts[n] = i
 		n++
-	}
-	end := len(word)
-	if n > maxGramRunes {
-		end = starts[n-1] // cut after the last kept rune
-		n--
 	}
 	starts[n] = end // '>'
 	units := n + 1
@@ -99,11 +95,7 @@ func appendCharGrams(out []feat, word string) []feat {
 		case units - 1:
 			return hashByte(h, '>')
 		}
-		stop := end
-		if k+1 < units-1 {
-			stop = starts[k+1]
-		}
-		return hashString(h, word[starts[k]:stop])
+		return hashString(h, word[starts[k]:starts[k+1]])
 	}
 	for size := minGram; size <= maxGram; size++ {
 		for s := 0; s+size <= units; s++ {

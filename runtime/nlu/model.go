@@ -142,6 +142,17 @@ func (m *Model) correct(toks []token) []token {
 	return toks
 }
 
+// Words returns the words of text as the model reads them: normalised,
+// stemmed when the model stems, typos of training words corrected.
+func (m *Model) Words(text string) []string {
+	toks := m.tokens(text)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.norm
+	}
+	return out
+}
+
 // Intents returns the names of the model's intents.
 func (m *Model) Intents() []string { return slices.Clone(m.names) }
 
@@ -290,8 +301,13 @@ func featureNames(toks []token) []string {
 		if i > 0 {
 			out = append(out, "pair "+toks[i-1].norm+" "+t.norm)
 		}
+		word := t.word
+		if shape, ok := digitShape(word); ok {
+			out = append(out, "word "+shape)
+			word = shape
+		}
 		units := []string{"<"}
-		for k, r := range []rune(t.word) {
+		for k, r := range []rune(word) {
 			if k >= maxGramRunes {
 				break
 			}

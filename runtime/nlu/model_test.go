@@ -3,6 +3,7 @@ package nlu
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -172,4 +173,37 @@ func TestModelLanguages(t *testing.T) {
 			t.Errorf("%s %q: book scores %.4f, want < 0.4", lang, in[1][1], got)
 		}
 	}
+}
+
+// Explain names features by rebuilding them; the names must stay in step
+// with the features.
+func TestFeatureNamesInStep(t *testing.T) {
+	for _, text := range []string{"hello", "call +34600111222 at 7am", "Ñandú corriendo", "東京 tower",
+		"a supercalifragilisticexpialidociouslylongwordthatgoesonandon x", "2.5 kg", ""} {
+		toks := newNormalizer("en", true).tokens(text, maxTokens)
+		if f, n := len(appendFeatures(nil, toks)), len(featureNames(toks)); f != n {
+			t.Errorf("%q: %d features, %d names", text, f, n)
+		}
+	}
+	m := trainWeather(t)
+	ex := m.Explain("weather in 08001 please", "weather", 5)
+	if len(ex) != 5 || !slices.ContainsFunc(ex, func(c Contribution) bool { return c.Feature == "word weather" && c.Weight > 0 }) {
+		t.Errorf("Explain: %v", ex)
+	}
+}
+
+// A corrupt model is an error, never a panic.
+func FuzzLoadModel(f *testing.F) {
+	m, err := Train(weatherIntents, cityEntity, Options{Language: "en", Stemming: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, _ := m.MarshalBinary()
+	f.Add(data)
+	f.Add(data[:len(data)/3])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if m, err := LoadModel(b, weatherIntents, cityEntity, Options{Language: "en", Stemming: true}); err == nil {
+			m.Classify("weather in Madrid", m.Intents())
+		}
+	})
 }

@@ -1,16 +1,19 @@
 // Package nlu predicts which intent a user message expresses and extracts the
 // intent's parameters (for generated code, through the engine).
 //
-// The Classifier interface is what the engine uses. Scorer implements it with
-// a simple, explainable measure: a weighted Dice coefficient between the
-// normalised words of the message and of each training sentence, counting the
-// words the two share in the same order (their longest common subsequence).
-// A word weighs 1, a stop word 1/4, and both are divided by the number of
-// intents whose sentences use the word, so that words every intent shares
-// ("show me") decide less than the words that tell intents apart. Entity
-// values found in the message stand for the {param} placeholders of the
-// sentence, so a message that reads exactly like a training sentence with the
-// placeholders filled in scores 1.
+// The Classifier interface is what the engine uses. Model implements it: a
+// classifier trained from the bot's sentences (Train, at build time) and
+// carried into the bot binary (MarshalBinary, LoadModel), which gives every
+// intent an absolute probability. See docs/nlu.md.
+//
+// Scorer is the alignment matcher the model extracts parameters with: a
+// weighted Dice coefficient between the normalised words of the message and
+// of each training sentence, counting the words the two share in the same
+// order (their longest common subsequence). A word weighs 1, a stop word 1/4,
+// and both are divided by the number of intents whose sentences use the word.
+// Entity values found in the message stand for the {param} placeholders of
+// the sentence; the best-aligned sentence tells where an `any` parameter
+// stands. It also implements Classifier, as a simple untrained scorer.
 package nlu
 
 import (
@@ -56,7 +59,7 @@ type EntityValue struct {
 // Options tune the classifier.
 type Options struct {
 	Language string // language code of the training sentences (en, es, fr, de, it, pt)
-	Stemming bool   // nlp.pre_processing: stem words (en, es and fr have stemmers)
+	Stemming bool   // nlp.pre_processing: stem words (Snowball for en, es, fr; light stemmers for de, it, pt)
 	// Location is the time zone "today" and "tomorrow" are read in; nil is UTC.
 	Location *time.Location
 	// Now returns the current time; nil is time.Now. Tests fix it.
@@ -90,7 +93,8 @@ type Classifier interface {
 	Extract(intent, text string) []Value
 }
 
-// Scorer is the token-overlap classifier. It is immutable once built.
+// Scorer is the token-overlap matcher (see the package comment). It is
+// immutable once built.
 type Scorer struct {
 	norm    normalizer
 	intents map[string]*intent

@@ -356,6 +356,9 @@ func entityForms(entity string, byEntity map[string]*Entity, lang string) []stri
 	if !ok {
 		return nil
 	}
+	if e.Regex != "" {
+		return regexSamples(e.Regex, 4)
+	}
 	var forms []string
 	for _, v := range e.Values {
 		forms = append(forms, v.Canonical)
