@@ -458,7 +458,8 @@ func TestNoUIFlag(t *testing.T) {
 		want int
 	}{{nil, 200}, {[]string{"--no-ui"}, 404}, {[]string{"--set", "ui.enabled=false"}, 404}} {
 		bot := serve(t, bin, tc.args...)
-		resp, err := http.Get(pageURL(bot))
+		client := &http.Client{Timeout: 10 * time.Second}
+		resp, err := client.Get(pageURL(bot))
 		if err != nil {
 			t.Fatal(err)
 		}

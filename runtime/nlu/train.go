@@ -25,6 +25,13 @@ type hyper struct {
 	variants           int // sentences a {param} sentence expands to, at most
 	groups             [3]float64
 	seed               uint64
+
+	// dual selects dual coordinate descent (fitClassDual) over stochastic
+	// gradient descent; c, eps and biasFeat are its settings.
+	dual     bool
+	c        float64 // weight of an example's loss against the L2 penalty
+	eps      float64 // stopping tolerance on the dual gradient
+	biasFeat float64 // value of the constant feature that carries the bias
 }
 
 func defaultHyper() hyper {
@@ -39,6 +46,9 @@ func defaultHyper() hyper {
 		variants:  12,
 		groups:    [3]float64{1.0, 0.3, 2.0},
 		seed:      0x626f7467656e, // fixed: the same bot gives the same model
+		c:         1,
+		eps:       0.1,
+		biasFeat:  1,
 	}
 }
 
@@ -191,7 +201,12 @@ func fit(exs []example, classes, features int, hp hyper) ([]float32, []float32) 
 			w := make([]float64, features)
 			for c := range jobs {
 				clear(w)
-				b := fitClass(exs, int32(c), count[c], w, orders, hp)
+				var b float64
+				if hp.dual {
+					b = fitClassDual(exs, int32(c), count[c], w, hp)
+				} else {
+					b = fitClass(exs, int32(c), count[c], w, orders, hp)
+				}
 				for f, x := range w {
 					weights[f*classes+c] = float32(x)
 				}
