@@ -24,7 +24,7 @@ var ErrModelMismatch = errors.New("nlu: model trained on other intents or settin
 // values, so that a trained model and the same model loaded from its bytes
 // predict exactly alike.
 func (m *Model) quantize() (scales []float32, q []int8) {
-	nc := len(m.names)
+	nc := m.cols
 	scales = make([]float32, nc)
 	for f := 0; f < len(m.hashes); f++ {
 		for c := range nc {
@@ -47,7 +47,7 @@ func (m *Model) quantize() (scales []float32, q []int8) {
 
 // dequantize sets the weights from their 8-bit form.
 func (m *Model) dequantize(scales []float32, q []int8) {
-	nc := len(m.names)
+	nc := m.cols
 	m.weights = make([]float32, len(q))
 	for k, v := range q {
 		m.weights[k] = float32(v) * scales[k%nc]
@@ -179,6 +179,7 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 	for range min(nc, uint64(len(intents))) {
 		m.names = append(m.names, r.str("intent name"))
 	}
+	m.cols = len(m.names)
 	nf := r.uvarint("features")
 	if r.err != nil || nf > uint64(len(r.data)) {
 		r.fail("features")
@@ -205,7 +206,7 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 	for i := range scales {
 		scales[i] = r.f32("scales")
 	}
-	raw := r.bytes(nf*nc, "weights")
+	raw := r.bytes(nf*uint64(m.cols), "weights")
 	if r.err != nil {
 		return nil, r.err
 	}

@@ -30,8 +30,13 @@ type Model struct {
 	idf     []float32
 	groups  []uint8 // feature group, see groupOf
 	groupW  [3]float64
-	weights []float32 // feature-major: weights[f*len(names)+c]
+	weights []float32 // feature-major: weights[f*cols+c]
 	bias    []float32
+	// cols is the number of weights per feature: one per intent, then,
+	// when the model has a multinomial part, one per intent and one for
+	// out-of-scope (see fitSoftmax).
+	cols int
+	mix  float64 // weight of the multinomial probability in a score
 
 	// Built from the intents when the model is prepared, not trained.
 	matcher *Scorer
@@ -98,7 +103,7 @@ func (m *Model) prepare(matcher *Scorer, intents []Intent, opts Options) error {
 		}
 	}
 	m.spell.sort()
-	m.pool.New = func() any { return &scratch{z: make([]float64, len(m.names))} }
+	m.pool.New = func() any { return &scratch{z: make([]float64, m.cols)} }
 	return nil
 }
 
@@ -172,7 +177,7 @@ func (m *Model) Classify(text string, candidates []string) []Score {
 	toks := m.correct(raw)
 	sc.feats = appendFeatures(sc.feats[:0], toks)
 	sc.buf = vectorize(sc.feats, m.vocab, m.idf, m.groups, m.groupW, sc.buf, &sc.v)
-	nc := len(m.names)
+	nc := m.cols
 	z := sc.z
 	copy(z, f64(m.bias, z))
 	for j, f := range sc.v.idx {
@@ -182,6 +187,11 @@ func (m *Model) Classify(text string, candidates []string) []Score {
 			z[c] += float64(w) * x
 		}
 	}
+	var soft []float64
+	if m.cols > len(m.names) {
+		soft = z[len(m.names):]
+		softmaxInPlace(soft)
+	}
 	for _, name := range candidates {
 		ci, ok := m.byName[name]
 		if !ok {
@@ -189,6 +199,9 @@ func (m *Model) Classify(text string, candidates []string) []Score {
 			continue
 		}
 		p := sigmoid(z[ci])
+		if m.cols > len(m.names) {
+			p = (1-m.mix)*p + m.mix*soft[ci]
+		}
 		if slices.Contains(exact, ci) || (m.hasPH[ci] && m.placeholderMatch(text, ci)) {
 			p = 1
 		}
@@ -269,7 +282,7 @@ func (m *Model) Explain(text, intent string, n int) []Contribution {
 	names := featureNames(toks)
 	var v vector
 	vectorize(fs, m.vocab, m.idf, m.groups, m.groupW, nil, &v)
-	nc := len(m.names)
+	nc := m.cols
 	var out []Contribution
 	seen := map[int32]bool{}
 	for k, f := range fs {

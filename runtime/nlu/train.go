@@ -28,6 +28,12 @@ type hyper struct {
 
 	// dual selects dual coordinate descent (fitClassDual) over stochastic
 	// gradient descent; c, eps and biasFeat are its settings.
+	minDF    int // features in fewer training texts are left out
+	// softEpochs > 0 adds a multinomial model (fitSoftmax) beside the
+	// per-intent ones; mix says how their probabilities are combined.
+	softEpochs int
+	softRate   float64
+	mix        float64
 	dual     bool
 	c        float64 // weight of an example's loss against the L2 penalty
 	eps      float64 // stopping tolerance on the dual gradient
@@ -46,6 +52,9 @@ func defaultHyper() hyper {
 		variants:  12,
 		groups:    [3]float64{1.0, 0.3, 2.0},
 		seed:      0x626f7467656e, // fixed: the same bot gives the same model
+		minDF:     1,
+		softRate:  0.5,
+		mix:       0.5,
 		c:         1,
 		eps:       0.1,
 		biasFeat:  1,
@@ -140,8 +149,10 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 		}
 	}
 	m.hashes = make([]uint64, 0, len(df))
-	for h := range df {
-		m.hashes = append(m.hashes, h)
+	for h, d := range df {
+		if d >= hp.minDF {
+			m.hashes = append(m.hashes, h)
+		}
 	}
 	slices.Sort(m.hashes)
 	m.vocab = make(map[uint64]int32, len(m.hashes))
@@ -161,6 +172,25 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 		buf = vectorize(feats[i], m.vocab, m.idf, m.groups, m.groupW, buf, &exs[i].v)
 	}
 	m.weights, m.bias = fit(exs, len(intents), len(m.hashes), hp)
+	m.cols = len(intents)
+	if hp.softEpochs > 0 {
+		// The multinomial columns follow the per-intent ones in each row.
+		sw, sb := fitSoftmax(exs, len(intents), len(m.hashes), hp)
+		K, nc := len(intents)+1, len(intents)
+		m.cols = nc + K
+		all := make([]float32, len(m.hashes)*m.cols)
+		for f := range m.hashes {
+			copy(all[f*m.cols:], m.weights[f*nc:f*nc+nc])
+			for k := range K {
+				all[f*m.cols+nc+k] = float32(sw[f*K+k])
+			}
+		}
+		m.weights = all
+		for _, x := range sb {
+			m.bias = append(m.bias, float32(x))
+		}
+		m.mix = hp.mix
+	}
 	m.dequantize(m.quantize())
 	if err := m.prepare(matcher, intents, opts); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestTune measures a variant of the training settings on the splits that
@@ -51,7 +52,14 @@ func TestTune(t *testing.T) {
 			t.Logf("braun cv pooled: %.4f (%d/%d)", float64(right)/float64(total), right, total)
 		default:
 			dir := nluData(t, set)
+			start := time.Now()
 			m := trainRowsHyper(t, readCSV(t, filepath.Join(dir, "train.csv")), hp)
+			took := time.Since(start)
+			data, err := m.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: trained in %v, %d features, %d bytes", set, took.Round(time.Millisecond), len(m.hashes), len(data))
 			valid := readCSV(t, filepath.Join(dir, "valid.csv"))
 			ok := accuracy(m, valid)
 			t.Logf("%s valid: %.4f (%d/%d)", set, float64(ok)/float64(len(valid)), ok, len(valid))
@@ -80,6 +88,14 @@ func (hp *hyper) set(k string, x float64) error {
 		maxGram = int(x)
 	case "skip":
 		skipPairs = x != 0
+	case "mindf":
+		hp.minDF = int(x)
+	case "soft":
+		hp.softEpochs = int(x)
+	case "softrate":
+		hp.softRate = x
+	case "mix":
+		hp.mix = x
 	case "dual":
 		hp.dual = x != 0
 	case "c":
