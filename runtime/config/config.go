@@ -81,13 +81,7 @@ func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Se
 
 var keys = []Key{
 	{Name: "websocket.host", Kind: String, Default: "localhost", Doc: "address to listen on", set: func(c *Config, v parsed) error { c.Host = v.s; return nil }},
-	{Name: "websocket.port", Kind: Int, Default: "8765", Doc: "port to listen on (0 picks a free one)", set: func(c *Config, v parsed) error {
-		if v.i < 0 || v.i > 65535 {
-			return fmt.Errorf("must be between 0 and 65535")
-		}
-		c.Port = int(v.i)
-		return nil
-	}},
+	{Name: "websocket.port", Kind: Int, Default: "8765", Doc: "port to listen on (0 picks a free one)", set: intIn(0, 65535, func(c *Config) *int { return &c.Port })},
 	{Name: "websocket.max_size", Kind: Int, Default: "16777216", Doc: "largest inbound frame in bytes; a larger one closes the connection with 1009", set: func(c *Config, v parsed) error {
 		if v.i < 1024 {
 			return fmt.Errorf("must be at least 1024")
@@ -96,34 +90,10 @@ var keys = []Key{
 		return nil
 	}},
 	{Name: "websocket.origins", Kind: List, Default: "", Doc: "allowed Origin values; when empty, any origin on a loopback address, same-origin otherwise", set: func(c *Config, v parsed) error { c.Origins = v.list; return nil }},
-	{Name: "websocket.ping_interval", Kind: Float, Default: "30", Doc: "seconds between keepalive pings", set: func(c *Config, v parsed) error {
-		if v.f <= 0 {
-			return fmt.Errorf("must be positive")
-		}
-		c.PingInterval = seconds(v.f)
-		return nil
-	}},
-	{Name: "websocket.write_timeout", Kind: Float, Default: "10", Doc: "seconds a write may take before the connection is dropped", set: func(c *Config, v parsed) error {
-		if v.f <= 0 {
-			return fmt.Errorf("must be positive")
-		}
-		c.WriteTimeout = seconds(v.f)
-		return nil
-	}},
-	{Name: "websocket.send_queue", Kind: Int, Default: "256", Doc: "frames queued per connection before a slow client is dropped", set: func(c *Config, v parsed) error {
-		if v.i < 1 {
-			return fmt.Errorf("must be at least 1")
-		}
-		c.SendQueue = int(v.i)
-		return nil
-	}},
-	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: func(c *Config, v parsed) error {
-		if v.s != "bbf" && v.s != "baf" {
-			return fmt.Errorf(`must be "bbf" or "baf"`)
-		}
-		c.Protocol = v.s
-		return nil
-	}},
+	{Name: "websocket.ping_interval", Kind: Float, Default: "30", Doc: "seconds between keepalive pings", set: positiveSeconds(func(c *Config) *time.Duration { return &c.PingInterval })},
+	{Name: "websocket.write_timeout", Kind: Float, Default: "10", Doc: "seconds a write may take before the connection is dropped", set: positiveSeconds(func(c *Config) *time.Duration { return &c.WriteTimeout })},
+	{Name: "websocket.send_queue", Kind: Int, Default: "256", Doc: "frames queued per connection before a slow client is dropped", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.SendQueue })},
+	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: oneOf(func(c *Config) *string { return &c.Protocol }, "bbf", "baf")},
 	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {
 		switch v.s {
 		case "en", "es", "fr", "de", "it", "pt":
@@ -147,36 +117,11 @@ var keys = []Key{
 		c.Timezone = v.s
 		return nil
 	}},
-	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: func(c *Config, v parsed) error {
-		if v.f <= 0 {
-			return fmt.Errorf("must be positive")
-		}
-		c.SessionTTL = seconds(v.f)
-		return nil
-	}},
-	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: func(c *Config, v parsed) error {
-		if v.i < 0 {
-			return fmt.Errorf("must not be negative")
-		}
-		c.SessionHistory = int(v.i)
-		return nil
-	}},
+	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: positiveSeconds(func(c *Config) *time.Duration { return &c.SessionTTL })},
+	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionHistory })},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
-	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: func(c *Config, v parsed) error {
-		if v.s != "text" && v.s != "json" {
-			return fmt.Errorf(`must be "text" or "json"`)
-		}
-		c.LogFormat = v.s
-		return nil
-	}},
-	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: func(c *Config, v parsed) error {
-		switch v.s {
-		case "debug", "info", "warn", "error":
-			c.LogLevel = v.s
-			return nil
-		}
-		return fmt.Errorf("must be debug, info, warn or error")
-	}},
+	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
+	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},
 	{Name: "ui.enabled", Kind: Bool, Default: "true", Doc: "serve the web chat page at GET / (the --no-ui flag turns it off)", set: func(c *Config, v parsed) error { c.UIEnabled = v.b; return nil }},
 	{Name: "ui.title", Kind: String, Default: "", Doc: "title of the web chat page; empty: the bot's name", set: func(c *Config, v parsed) error { c.UITitle = strings.TrimSpace(v.s); return nil }},
 	{Name: "ui.theme_color", Kind: String, Default: "#2563eb", Doc: "accent colour of the web chat page, a CSS hex colour (#rgb or #rrggbb)", set: func(c *Config, v parsed) error {
@@ -188,6 +133,55 @@ var keys = []Key{
 	}},
 	{Name: "ui.avatar", Kind: String, Default: "", Doc: "image (PNG, JPEG or GIF) beside the bot's messages, relative to the .bot file and embedded at build time", set: func(c *Config, v parsed) error { c.UIAvatar = v.s; return nil }},
 	{Name: "ui.placeholder", Kind: String, Default: "Type a message…", Doc: "hint shown in the empty message box", set: func(c *Config, v parsed) error { c.UIPlaceholder = v.s; return nil }},
+}
+
+// positiveSeconds stores a positive number of seconds as a duration.
+func positiveSeconds(field func(*Config) *time.Duration) func(*Config, parsed) error {
+	return func(c *Config, v parsed) error {
+		if v.f <= 0 {
+			return fmt.Errorf("must be positive")
+		}
+		*field(c) = seconds(v.f)
+		return nil
+	}
+}
+
+// intIn stores an integer within [lo, hi].
+func intIn(lo, hi int64, field func(*Config) *int) func(*Config, parsed) error {
+	return func(c *Config, v parsed) error {
+		switch {
+		case hi != math.MaxInt32 && (v.i < lo || v.i > hi):
+			return fmt.Errorf("must be between %d and %d", lo, hi)
+		case v.i < lo && lo == 0:
+			return fmt.Errorf("must not be negative")
+		case v.i < lo:
+			return fmt.Errorf("must be at least %d", lo)
+		case v.i > hi:
+			return fmt.Errorf("must be at most %d", hi)
+		}
+		*field(c) = int(v.i)
+		return nil
+	}
+}
+
+// oneOf stores a string that must be one of allowed.
+func oneOf(field func(*Config) *string, allowed ...string) func(*Config, parsed) error {
+	return func(c *Config, v parsed) error {
+		for _, a := range allowed {
+			if v.s == a {
+				*field(c) = v.s
+				return nil
+			}
+		}
+		quoted := make([]string, len(allowed))
+		for i, a := range allowed {
+			quoted[i] = strconv.Quote(a)
+		}
+		if len(quoted) == 2 {
+			return fmt.Errorf("must be %s or %s", quoted[0], quoted[1])
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(quoted, ", "))
+	}
 }
 
 // isHexColor reports whether s is #rgb or #rrggbb.
