@@ -12,15 +12,16 @@ import (
 // refuses versions it does not know rather than misread them.
 const (
 	magic         = "BGNLU\x00"
-	formatVersion = 1
+	formatVersion = 2
 )
 
 // ErrModelMismatch is returned by LoadModel when the model was trained on
 // other intents, entities or normalisation settings than the ones given.
 var ErrModelMismatch = errors.New("nlu: model trained on other intents or settings")
 
-// quantize rounds the weights to 8 bits per class: each class's weights are
-// multiples of its largest absolute weight / 127. The model keeps the rounded
+// quantize rounds the weights to 8 bits per column (an intent's, or a class
+// of the multinomial part): each column's weights are multiples of its
+// largest absolute weight / 127. The model keeps the rounded
 // values, so that a trained model and the same model loaded from its bytes
 // predict exactly alike.
 func (m *Model) quantize() (scales []float32, q []int8) {
@@ -76,6 +77,10 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	for _, n := range m.names {
 		putS(n)
 	}
+	// The columns of weights per feature: the intents', then, when the
+	// model has a multinomial part, its intents' and out-of-scope's.
+	put(uint64(m.cols))
+	b.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(m.mix)))
 	put(uint64(len(m.hashes)))
 	var prev uint64
 	for _, h := range m.hashes {
@@ -179,7 +184,13 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 	for range min(nc, uint64(len(intents))) {
 		m.names = append(m.names, r.str("intent name"))
 	}
-	m.cols = len(m.names)
+	m.cols = int(r.uvarint("columns"))
+	if m.cols != len(m.names) && m.cols != 2*len(m.names)+1 {
+		r.fail("columns")
+	}
+	if b := r.bytes(8, "mix"); b != nil {
+		m.mix = math.Float64frombits(binary.LittleEndian.Uint64(b))
+	}
 	nf := r.uvarint("features")
 	if r.err != nil || nf > uint64(len(r.data)) {
 		r.fail("features")
@@ -198,11 +209,11 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 		m.idf[i] = r.f32("idf")
 	}
 	m.groups = bytes.Clone(r.bytes(nf, "groups"))
-	m.bias = make([]float32, nc)
+	m.bias = make([]float32, m.cols)
 	for i := range m.bias {
 		m.bias[i] = r.f32("bias")
 	}
-	scales := make([]float32, nc)
+	scales := make([]float32, m.cols)
 	for i := range scales {
 		scales[i] = r.f32("scales")
 	}

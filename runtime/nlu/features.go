@@ -18,9 +18,7 @@ const (
 // side, from minGram to maxGram runes long. They let a typo ("helo") or an
 // inflection the stemmer does not know still share most features with the
 // training word.
-var skipPairs = false
-
-var (
+const (
 	minGram = 2
 	maxGram = 5
 )
@@ -55,11 +53,6 @@ func appendFeatures(out []feat, toks []token) []feat {
 		if i > 0 {
 			h := hashString(hashByte(fnvOffset, kindBigram), toks[i-1].norm)
 			h = hashByte(h, ' ')
-			out = append(out, feat{hashString(h, t.norm), kindBigram})
-		}
-		if skipPairs && i > 1 {
-			h := hashString(hashByte(fnvOffset, kindBigram), toks[i-2].norm)
-			h = hashByte(h, '_')
 			out = append(out, feat{hashString(h, t.norm), kindBigram})
 		}
 		if shape, ok := digitShape(t.word); ok {

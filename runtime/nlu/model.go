@@ -13,7 +13,12 @@ import (
 // character n-grams), trained against the other intents and generated
 // out-of-scope text, so that its score is an absolute probability: a message
 // unrelated to every intent scores low for each of them, whatever intents a
-// state listens to. A message that normalises to a training sentence
+// state listens to. On a large training set the model also has a
+// multinomial logistic regression over every intent and an out-of-scope
+// class (see fitSoftmax), and an intent's score is the mean of its two
+// probabilities: the multinomial part separates intents that share their
+// words better, and stays absolute because out-of-scope takes the mass of an
+// unrelated message. A message that normalises to a training sentence
 // (placeholders filled with entity values) scores 1.
 //
 // Train builds a Model; MarshalBinary and LoadModel carry it into a bot
@@ -200,6 +205,8 @@ func (m *Model) Classify(text string, candidates []string) []Score {
 		}
 		p := sigmoid(z[ci])
 		if m.cols > len(m.names) {
+			// soft is over every intent and out-of-scope, never over
+			// the candidates only: the score stays absolute.
 			p = (1-m.mix)*p + m.mix*soft[ci]
 		}
 		if slices.Contains(exact, ci) || (m.hasPH[ci] && m.placeholderMatch(text, ci)) {
@@ -271,7 +278,7 @@ type Contribution struct {
 }
 
 // Explain returns the n features of text that weigh most, either way, in
-// intent's score, heaviest first.
+// intent's score, heaviest first (in its per-intent model).
 func (m *Model) Explain(text, intent string, n int) []Contribution {
 	ci, ok := m.byName[intent]
 	if !ok {

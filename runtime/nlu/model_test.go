@@ -207,3 +207,54 @@ func FuzzLoadModel(f *testing.F) {
 		}
 	})
 }
+
+// The multinomial part is trained on large corpora only; this forces it on
+// the small weather bot to check that it keeps the model's promises:
+// deterministic bytes, a loaded model that predicts as the trained one,
+// exact matches at 1 and unrelated messages under the threshold in a state
+// of a single intent.
+func TestModelMultinomialPart(t *testing.T) {
+	hp := defaultHyper()
+	hp.largeFrom = 0
+	opts := Options{Language: "en", Stemming: true}
+	a, err := train(weatherIntents, cityEntity, opts, hp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.cols != 2*len(weatherIntents)+1 {
+		t.Fatalf("%d columns, want %d", a.cols, 2*len(weatherIntents)+1)
+	}
+	b, _ := train(weatherIntents, cityEntity, opts, hp)
+	da, _ := a.MarshalBinary()
+	db, _ := b.MarshalBinary()
+	if !bytes.Equal(da, db) {
+		t.Fatal("two trainings of the same input give different model bytes")
+	}
+	loaded, err := LoadModel(da, weatherIntents, cityEntity, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := loaded.MarshalBinary(); !bytes.Equal(da, again) {
+		t.Fatal("a loaded model marshals to other bytes")
+	}
+	for _, text := range []string{"hello", "weather in Paris", "what", "asdf", "see you tomorrow"} {
+		if x, y := a.Classify(text, a.Intents()), loaded.Classify(text, a.Intents()); !slices.Equal(x, y) {
+			t.Errorf("%q: trained %v, loaded %v", text, x, y)
+		}
+	}
+	if got := modelScore(a, "hi there", "hello"); got != 1 {
+		t.Errorf("exact match scores %.4f, want 1", got)
+	}
+	for _, text := range []string{"the quick brown fox jumps over the lazy dog", "I like turtles", "asdf qwerty zxcv", "please order a pizza with extra cheese"} {
+		for _, intent := range a.Intents() {
+			if got := modelScore(a, text, intent); got >= 0.4 {
+				t.Errorf("%q alone in a state of %s scores %.4f, want < 0.4", text, intent, got)
+			}
+		}
+	}
+	for text, intent := range map[string]string{"how is the weather in Paris": "weather", "hello bot": "hello", "bye bye": "bye"} {
+		if got := modelScore(a, text, intent); got < 0.4 {
+			t.Errorf("%q: %s scores %.4f, want >= 0.4", text, intent, got)
+		}
+	}
+}

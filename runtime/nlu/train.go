@@ -26,38 +26,41 @@ type hyper struct {
 	groups             [3]float64
 	seed               uint64
 
-	// dual selects dual coordinate descent (fitClassDual) over stochastic
-	// gradient descent; c, eps and biasFeat are its settings.
-	minDF    int // features in fewer training texts are left out
-	// softEpochs > 0 adds a multinomial model (fitSoftmax) beside the
-	// per-intent ones; mix says how their probabilities are combined.
+	// A training set of largeFrom texts or more (sentences and noise) is
+	// large: there, character n-grams found in fewer than minDF texts are
+	// left out (they are mostly one sentence's spelling, weigh little, and
+	// take room in the binary that the multinomial part uses better), and
+	// the multinomial part is trained. Small bots keep every n-gram, which
+	// their typo tolerance needs, and only the per-intent models: on the
+	// small Braun corpora the multinomial part gained nothing in
+	// cross-validation (and lost a sentence of WebApplications' test).
+	minDF, largeFrom int
+	// softEpochs > 0 adds, on a large training set, a multinomial model
+	// (fitSoftmax) beside the per-intent ones, trained with initial rate
+	// softRate; an intent's score is then
+	// (1−mix)·sigmoid + mix·multinomial probability.
 	softEpochs int
 	softRate   float64
 	mix        float64
-	dual     bool
-	c        float64 // weight of an example's loss against the L2 penalty
-	eps      float64 // stopping tolerance on the dual gradient
-	biasFeat float64 // value of the constant feature that carries the bias
 }
 
 func defaultHyper() hyper {
 	return hyper{
-		epochs:    12,
-		rate:      0.5,
-		l2:        1e-4,
-		posWeight: 8,
-		noise:     0.25,
-		minNoise:  300,
-		maxNoise:  2000,
-		variants:  12,
-		groups:    [3]float64{1.0, 0.3, 2.0},
-		seed:      0x626f7467656e, // fixed: the same bot gives the same model
-		minDF:     1,
-		softRate:  0.5,
-		mix:       0.5,
-		c:         1,
-		eps:       0.1,
-		biasFeat:  1,
+		epochs:     12,
+		rate:       0.5,
+		l2:         1e-4,
+		posWeight:  8,
+		noise:      0.25,
+		minNoise:   300,
+		maxNoise:   2000,
+		variants:   12,
+		groups:     [3]float64{1.0, 0.3, 2.0},
+		seed:       0x626f7467656e, // fixed: the same bot gives the same model
+		minDF:      6,
+		largeFrom:  2000,
+		softEpochs: 12,
+		softRate:   2,
+		mix:        0.5,
 	}
 }
 
@@ -71,7 +74,8 @@ type example struct {
 // Train builds the model of a bot's intents: it expands the {param}
 // placeholders with entity values, adds generated out-of-scope sentences,
 // and fits one logistic regression per intent over TF-IDF word and
-// character n-gram features. It is deterministic: the same input gives the
+// character n-gram features (on a large training set, also a multinomial
+// one over the intents and out-of-scope). It is deterministic: the same input gives the
 // same model bytes. It fails when a parameter names an unknown entity or a
 // sentence a placeholder that is not a declared parameter.
 func Train(intents []Intent, entities []Entity, opts Options) (*Model, error) {
@@ -149,8 +153,13 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 		}
 	}
 	m.hashes = make([]uint64, 0, len(df))
+	large := len(texts) >= hp.largeFrom
+	minDF := 1
+	if large {
+		minDF = hp.minDF
+	}
 	for h, d := range df {
-		if d >= hp.minDF {
+		if d >= minDF || kinds[h] != kindChar {
 			m.hashes = append(m.hashes, h)
 		}
 	}
@@ -173,7 +182,7 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 	}
 	m.weights, m.bias = fit(exs, len(intents), len(m.hashes), hp)
 	m.cols = len(intents)
-	if hp.softEpochs > 0 {
+	if large && hp.softEpochs > 0 {
 		// The multinomial columns follow the per-intent ones in each row.
 		sw, sb := fitSoftmax(exs, len(intents), len(m.hashes), hp)
 		K, nc := len(intents)+1, len(intents)
@@ -231,12 +240,7 @@ func fit(exs []example, classes, features int, hp hyper) ([]float32, []float32) 
 			w := make([]float64, features)
 			for c := range jobs {
 				clear(w)
-				var b float64
-				if hp.dual {
-					b = fitClassDual(exs, int32(c), count[c], w, hp)
-				} else {
-					b = fitClass(exs, int32(c), count[c], w, orders, hp)
-				}
+				b := fitClass(exs, int32(c), count[c], w, orders, hp)
 				for f, x := range w {
 					weights[f*classes+c] = float32(x)
 				}

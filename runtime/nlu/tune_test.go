@@ -15,7 +15,9 @@ import (
 // NLU_DATA set, see bench_test.go) and 5-fold cross-validation on the Braun
 // training sets. It never reads a test split. NLU_TUNE holds the settings
 // that differ from defaultHyper, e.g. "l2=3e-5,epochs=20"; NLU_TUNE_SETS
-// picks the corpora (default "braun,hwu64,snips").
+// picks the corpora (default "braun,hwu64,snips"); NLU_TUNE_LOO=1 makes the
+// Braun cross-validation leave-one-out, and NLU_TUNE_ERRORS=1 lists its
+// mistakes.
 func TestTune(t *testing.T) {
 	spec, ok := os.LookupEnv("NLU_TUNE")
 	if !ok {
@@ -45,7 +47,11 @@ func TestTune(t *testing.T) {
 			right, total := 0, 0
 			for _, c := range braunFloors {
 				rows := readCSV(t, filepath.Join("..", "..", "testdata", "nlu", "braun", c.corpus+"_train.csv"))
-				ok, n := crossValidate(t, rows, 5, hp)
+				k := 5
+				if os.Getenv("NLU_TUNE_LOO") != "" {
+					k = len(rows) // leave one out
+				}
+				ok, n := crossValidate(t, rows, k, hp)
 				t.Logf("%s cv: %.4f (%d/%d)", c.corpus, float64(ok)/float64(n), ok, n)
 				right, total = right+ok, total+n
 			}
@@ -82,12 +88,8 @@ func (hp *hyper) set(k string, x float64) error {
 		hp.noise = x
 	case "minnoise":
 		hp.minNoise = int(x)
-	case "mingram":
-		minGram = int(x)
-	case "maxgram":
-		maxGram = int(x)
-	case "skip":
-		skipPairs = x != 0
+	case "maxnoise":
+		hp.maxNoise = int(x)
 	case "mindf":
 		hp.minDF = int(x)
 	case "soft":
@@ -96,14 +98,8 @@ func (hp *hyper) set(k string, x float64) error {
 		hp.softRate = x
 	case "mix":
 		hp.mix = x
-	case "dual":
-		hp.dual = x != 0
-	case "c":
-		hp.c = x
-	case "eps":
-		hp.eps = x
-	case "bias":
-		hp.biasFeat = x
+	case "largefrom":
+		hp.largeFrom = int(x)
 	case "g0", "g1", "g2":
 		hp.groups[k[1]-'0'] = x
 	default:
