@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/botgen-dev/botgen/templates"
 )
@@ -74,18 +75,31 @@ type Handler struct {
 	files  map[string]*asset
 }
 
-// asset is one file ready to serve.
+// asset is one file ready to serve. Its tag and compressed copy are made on
+// first use, so that a bot starts in milliseconds whatever the page weighs.
 type asset struct {
 	data    []byte
-	gzipped bool   // data is gzip-compressed: serve it encoded, or inflate it
-	gz      []byte // a gzip-compressed copy of data for text files; nil: none
+	gzipped bool // data is gzip-compressed: serve it encoded, or inflate it
 	ctype   string
-	etag    string
+
+	once sync.Once
+	gz   []byte // a gzip-compressed copy of data for text files; nil: none
+	etag string
 }
 
-// compress adds a gzip copy of a text asset, made once when the page is
-// prepared: the page's own files and its small libraries then cost a
-// browser about a third of their size.
+// prepare computes the asset's tag and, for a text asset, a gzip copy: the
+// page's own files and its small libraries then cost a browser about a
+// third of their size.
+func (a *asset) prepare() {
+	a.once.Do(func() {
+		sum := sha256.Sum256(a.data)
+		// Weak, because a gzipped file is served either encoded or
+		// inflated under the one tag.
+		a.etag = `W/"` + hex.EncodeToString(sum[:12]) + `"`
+		a.compress()
+	})
+}
+
 func (a *asset) compress() {
 	if a.gzipped || len(a.data) < 1024 || !strings.HasPrefix(a.ctype, "text/") && a.ctype != "image/svg+xml" {
 		return
@@ -101,10 +115,7 @@ func (a *asset) compress() {
 }
 
 func newAsset(data []byte, ctype string, gzipped bool) *asset {
-	sum := sha256.Sum256(data)
-	// Weak, because a gzipped file is served either encoded or inflated
-	// under the one tag.
-	return &asset{data: data, gzipped: gzipped, ctype: ctype, etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`}
+	return &asset{data: data, gzipped: gzipped, ctype: ctype}
 }
 
 // New prepares the page for s. It fails on an invalid theme colour or an
@@ -176,7 +187,6 @@ func newHandler(fsys fs.FS, s Settings) (*Handler, error) {
 		return nil, fmt.Errorf("webui: %w", err)
 	}
 	h.index = newAsset(buf.Bytes(), "text/html; charset=utf-8", false)
-	h.index.compress()
 
 	err = fs.WalkDir(page, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == "index.html" {
@@ -188,7 +198,6 @@ func newHandler(fsys fs.FS, s Settings) (*Handler, error) {
 		}
 		name, gz := strings.CutSuffix(p, ".gz")
 		a := newAsset(b, contentType(name), gz)
-		a.compress()
 		h.files["/"+name] = a
 		return nil
 	})
@@ -250,6 +259,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
+	a.prepare()
 	hd := w.Header()
 	hd.Set("Content-Type", a.ctype)
 	hd.Set("X-Content-Type-Options", "nosniff")
