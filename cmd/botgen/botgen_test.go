@@ -369,3 +369,33 @@ func TestReadmeTour(t *testing.T) {
 		t.Errorf("tour bot: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestExamplesMatchShared keeps testdata/examples an exact copy of the
+// reference bots and their assets in ../shared/examples.
+func TestExamplesMatchShared(t *testing.T) {
+	shared := filepath.Join("..", "..", "..", "shared", "examples")
+	if _, err := os.Stat(shared); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI has ../shared beside the checkout, but: %v", err)
+		}
+		t.Skip("../shared/examples is not beside this checkout")
+	}
+	err := filepath.WalkDir(shared, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(shared, path)
+		want, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		got, err := os.ReadFile(filepath.Join("..", "..", "testdata", "examples", rel))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("testdata/examples/%s differs from ../shared/examples/%s (copy it again)", rel, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
