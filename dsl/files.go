@@ -15,8 +15,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"mime"
-	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -25,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
 // treatment is what a referenced file is loaded as.
@@ -104,7 +103,7 @@ func (c *checker) load(s *Str, how treatment) *loadedFile {
 	case asRaw:
 		base := path.Base(filepath.ToSlash(p))
 		lf.index = len(c.bot.Files)
-		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: mimeType(base, data), Data: data})
+		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: reply.MIMEType(base, data), Data: data})
 	}
 	lf.ok = true
 	return lf
@@ -239,41 +238,6 @@ func toJPEG(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
-}
-
-var mimeTable = map[string]string{
-	".csv":  "text/csv",
-	".txt":  "text/plain",
-	".json": "application/json",
-	".md":   "text/markdown",
-	".html": "text/html",
-	".pdf":  "application/pdf",
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-	".gif":  "image/gif",
-	".svg":  "image/svg+xml",
-	".zip":  "application/zip",
-	".xml":  "application/xml",
-	".wav":  "audio/wav",
-	".mp3":  "audio/mpeg",
-}
-
-// mimeType picks a file's MIME type: a fixed table first, so that builds do
-// not depend on the machine's MIME database, then the system's, then the
-// content.
-func mimeType(name string, data []byte) string {
-	ext := strings.ToLower(path.Ext(name))
-	if t, ok := mimeTable[ext]; ok {
-		return t
-	}
-	if t := mime.TypeByExtension(ext); t != "" {
-		if mt, _, err := mime.ParseMediaType(t); err == nil {
-			return mt
-		}
-		return strings.TrimSpace(strings.Split(t, ";")[0])
-	}
-	return http.DetectContentType(data)
 }
 
 // maxFileSize bounds what a bot may embed, so that a path such as a device

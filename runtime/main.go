@@ -3,14 +3,13 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -326,12 +325,7 @@ func chat(c *cli.Context, p *Program) error {
 				fmt.Fprintf(out, "(cannot read %s: %v)\n", path, err)
 				continue
 			}
-			typ := mime.TypeByExtension(filepath.Ext(path))
-			if mt, _, err := mime.ParseMediaType(typ); err == nil {
-				typ = mt
-			} else {
-				typ = http.DetectContentType(data)
-			}
+			typ := reply.MIMEType(path, data)
 			show(s.Handle(engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: filepath.Base(path), Type: typ, Data: data}}))
 		default:
 			show(s.Handle(engine.Input{Kind: engine.Text, Text: line}))
@@ -353,20 +347,26 @@ func describeReply(r reply.Reply) string {
 		}
 		return strings.Join(labels, " ")
 	case reply.DataFrame:
-		var cols map[string]map[string]any
-		_ = json.Unmarshal([]byte(r.Text), &cols)
-		rows := 0
-		for _, c := range cols {
-			rows = len(c)
-			break
-		}
-		return fmt.Sprintf("(table: %d columns, %d rows)", len(cols), rows)
+		return renderTable(r.Text)
 	case reply.Plotly:
+		var fig struct {
+			Layout struct {
+				Title struct {
+					Text string `json:"text"`
+				} `json:"title"`
+			} `json:"layout"`
+		}
+		_ = json.Unmarshal([]byte(r.Text), &fig)
+		if fig.Layout.Title.Text != "" {
+			return fmt.Sprintf("(chart: %s)", fig.Layout.Title.Text)
+		}
 		return "(chart)"
 	case reply.Image:
-		return fmt.Sprintf("(image, %d bytes of JPEG)", len(r.Text)*3/4)
+		n, _ := base64.StdEncoding.DecodeString(r.Text)
+		return fmt.Sprintf("(image, %d bytes of JPEG)", len(n))
 	case reply.File:
-		return fmt.Sprintf("(file %s, %s, %d bytes)", r.File.Name, r.File.Type, len(r.File.Base64)*3/4)
+		n, _ := base64.StdEncoding.DecodeString(r.File.Base64)
+		return fmt.Sprintf("(file %s, %s, %d bytes)", r.File.Name, r.File.Type, len(n))
 	case reply.Location:
 		return fmt.Sprintf("(location %v, %v)", r.Location.Latitude, r.Location.Longitude)
 	}
@@ -415,4 +415,64 @@ func browseAddr(host string, addr net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(strings.Trim(host, "[]"), port)
+}
+
+// renderTable lays out a column-major table (the dataframe wire form) as
+// aligned text, keeping the column order of the JSON.
+func renderTable(text string) string {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var cols []string
+	var cells [][]string
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "(table)"
+	}
+	for dec.More() {
+		name, err := dec.Token()
+		if err != nil {
+			return "(table)"
+		}
+		var col map[string]any
+		if err := dec.Decode(&col); err != nil {
+			return "(table)"
+		}
+		cols = append(cols, fmt.Sprint(name))
+		column := make([]string, len(col))
+		for i := range column {
+			if v, ok := col[strconv.Itoa(i)]; ok && v != nil {
+				column[i] = fmt.Sprint(v)
+			}
+		}
+		cells = append(cells, column)
+	}
+	widths := make([]int, len(cols))
+	rows := 0
+	for i, c := range cols {
+		widths[i] = len([]rune(c))
+		for _, v := range cells[i] {
+			widths[i] = max(widths[i], len([]rune(v)))
+		}
+		rows = max(rows, len(cells[i]))
+	}
+	var b strings.Builder
+	line := func(get func(i int) string) {
+		var l strings.Builder
+		for i := range cols {
+			v := get(i)
+			l.WriteString(v + strings.Repeat(" ", widths[i]-len([]rune(v))+2))
+		}
+		b.WriteString("\n    " + strings.TrimRight(l.String(), " "))
+	}
+	b.WriteString("(table)")
+	line(func(i int) string { return cols[i] })
+	line(func(i int) string { return strings.Repeat("-", widths[i]) })
+	for r := 0; r < rows; r++ {
+		line(func(i int) string {
+			if r < len(cells[i]) {
+				return cells[i][r]
+			}
+			return ""
+		})
+	}
+	return b.String()
 }

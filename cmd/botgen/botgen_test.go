@@ -251,6 +251,27 @@ func TestGenerateBuildsStandalone(t *testing.T) {
 	}
 }
 
+func TestChatShowsEveryKind(t *testing.T) {
+	bin := buildExample(t, "showcase")
+	cmd := exec.Command(bin, "chat")
+	cmd.Stdin = strings.NewReader("table\ncompare revenue\ndocument\nupload\n/file ../../testdata/examples/assets/sales.csv\n/quit\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"[table] [team] [chart]",
+		"    region  quarter  revenue\n    ------  -------  -------\n    North   Q1       120.5\n",
+		"(chart: Revenue by quarter)",
+		"(file terms.txt, text/plain, 83 bytes)",
+		"bot> Thanks! I got sales.csv (79 bytes)",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestChatInTerminal(t *testing.T) {
 	bin := buildExample(t, "greetings")
 	cmd := exec.Command(bin, "chat")
