@@ -92,6 +92,19 @@ func UserMessageFrame(message any, ts time.Time) Frame {
 	return Frame{Action: string(UserMessage), Message: message, History: true, Timestamp: ts}
 }
 
+// UserFileFrame is a replayed upload: action user_file, history true, and
+// as message a string holding {"name", "type", "size"}. The file's bytes
+// are not kept in a session's history, so a replay names the file and
+// gives its size in bytes instead of its base64 content.
+func UserFileFrame(name, typ string, size int, ts time.Time) Frame {
+	b, _ := json.Marshal(struct {
+		Name string `json:"name"`
+		Type string `json:"type"`
+		Size int    `json:"size"`
+	}{name, typ, size})
+	return Frame{Action: string(UserFile), Message: string(b), History: true, Timestamp: ts}
+}
+
 // ErrEmptyReply is returned when a reply would carry an empty message, which
 // the chat clients cannot render.
 var ErrEmptyReply = errors.New("protocol: empty reply")

@@ -325,6 +325,28 @@ func TestFetchUserMessagesBBF(t *testing.T) {
 	c.expect(bbfStr, "count=2")
 }
 
+// TestReplayedUpload checks that an upload is part of the history: a replay
+// names the file and gives its size, without its bytes.
+func TestReplayedUpload(t *testing.T) {
+	for _, opts := range [][]option{nil, {baf}} {
+		ts := start(t, nil, opts...)
+		c := ts.dial(t, "session_id=upload-replay", nil)
+		c.next()
+		file, _ := json.Marshal(map[string]string{"name": "a.csv", "type": "text/csv", "base64": base64.StdEncoding.EncodeToString([]byte("a,b\n1,2\n"))})
+		c.send("user_file", string(file))
+		c.next()
+		c.send("fetch_user_messages", nil)
+		c.next() // the greeting
+		f := c.frame()
+		if f.Action != "user_file" || f.History == nil || !*f.History || f.Message != `{"name":"a.csv","type":"text/csv","size":8}` {
+			t.Errorf("replayed upload: %+v", f)
+		}
+		if f := c.frame(); !strings.HasSuffix(f.Action, "_reply_str") || f.Message != "got a.csv (text/csv, 8 bytes)" {
+			t.Errorf("the reply to the upload: %+v", f)
+		}
+	}
+}
+
 func TestFetchLongHistory(t *testing.T) {
 	// The history is longer than the send queue: the replay waits for room
 	// rather than dropping the client.

@@ -30,12 +30,20 @@ type session struct {
 }
 
 // entry is one message in a session's history: a user message as the client
-// sent it, or a bot reply.
+// sent it, an upload (its name, type and size, not its bytes), or a bot
+// reply.
 type entry struct {
 	at      time.Time
 	user    bool
 	message any         // user message
+	file    *upload     // user file
 	reply   reply.Reply // bot reply
+}
+
+// upload is what a session's history keeps of a file the user sent.
+type upload struct {
+	name, typ string
+	size      int
 }
 
 // record appends e to the history, dropping the oldest entries beyond
@@ -104,6 +112,7 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		s.record(sess, entry{at: s.now(), user: true, message: req.Message})
 	case protocol.UserFile:
 		in = engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: req.File.Name, Type: req.File.Type, Data: req.File.Data}}
+		s.record(sess, entry{at: s.now(), user: true, file: &upload{name: req.File.Name, typ: req.File.Type, size: len(req.File.Data)}})
 	case protocol.UserVoice:
 		in = engine.Input{Kind: engine.Voice}
 	case protocol.UserSetVariable:
@@ -178,9 +187,12 @@ func (s *Server) replay(c *conn) {
 	for _, e := range hist {
 		var f []byte
 		var err error
-		if e.user {
+		switch {
+		case e.file != nil:
+			f, err = s.dialect.Encode(protocol.UserFileFrame(e.file.name, e.file.typ, e.file.size, e.at))
+		case e.user:
 			f, err = s.dialect.Encode(protocol.UserMessageFrame(e.message, e.at))
-		} else {
+		default:
 			f, err = s.dialect.EncodeHistoryReply(e.reply, e.at)
 		}
 		if err != nil {

@@ -418,8 +418,8 @@
     addMessage("user", "text", ts).textContent = text;
   }
 
-  function renderUserFile(file) {
-    const bubble = addMessage("user", "file");
+  function renderUserFile(file, ts) {
+    const bubble = addMessage("user", "file", ts);
     bubble.classList.add("plain");
     bubble.append(h("div", { class: "file sent" },
       h("span", { class: "file-icon", "aria-hidden": "true" }),
@@ -544,6 +544,14 @@
     try {
       if (f.action === "user_message") {
         if (history) renderUser(f.message, f.timestamp);
+        return;
+      }
+      if (f.action === "user_file") {
+        // A replayed upload: its name and size, not its bytes.
+        if (history) {
+          const m = typeof f.message === "string" ? JSON.parse(f.message) : f.message;
+          renderUserFile({ name: String(m.name ?? "file"), size: Number(m.size) || 0 }, f.timestamp);
+        }
         return;
       }
       if (!f.action.startsWith(replyPrefix)) return;
