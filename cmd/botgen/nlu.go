@@ -57,9 +57,8 @@ func nluCommand() *cli.Command {
 }
 
 // row is one labelled sentence of an evaluation CSV.
-type row struct{ text, intent string }
 
-func readRows(path string) ([]row, error) {
+func readRows(path string) ([]nlu.Labelled, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, inputError("%v", err)
@@ -74,7 +73,7 @@ func readRows(path string) ([]row, error) {
 	if ti < 0 || ii < 0 {
 		return nil, inputError("%s: the header must name the columns text and intent", path)
 	}
-	var rows []row
+	var rows []nlu.Labelled
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -83,18 +82,12 @@ func readRows(path string) ([]row, error) {
 		if err != nil {
 			return nil, inputError("%s: %v", path, err)
 		}
-		rows = append(rows, row{rec[ti], rec[ii]})
+		rows = append(rows, nlu.Labelled{Text: rec[ti], Intent: rec[ii]})
 	}
 	if len(rows) == 0 {
 		return nil, inputError("%s: no rows", path)
 	}
 	return rows, nil
-}
-
-// literal keeps CSV text from being read as {param} placeholders: a brace is
-// punctuation to the classifier anyway.
-func literal(s string) string {
-	return strings.NewReplacer("{", "(", "}", ")").Replace(s)
 }
 
 func cmdNLUEval(c *cli.Context) error {
@@ -113,27 +106,20 @@ func cmdNLUEval(c *cli.Context) error {
 		return err
 	}
 	lang := c.String("language")
-	if cfg := config.Default(); cfg.Set("nlp.language", lang) != nil {
-		err := cfg.Set("nlp.language", lang)
+	cfg := config.Default()
+	if err := cfg.Set("nlp.language", lang); err != nil {
 		return usageError("--language: %v", err)
 	}
 	oos := c.String("oos-label")
 	threshold := c.Float64("threshold")
 
-	var intents []nlu.Intent
-	index := map[string]int{}
+	var labelled []nlu.Labelled
 	for _, r := range train {
-		if oos != "" && r.intent == oos {
-			continue
+		if oos == "" || r.Intent != oos {
+			labelled = append(labelled, r)
 		}
-		i, ok := index[r.intent]
-		if !ok {
-			i = len(intents)
-			index[r.intent] = i
-			intents = append(intents, nlu.Intent{Name: r.intent})
-		}
-		intents[i].Sentences = append(intents[i].Sentences, literal(r.text))
 	}
+	intents := nlu.IntentsFrom(labelled)
 	if len(intents) == 0 {
 		return inputError("%s: no intent to train", c.String("train"))
 	}
@@ -162,22 +148,22 @@ func cmdNLUEval(c *cli.Context) error {
 	correct := 0
 	for _, r := range test {
 		t0 := time.Now()
-		scores := model.Classify(r.text, names)
+		scores := model.Classify(r.Text, names)
 		lat = append(lat, time.Since(t0))
 		got := scores[0].Intent
 		if oos != "" && scores[0].Score < threshold {
 			got = oos
 		}
-		if got == r.intent {
+		if got == r.Intent {
 			correct++
 			tp[got]++
 			continue
 		}
 		fp[got]++
-		fn[r.intent]++
-		confused[pair{r.intent, got}]++
-		if !slices.Contains(labels, r.intent) {
-			labels = append(labels, r.intent) // a test intent never trained on
+		fn[r.Intent]++
+		confused[pair{r.Intent, got}]++
+		if !slices.Contains(labels, r.Intent) {
+			labels = append(labels, r.Intent) // a test intent never trained on
 		}
 	}
 	var f1sum float64

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -44,22 +43,7 @@ func readCSV(t testing.TB, path string) [][2]string {
 // trainRows trains a model on labelled sentences as botgen nlu eval does.
 func trainRows(t testing.TB, rows [][2]string) *Model {
 	t.Helper()
-	var intents []Intent
-	index := map[string]int{}
-	for _, r := range rows {
-		i, ok := index[r[1]]
-		if !ok {
-			i = len(intents)
-			index[r[1]] = i
-			intents = append(intents, Intent{Name: r[1]})
-		}
-		intents[i].Sentences = append(intents[i].Sentences, strings.NewReplacer("{", "(", "}", ")").Replace(r[0]))
-	}
-	m, err := Train(intents, nil, Options{Language: "en", Stemming: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return trainRowsHyper(t, rows, defaultHyper())
 }
 
 func TestBraunFloors(t *testing.T) {

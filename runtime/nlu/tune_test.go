@@ -149,18 +149,11 @@ func accuracy(m *Model, rows [][2]string) int {
 // trainRowsHyper is trainRows with other training settings.
 func trainRowsHyper(t testing.TB, rows [][2]string, hp hyper) *Model {
 	t.Helper()
-	var intents []Intent
-	index := map[string]int{}
-	for _, r := range rows {
-		i, ok := index[r[1]]
-		if !ok {
-			i = len(intents)
-			index[r[1]] = i
-			intents = append(intents, Intent{Name: r[1]})
-		}
-		intents[i].Sentences = append(intents[i].Sentences, strings.NewReplacer("{", "(", "}", ")").Replace(r[0]))
+	labelled := make([]Labelled, len(rows))
+	for i, r := range rows {
+		labelled[i] = Labelled{Text: r[0], Intent: r[1]}
 	}
-	m, err := train(intents, nil, Options{Language: "en", Stemming: true}, hp)
+	m, err := train(IntentsFrom(labelled), nil, Options{Language: "en", Stemming: true}, hp)
 	if err != nil {
 		t.Fatal(err)
 	}
