@@ -37,8 +37,8 @@ var (
 	)
 )
 
-// Parse parses a .bot source. On a syntax error it returns a nil File and
-// one diagnostic at the error's position.
+// Parse parses a .bot source. On syntax errors it returns a nil File and a
+// diagnostic for each error found (see recoverSyntax).
 func Parse(filename string, src []byte) (f *File, diags Diagnostics) {
 	defer func() {
 		// participle is not ours: never let it take the caller down.
@@ -52,7 +52,7 @@ func Parse(filename string, src []byte) (f *File, diags Diagnostics) {
 	}
 	f, err := fileParser.ParseBytes(filename, src)
 	if err != nil {
-		return nil, Diagnostics{syntaxDiag(filename, err, nil)}
+		return nil, recoverSyntax(filename, src, err)
 	}
 	return f, nil
 }
