@@ -67,6 +67,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 	name := p.Bot.Name
 	flags := func() []cli.Flag {
 		return []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "read settings from this file (key = value lines; a BESSER config.ini works as it is)", EnvVars: []string{"BOTGEN_CONFIG"}},
 			&cli.StringFlag{Name: "host", Usage: "address to listen on (websocket.host)"},
 			&cli.IntFlag{Name: "port", Usage: "port to listen on, 0 for any free one (websocket.port)", Value: -1, DefaultText: "8765"},
 			&cli.StringFlag{Name: "protocol", Usage: `wire dialect, "bbf" or "baf" (protocol)`},
@@ -112,8 +113,9 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err.Error() != "" {
-			fmt.Fprintf(stderr, "%s: %v\n", name, ee.err)
+		if msg := ee.err.Error(); msg != "" {
+			// One line per error, each naming the program, like the first.
+			fmt.Fprintf(stderr, "%s: %s\n", name, strings.ReplaceAll(msg, "\n", "\n"+name+": "))
 		}
 		return ee.code
 	}
@@ -122,11 +124,25 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 }
 
 // configure builds the configuration: defaults, then the bot's config block,
-// then BOTGEN_* environment variables, then --set, then the dedicated flags.
+// then the --config file, then BOTGEN_* environment variables, then --set,
+// then the dedicated flags.
 func configure(c *cli.Context, p *Program) (config.Config, error) {
 	cfg := config.Default()
 	if err := cfg.Apply(p.Bot.Config); err != nil {
 		return cfg, fail(exitInput, "%v", err)
+	}
+	if path := c.String("config"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fail(exitInput, "--config: %v", err)
+		}
+		warnings, err := cfg.ApplyFile(path, data)
+		for _, w := range warnings {
+			fmt.Fprintf(c.App.ErrWriter, "%s: warning: %s\n", c.App.Name, w)
+		}
+		if err != nil {
+			return cfg, fail(exitInput, "%v", err)
+		}
 	}
 	for _, k := range config.Keys() {
 		env := "BOTGEN_" + strings.ToUpper(strings.ReplaceAll(k.Name, ".", "_"))

@@ -420,3 +420,67 @@ func TestExamplesMatchShared(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestConfigFile runs a bot with a BESSER-style config.ini: its settings
+// apply, keys of other platforms are warned about and ignored, the
+// environment overrides the file, and a bad file stops the bot with every
+// bad line named.
+func TestConfigFile(t *testing.T) {
+	bin := buildExample(t, "greetings")
+	dir := t.TempDir()
+	good := filepath.Join(dir, "config.ini")
+	if err := os.WriteFile(good, []byte("[websocket_platform]\nwebsocket.host = 127.0.0.1\nwebsocket.port = 0\nstreamlit.port = 5000\nprotocol = baf\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// firstLine starts the bot, returns what it printed first, and stops it.
+	firstLine := func(env []string, args ...string) (string, string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := bufio.NewScanner(stdout)
+		lines.Scan()
+		first := lines.Text()
+		cmd.Process.Signal(syscall.SIGTERM)
+		for lines.Scan() {
+		}
+		cmd.Wait()
+		return first, stderr.String()
+	}
+	first, stderr := firstLine(nil, "--config", good)
+	if !regexp.MustCompile(`^greetings_bot serving on ws://127\.0\.0\.1:\d+/ \(protocol baf\)$`).MatchString(first) {
+		t.Errorf("--config: first line %q", first)
+	}
+	if !strings.Contains(stderr, `greetings_bot: warning: `+good+`:4: unknown config key "streamlit.port", ignored`) {
+		t.Errorf("no warning for the unknown key; stderr:\n%s", stderr)
+	}
+	if first, _ := firstLine([]string{"BOTGEN_CONFIG=" + good, "BOTGEN_PROTOCOL=bbf"}); !strings.HasSuffix(first, "(protocol bbf)") {
+		t.Errorf("BOTGEN_CONFIG with BOTGEN_PROTOCOL: first line %q, want protocol bbf", first)
+	}
+
+	bad := filepath.Join(dir, "bad.ini")
+	if err := os.WriteFile(bad, []byte("websocket.port = 99999\nprotocol\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file string
+		want []string
+	}{
+		{bad, []string{
+			"greetings_bot: " + bad + ":1: config key websocket.port: must be between 0 and 65535",
+			"greetings_bot: " + bad + `:2: expected key = value, found "protocol"`,
+		}},
+		{filepath.Join(dir, "missing.ini"), []string{"greetings_bot: --config: open " + filepath.Join(dir, "missing.ini") + ": no such file or directory"}},
+	} {
+		out, err := exec.Command(bin, "--config", c.file).CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || strings.TrimSpace(string(out)) != strings.Join(c.want, "\n") {
+			t.Errorf("--config %s: %v\n%s\nwant exit 1 and:\n%s", c.file, err, out, strings.Join(c.want, "\n"))
+		}
+	}
+}

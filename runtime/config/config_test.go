@@ -77,3 +77,68 @@ func TestKeysAreSortedAndDocumented(t *testing.T) {
 		}
 	}
 }
+
+// besserINI is a config.ini as BESSER bots keep it: sections, comments,
+// capitalised booleans, and keys of platforms botgen does not have.
+const besserINI = `; BESSER bot settings
+[websocket_platform]
+websocket.host = 0.0.0.0
+websocket.port = 9000
+streamlit.host = localhost
+streamlit.port = 5000
+
+[nlp]
+nlp.language = es
+nlp.region = ES
+nlp.timezone = Europe/Madrid
+nlp.pre_processing = True
+nlp.intent_threshold = 0.55
+# ours too
+ui.title = "Mi bot: reservas"
+websocket.origins = https://a.example, https://b.example
+`
+
+func TestApplyFileReadsBESSERConfig(t *testing.T) {
+	c := Default()
+	warnings, err := c.ApplyFile("config.ini", []byte("\ufeff"+besserINI))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Host != "0.0.0.0" || c.Port != 9000 || c.Language != "es" || c.Timezone != "Europe/Madrid" ||
+		!c.PreProcessing || c.IntentThreshold != 0.55 || c.UITitle != "Mi bot: reservas" || len(c.Origins) != 2 {
+		t.Errorf("settings not applied: %+v", c)
+	}
+	want := []string{
+		`config.ini:5: unknown config key "streamlit.host", ignored`,
+		`config.ini:6: unknown config key "streamlit.port", ignored`,
+		`config.ini:10: unknown config key "nlp.region", ignored`,
+	}
+	if strings.Join(warnings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestApplyFileCollectsEveryError(t *testing.T) {
+	c := Default()
+	src := "[nlp\nwebsocket.port = high\n= 3\njust words\nnlp.intent_treshold = 0.5\nprotocol: baf\nlog.level = loud\n"
+	warnings, err := c.ApplyFile("bot.ini", []byte(src))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := []string{
+		"bot.ini:1: a section header ends with ]",
+		`bot.ini:2: config key websocket.port: "high" is not an integer`,
+		`bot.ini:3: a key is missing before "="`,
+		`bot.ini:4: expected key = value, found "just words"`,
+		`bot.ini:7: config key log.level: must be one of "debug", "info", "warn", "error"`,
+	}
+	if err.Error() != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "bot.ini:5:") || !strings.Contains(warnings[0], "did you mean nlp.intent_threshold?") {
+		t.Errorf("warnings: %q", warnings)
+	}
+	if c.Protocol != "baf" {
+		t.Errorf("the good line between bad ones was not applied: protocol %q", c.Protocol)
+	}
+}

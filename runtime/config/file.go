@@ -1,0 +1,100 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ApplyFile sets the keys of a config file, the INI form that BESSER bots
+// keep in config.ini: one `key = value` (or `key: value`) a line, full key
+// names (`websocket.port`), `[section]` headers and lines starting with `#`
+// or `;` ignored, a value in matching double quotes unquoted. So a BESSER
+// bot's config.ini works as it is.
+//
+// A key botgen does not know is not an error: BESSER's files also hold
+// settings of platforms botgen has no use for (streamlit.*, telegram.*, ...).
+// Each such key is returned as a warning, with the known key it looks like
+// when there is one. Every malformed line and every bad value is an error
+// "name:line: ..."; they are all collected and returned together.
+func (c *Config) ApplyFile(name string, data []byte) (warnings []string, err error) {
+	var errs []error
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	for i, line := range strings.Split(text, "\n") {
+		at := fmt.Sprintf("%s:%d", name, i+1)
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		if line[0] == '[' {
+			if !strings.HasSuffix(line, "]") {
+				errs = append(errs, fmt.Errorf("%s: a section header ends with ]", at))
+			}
+			continue
+		}
+		k := strings.IndexAny(line, "=:")
+		if k < 0 {
+			errs = append(errs, fmt.Errorf("%s: expected key = value, found %q", at, line))
+			continue
+		}
+		key := strings.TrimSpace(line[:k])
+		value := unquote(strings.TrimSpace(line[k+1:]))
+		if key == "" {
+			errs = append(errs, fmt.Errorf("%s: a key is missing before %q", at, line[k:k+1]))
+			continue
+		}
+		if _, ok := Lookup(key); !ok {
+			w := fmt.Sprintf("%s: unknown config key %q, ignored", at, key)
+			if s := suggest(key); s != "" {
+				w += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			warnings = append(warnings, w)
+			continue
+		}
+		if e := c.Set(key, value); e != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at, e))
+		}
+	}
+	return warnings, errors.Join(errs...)
+}
+
+// unquote removes one pair of double quotes around s.
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// suggest returns the known key closest to key, when it is a likely typo of
+// it (at most two edits away).
+func suggest(key string) string {
+	best, bestD := "", 3
+	for _, k := range keys {
+		if d := editDistance(key, k.Name); d < bestD {
+			best, bestD = k.Name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
