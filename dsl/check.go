@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/spelling"
 )
 
 // CheckOptions tells Check where the files a bot references live.
@@ -302,7 +304,7 @@ func (c *checker) intent(d *IntentDecl) {
 			typ = ir.Number
 		}
 		if _, ok := c.entities[ent]; !ok && !builtinEntities[ent] {
-			c.errorf(toPos(p.Entity.Pos), "unknown entity %q", ent)
+			c.errorf(toPos(p.Entity.Pos), "unknown entity %q%s", ent, didYouMean(ent, append(sortedKeys(c.entities), "any", "datetime", "number")))
 		}
 		if other, ok := c.params[pname]; ok {
 			if other.typ != typ {
@@ -501,7 +503,7 @@ func (c *checker) config(b *ConfigBlock) {
 		seen[e.Key] = pos
 		key, ok := config.Lookup(e.Key)
 		if !ok {
-			c.warnf(pos, "unknown config key %q; it is ignored", e.Key)
+			c.warnf(pos, "unknown config key %q; it is ignored%s", e.Key, didYouMean(e.Key, configKeyNames()))
 			continue
 		}
 		var value, found string
@@ -550,13 +552,13 @@ func (c *checker) global(g *GlobalDecl) {
 	in, target := g.Intent.Name, g.Target.Name
 	ok := true
 	if info, found := c.intents[in]; !found {
-		c.errorf(toPos(g.Intent.Pos), "unknown intent %q", in)
+		c.errorf(toPos(g.Intent.Pos), "unknown intent %q%s", in, didYouMean(in, sortedKeys(c.intents)))
 		ok = false
 	} else {
 		info.used = true
 	}
 	if _, found := c.states[target]; !found {
-		c.errorf(toPos(g.Target.Pos), "unknown state %q", target)
+		c.errorf(toPos(g.Target.Pos), "unknown state %q%s", target, didYouMean(target, sortedKeys(c.states)))
 		ok = false
 	}
 	for _, prev := range c.bot.Globals {
@@ -572,7 +574,7 @@ func (c *checker) global(g *GlobalDecl) {
 
 func (c *checker) stateRef(id *Ident) string {
 	if _, ok := c.states[id.Name]; !ok {
-		c.errorf(toPos(id.Pos), "unknown state %q", id.Name)
+		c.errorf(toPos(id.Pos), "unknown state %q%s", id.Name, didYouMean(id.Name, sortedKeys(c.states)))
 	}
 	return id.Name
 }
@@ -602,7 +604,7 @@ func (c *checker) state(d *StateDecl) {
 		case it.On != nil:
 			in := it.On.Intent.Name
 			if info, ok := c.intents[in]; !ok {
-				c.errorf(toPos(it.On.Intent.Pos), "unknown intent %q", in)
+				c.errorf(toPos(it.On.Intent.Pos), "unknown intent %q%s", in, didYouMean(in, sortedKeys(c.intents)))
 			} else {
 				info.used = true
 			}
@@ -1090,4 +1092,28 @@ func (c *checker) unusedIntents() {
 			c.warnf(in.Pos, "intent %q is never used by a transition or a global", in.Name)
 		}
 	}
+}
+
+// didYouMean returns a hint naming the candidate that name is a likely typo
+// of, or "".
+func didYouMean(name string, candidates []string) string {
+	if s := spelling.Suggest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// sortedKeys returns the names of m in order, so that hints do not depend on
+// map order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// configKeyNames returns the names of every config key.
+func configKeyNames() []string {
+	var names []string
+	for _, k := range config.Keys() {
+		names = append(names, k.Name)
+	}
+	return names
 }

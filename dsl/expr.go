@@ -177,7 +177,7 @@ func (c *checker) primary(p *Primary) ir.Expr {
 			c.errorf(c.pos(p.Name.Pos), "file is not a value: use file.name, file.type or file.size")
 			return badExpr()
 		}
-		c.errorf(c.pos(p.Name.Pos), "unknown variable or parameter %q", name)
+		c.errorf(c.pos(p.Name.Pos), "unknown variable or parameter %q%s", name, didYouMean(name, append(sortedKeys(c.params), sortedKeys(c.vars)...)))
 		return badExpr()
 	case p.Paren != nil:
 		return c.expr(p.Paren)
@@ -223,7 +223,7 @@ func (c *checker) call(call *Call) ir.Expr {
 	}
 	fn, ok := builtins[name]
 	if !ok {
-		c.errorf(c.pos(call.Func.Pos), "unknown function %q", name)
+		c.errorf(c.pos(call.Func.Pos), "unknown function %q%s", name, didYouMean(name, sortedKeys(builtins)))
 		return badExpr()
 	}
 	if len(args) < fn.minArgs || len(args) > len(fn.params) {

@@ -389,6 +389,27 @@ func TestReadmeTour(t *testing.T) {
 	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
 		t.Errorf("tour bot: exit %d\n%s%s", code, stdout, stderr)
 	}
+
+	// The typo the README walks through gives the diagnostics it shows.
+	lines := strings.Split(text[start+1:start+end+1], "\n")
+	if !strings.Contains(lines[19], "-> forecast") {
+		t.Fatalf("line 20 of the tour bot is %q, not the transition the README mistypes", lines[19])
+	}
+	lines[19] = strings.Replace(lines[19], "-> forecast", "-> forcast", 1)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stderr = botgen(t, "check", path)
+	i := strings.Index(text, "it says:\n\n```\n")
+	if i < 0 {
+		t.Fatal("the README does not show the check's output")
+	}
+	shown := text[i+len("it says:\n\n```\n"):]
+	shown = shown[:strings.Index(shown, "```")]
+	got := strings.ReplaceAll(stderr, path, "hello.bot")
+	if !strings.HasPrefix(got, shown) {
+		t.Errorf("botgen check with the typo says:\n%s\nthe README shows:\n%s", got, shown)
+	}
 }
 
 // TestExamplesMatchShared keeps testdata/examples an exact copy of the

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/botgen-dev/botgen/runtime/spelling"
 )
 
 // ApplyFile sets the keys of a config file, the INI form that BESSER bots
@@ -45,7 +47,11 @@ func (c *Config) ApplyFile(name string, data []byte) (warnings []string, err err
 		}
 		if _, ok := Lookup(key); !ok {
 			w := fmt.Sprintf("%s: unknown config key %q, ignored", at, key)
-			if s := suggest(key); s != "" {
+			names := make([]string, len(keys))
+			for i, k := range keys {
+				names[i] = k.Name
+			}
+			if s := spelling.Suggest(key, names); s != "" {
 				w += fmt.Sprintf(" (did you mean %s?)", s)
 			}
 			warnings = append(warnings, w)
@@ -64,37 +70,4 @@ func unquote(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
-}
-
-// suggest returns the known key closest to key, when it is a likely typo of
-// it (at most two edits away).
-func suggest(key string) string {
-	best, bestD := "", 3
-	for _, k := range keys {
-		if d := editDistance(key, k.Name); d < bestD {
-			best, bestD = k.Name, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,0 +1,33 @@
+package spelling
+
+import "testing"
+
+func TestSuggest(t *testing.T) {
+	states := []string{"start", "forecast", "weather_state", "help_state", "ordered"}
+	cases := []struct{ name, want string }{
+		{"forcast", "forecast"},  // a letter dropped
+		{"forecats", "forecast"}, // two letters swapped
+		{"Forecast", "forecast"}, // case only
+		{"wether_state", "weather_state"},
+		{"help_stat", "help_state"},
+		{"strat", "start"}, // swap in a short name
+		{"sart", "start"},  // four runes: one edit
+		{"stop", ""},       // four runes, two edits from start
+		{"nowhere", ""},
+		{"start", ""}, // the name itself is not a hint
+	}
+	for _, c := range cases {
+		if got := Suggest(c.name, states); got != c.want {
+			t.Errorf("Suggest(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+	if got := Suggest("x", []string{"n", "X"}); got != "X" {
+		t.Errorf("one letter: got %q, want only the case-insensitive match", got)
+	}
+	if got := Suggest("abc", []string{"abx", "aby"}); got != "abx" {
+		t.Errorf("ties: got %q, want the first candidate", got)
+	}
+	if got := Suggest("città", []string{"citta", "city"}); got != "citta" {
+		t.Errorf("runes: got %q", got)
+	}
+}
