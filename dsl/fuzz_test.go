@@ -1,11 +1,15 @@
 package dsl
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
+// FuzzParse feeds the parser, the formatter and the checker arbitrary
+// input: none may panic, every diagnostic has a position, and a file that
+// parses formats stably.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob("../testdata/examples/*.bot")
 	for _, p := range paths {
@@ -25,6 +29,15 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("nil file without an error")
 			}
 			return
+		}
+		// A file that parses formats, keeps its tokens (Format checks),
+		// and formats to itself the second time.
+		out, fdiags := Format("fuzz.bot", src)
+		if fdiags.HasErrors() {
+			t.Fatalf("a file that parses does not format: %v", fdiags)
+		}
+		if again, _ := Format("fuzz.bot", out); !bytes.Equal(again, out) {
+			t.Fatalf("formatting is not stable:\n%s\n---\n%s", out, again)
 		}
 		_, diags = Check(file, src, CheckOptions{Dir: dir})
 		for _, d := range diags {

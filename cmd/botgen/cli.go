@@ -96,6 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				},
 				Action: cmdGenerate,
 			},
+			fmtCommand(),
 			nluCommand(),
 		},
 		OnUsageError: func(c *cli.Context, err error, isSub bool) error {
