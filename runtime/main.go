@@ -218,6 +218,14 @@ func serve(c *cli.Context, p *Program) error {
 		return fail(exitInput, "cannot listen: %v", err)
 	}
 	srv := server.New(eng, cfg, logger)
+	if cfg.SessionStore != "" {
+		st, err := server.OpenStore(cfg.SessionStore)
+		if err != nil {
+			ln.Close()
+			return fail(exitInput, "config key session.store: %v", err)
+		}
+		srv.Store = st
+	}
 	if cfg.UIEnabled {
 		page, err := newPage(p, cfg)
 		if err != nil {

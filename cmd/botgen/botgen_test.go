@@ -505,3 +505,47 @@ func TestConfigFile(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionsSurviveRestart: with session.store set, a bot binary stopped
+// and started again resumes a conversation in the state it was in.
+func TestSessionsSurviveRestart(t *testing.T) {
+	bin := buildExample(t, "greetings")
+	store := filepath.Join(t.TempDir(), "sessions")
+	// talk sends text on a connection to the session "e2e" and returns the
+	// bot's answer.
+	talk := func(s *serving, text string) string {
+		t.Helper()
+		ws, _, err := websocket.DefaultDialer.Dial(s.url+"?session_id=e2e", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": text}); err != nil {
+			t.Fatal(err)
+		}
+		var f struct{ Action, Message string }
+		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		return f.Message
+	}
+	s := serve(t, bin, "--protocol", "baf", "--set", "session.store="+store)
+	if got := talk(s, "hello"); got != "Hi! How are you?" {
+		t.Fatalf("hello: %q", got)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	s = serve(t, bin, "--protocol", "baf", "--set", "session.store="+store)
+	// "fine" is only understood in hello_state, where the session was left.
+	if got := talk(s, "fine"); got != "I am glad to hear that!" {
+		t.Errorf("after the restart: %q, want the answer of hello_state", got)
+	}
+	s.stop(t)
+
+	out, err := exec.Command(bin, "--set", "session.store="+filepath.Join(bin, "x")).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "config key session.store: session store:") {
+		t.Errorf("a store under a file: %v\n%s", err, out)
+	}
+}

@@ -31,6 +31,7 @@ type Config struct {
 
 	SessionTTL     time.Duration // session.ttl, seconds a session without connections is kept
 	SessionHistory int           // session.history, messages kept for replay
+	SessionStore   string        // session.store: folder keeping resumable sessions across restarts; empty: memory only
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
@@ -119,6 +120,7 @@ var keys = []Key{
 	}},
 	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: positiveSeconds(func(c *Config) *time.Duration { return &c.SessionTTL })},
 	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionHistory })},
+	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
 	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},

@@ -155,6 +155,12 @@ func baf(c *config.Config) { c.Protocol = "baf" }
 
 func start(t testing.TB, h *testHooks, opts ...option) *testServer {
 	t.Helper()
+	return startWith(t, h, nil, opts...)
+}
+
+// startWith is start with setup run on the server before it serves.
+func startWith(t testing.TB, h *testHooks, setup func(*Server), opts ...option) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Port = 0
 	cfg.Host = "127.0.0.1"
@@ -168,6 +174,9 @@ func start(t testing.TB, h *testHooks, opts ...option) *testServer {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := New(eng, cfg, logger)
+	if setup != nil {
+		setup(srv)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -42,6 +42,9 @@ type Server struct {
 	// (it answers 404 itself for paths it does not know). When nil, such
 	// requests get 404. Set it before Serve.
 	Page http.Handler
+	// Store, when set, keeps the sessions that clients can resume so that
+	// they outlive the process (see Store). Set it before Serve.
+	Store *Store
 
 	eng     *engine.Engine
 	cfg     config.Config
@@ -292,6 +295,12 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 // c.sess and c.log; fresh reports a new session. It fails once Shutdown has
 // begun.
 func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok bool) {
+	// A session the store holds is read before taking the server's lock, so
+	// that reading a file holds up no other connection.
+	var restored *session
+	if key != "" && s.Store != nil && !s.holds(key) {
+		restored = s.restore(key)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
@@ -303,11 +312,19 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	if key != "" {
 		sess = s.sessions[key]
 	}
+	if sess == nil && restored != nil {
+		sess = restored
+		s.sessions[key] = sess
+		s.janitorOnce.Do(func() { go s.janitor() })
+	}
 	if sess == nil {
+		// Only sessions with a key of the client's choosing are stored:
+		// no client could come back to any other.
+		stored := key != "" && s.Store != nil
 		if key == "" {
 			key = newUUID()
 		}
-		sess = &session{id: key, resumable: resumable, es: s.eng.NewSession(key)}
+		sess = &session{id: key, resumable: resumable, stored: stored, es: s.eng.NewSession(key)}
 		s.sessions[key] = sess
 		fresh = true
 		s.janitorOnce.Do(func() { go s.janitor() })
@@ -377,9 +394,31 @@ func (s *Server) reclaim(now time.Time) {
 		sess.mu.Unlock()
 		if idle {
 			delete(s.sessions, id)
+			if sess.stored {
+				s.Store.remove(id)
+			}
 			s.log.Info("session expired", "session", id)
 		}
 	}
+	if s.Store != nil {
+		live := map[string]bool{}
+		for id, sess := range s.sessions {
+			if sess.stored {
+				live[fileName(id)] = true
+			}
+		}
+		if n := s.Store.sweep(s.cfg.SessionTTL, live); n > 0 {
+			s.log.Info("stored sessions expired", "count", n)
+		}
+	}
+}
+
+// holds reports whether the session with key is in memory.
+func (s *Server) holds(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.sessions[key]
+	return ok
 }
 
 // SessionCount returns the number of sessions held.

@@ -24,6 +24,15 @@ type session struct {
 	started bool
 	history []entry
 
+	// stored sessions are kept in the server's Store: pending holds the
+	// entries recorded since the last write, wiped whether the history was
+	// reset since, lines the turn lines of the session's file. Guarded by
+	// turn.
+	stored  bool
+	pending []entry
+	wiped   bool
+	lines   int
+
 	mu        sync.Mutex // guards conns and idleSince; taken after Server.mu
 	conns     []*conn
 	idleSince time.Time
@@ -60,6 +69,51 @@ func (s *Server) record(sess *session, e entry) {
 		sess.history = sess.history[:n]
 	}
 	sess.history = append(sess.history, e)
+	if sess.stored {
+		sess.pending = append(sess.pending, e)
+	}
+}
+
+// persist writes what the turn that just ran changed to the store. A failure
+// is logged and the session goes on in memory. Called with sess.turn held.
+func (s *Server) persist(sess *session) {
+	if !sess.stored {
+		return
+	}
+	snap := sess.es.Snapshot()
+	n, err := s.Store.appendTurn(sess.id, sess.lines, sess.wiped, sess.started, sess.pending, sess.history, snap)
+	if err != nil && sess.lines > 0 {
+		// The file went away (swept while the session sat idle with a
+		// connection open, or removed by hand): write it whole.
+		n, err = s.Store.appendTurn(sess.id, 0, true, sess.started, nil, sess.history, snap)
+	}
+	if err != nil {
+		// The next turn writes the session whole, from its history.
+		s.log.Error("session not stored", "session", sess.id, "err", err)
+		sess.lines, sess.pending, sess.wiped = 0, sess.pending[:0], false
+		return
+	}
+	sess.lines, sess.pending, sess.wiped = n, sess.pending[:0], false
+}
+
+// restore reads the session with key from the store; nil when the store has
+// none, or an unreadable one (which is logged and then overwritten by the
+// new session's first turn).
+func (s *Server) restore(key string) *session {
+	sv, err := s.Store.load(key, s.cfg.SessionTTL, s.cfg.SessionHistory)
+	if err != nil {
+		s.log.Warn("stored session unreadable: starting a new one", "session", key, "err", err)
+		return nil
+	}
+	if sv == nil {
+		return nil
+	}
+	es, problems := s.eng.Restore(key, sv.snap)
+	for _, p := range problems {
+		s.log.Warn("stored session restored in part", "session", key, "problem", p)
+	}
+	s.log.Info("session restored from the store", "session", key, "state", es.State(), "history", len(sv.history))
+	return &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, lines: sv.lines}
 }
 
 // start runs the session's initial body if it has not run yet (a new
@@ -87,6 +141,7 @@ func (s *Server) start(sess *session) {
 		}
 	}
 	s.deliver(sess, replies)
+	s.persist(sess)
 }
 
 // handle runs one client request on its session.
@@ -120,6 +175,7 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 	case protocol.Reset:
 		in = engine.Input{Kind: engine.Reset}
 		sess.history = nil
+		sess.pending, sess.wiped = sess.pending[:0], true
 	default:
 		c.log.Warn("unhandled action", "action", string(req.Action))
 		return
@@ -134,6 +190,7 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		}
 	}
 	s.deliver(sess, replies)
+	s.persist(sess)
 }
 
 // guard runs a turn, turning a panic that escaped the engine into an error

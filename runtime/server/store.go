@@ -1,0 +1,297 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/reply"
+)
+
+// Store keeps the sessions that clients can resume (those with a session id
+// of the client's choosing) in a folder, so that they outlive the process: a
+// bot restarted on the same folder resumes each conversation where it was,
+// history included.
+//
+// Each session is one file of JSON lines named by the SHA-256 of its id: a
+// header, then one line per turn with the messages it added and the
+// session's state after it. Appending a line per turn keeps a turn's cost
+// independent of the history's length; once a file holds maxStoreLines
+// lines it is rewritten as one. Writes go to the operating system at the end
+// of each turn, so they survive the bot process dying; they are not synced
+// to the disk, so a machine that loses power may lose the last turns.
+type Store struct {
+	dir string
+	mu  sync.Mutex // serialises compaction's rename with the janitor's removal
+}
+
+// storeVersion is the version of the session file format.
+const storeVersion = 1
+
+// maxStoreLines is the number of turn lines after which a session file is
+// rewritten as one line.
+const maxStoreLines = 200
+
+// OpenStore returns a store in dir, creating the folder (readable by its
+// owner only) when it does not exist. It fails when the folder cannot be
+// created or written.
+func OpenStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("session store: %w", err)
+	}
+	probe, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return nil, fmt.Errorf("session store: folder %s cannot be written: %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return &Store{dir: dir}, nil
+}
+
+// storeHeader is the first line of a session file.
+type storeHeader struct {
+	Version int    `json:"botgen_session"`
+	ID      string `json:"id"`
+}
+
+// storeLine is one turn of a session file.
+type storeLine struct {
+	Reset   bool             `json:"reset,omitempty"` // the history was wiped first
+	Started bool             `json:"started"`
+	Add     []storedEntry    `json:"add,omitempty"`
+	State   *engine.Snapshot `json:"snapshot"`
+}
+
+// storedEntry is an entry as stored.
+type storedEntry struct {
+	At      time.Time    `json:"at"`
+	User    bool         `json:"user,omitempty"`
+	Message any          `json:"message,omitempty"`
+	File    *storedFile  `json:"file,omitempty"`
+	Reply   *reply.Reply `json:"reply,omitempty"`
+}
+
+type storedFile struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int    `json:"size"`
+}
+
+func toStored(e entry) storedEntry {
+	se := storedEntry{At: e.at, User: e.user, Message: e.message}
+	switch {
+	case e.file != nil:
+		se.File = &storedFile{Name: e.file.name, Type: e.file.typ, Size: e.file.size}
+	case !e.user:
+		r := e.reply
+		se.Reply = &r
+	}
+	return se
+}
+
+func fromStored(se storedEntry) entry {
+	e := entry{at: se.At, user: se.User, message: se.Message}
+	switch {
+	case se.File != nil:
+		e.file = &upload{name: se.File.Name, typ: se.File.Type, size: se.File.Size}
+	case se.Reply != nil:
+		e.reply = *se.Reply
+	}
+	return e
+}
+
+// path returns the file of the session with id: ids are chosen by clients,
+// so the name is their hash, never the id itself.
+func (st *Store) path(id string) string {
+	return filepath.Join(st.dir, fileName(id))
+}
+
+// fileName is the name of the file of the session with id.
+func fileName(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:16]) + ".jsonl"
+}
+
+// saved is what a store holds of one session.
+type saved struct {
+	started bool
+	history []entry
+	snap    engine.Snapshot
+	lines   int // turn lines in the file
+}
+
+// load reads the session with id. It returns nil and no error when the store
+// has none, or when it has not been written to for ttl (the file is then
+// removed, as the session would have expired had the bot kept running).
+// limit bounds the history kept, as session.history does.
+func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
+	p := st.path(id)
+	info, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if time.Since(info.ModTime()) >= ttl {
+		st.remove(id)
+		return nil, nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, len(data)+1)
+	if !sc.Scan() {
+		return nil, fmt.Errorf("%s: empty session file", p)
+	}
+	var h storeHeader
+	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Version != storeVersion || h.ID != id {
+		return nil, fmt.Errorf("%s: not a session file of this version for this id", p)
+	}
+	sv := &saved{}
+	found := false
+	for n := 2; sc.Scan(); n++ {
+		var ln storeLine
+		if err := json.Unmarshal(sc.Bytes(), &ln); err != nil || ln.State == nil {
+			// A line cut short by a crash ends the file: what came before
+			// it is the session as it was.
+			if !found {
+				return nil, fmt.Errorf("%s:%d: unreadable turn", p, n)
+			}
+			break
+		}
+		found = true
+		if ln.Reset {
+			sv.history = sv.history[:0]
+		}
+		for _, se := range ln.Add {
+			sv.history = append(sv.history, fromStored(se))
+		}
+		if limit > 0 && len(sv.history) > limit {
+			sv.history = append(sv.history[:0], sv.history[len(sv.history)-limit:]...)
+		}
+		sv.started, sv.snap = ln.Started, *ln.State
+		sv.lines++
+	}
+	if !found {
+		return nil, fmt.Errorf("%s: no turn", p)
+	}
+	if limit <= 0 {
+		sv.history = nil
+	}
+	return sv, nil
+}
+
+// appendTurn writes one turn of the session with id: the entries it added
+// (after wiping the history when reset), and the state after it. When the
+// file is new or has grown to maxStoreLines lines, the whole session is
+// written instead, from history. It returns the number of turn lines the
+// file holds.
+func (st *Store) appendTurn(id string, lines int, reset, started bool, added, history []entry, snap engine.Snapshot) (int, error) {
+	if lines == 0 || lines >= maxStoreLines {
+		all := make([]storedEntry, len(history))
+		for i, e := range history {
+			all[i] = toStored(e)
+		}
+		return 1, st.rewrite(id, storeLine{Reset: true, Started: started, Add: all, State: &snap})
+	}
+	ln := storeLine{Reset: reset, Started: started, State: &snap}
+	for _, e := range added {
+		ln.Add = append(ln.Add, toStored(e))
+	}
+	b, err := json.Marshal(ln)
+	if err != nil {
+		return lines, err
+	}
+	f, err := os.OpenFile(st.path(id), os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return lines, err
+	}
+	_, err = f.Write(append(b, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return lines + 1, err
+}
+
+// rewrite replaces the session's file with a header and one line, through a
+// temporary file, so that a crash leaves either the old file or the new one.
+func (st *Store) rewrite(id string, ln storeLine) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(storeHeader{Version: storeVersion, ID: id}); err != nil {
+		return err
+	}
+	if err := enc.Encode(ln); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(st.dir, ".session-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		st.mu.Lock()
+		err = os.Rename(tmp.Name(), st.path(id))
+		st.mu.Unlock()
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// remove deletes the session with id.
+func (st *Store) remove(id string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	os.Remove(st.path(id))
+}
+
+// sweep removes the session files not written to for ttl: sessions that
+// expired while no process held them. The files of the sessions in live
+// (those held in memory, which expire by their own clock) are kept. It
+// returns how many it removed.
+func (st *Store) sweep(ttl time.Duration, live map[string]bool) int {
+	entries, err := os.ReadDir(st.dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, de := range entries {
+		name := de.Name()
+		if !strings.HasSuffix(name, ".jsonl") && !strings.HasPrefix(name, ".session-") {
+			continue
+		}
+		if live[name] {
+			continue
+		}
+		info, err := de.Info()
+		if err != nil || time.Since(info.ModTime()) < ttl {
+			continue
+		}
+		st.mu.Lock()
+		if os.Remove(filepath.Join(st.dir, name)) == nil {
+			n++
+		}
+		st.mu.Unlock()
+	}
+	return n
+}
