@@ -27,19 +27,21 @@ func Suggest(name string, candidates []string) string {
 		if c == name {
 			continue
 		}
-		d := distance(lower, strings.ToLower(c))
-		if d < bestD {
+		if d := Distance(lower, strings.ToLower(c), limit); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-// distance is the optimal string alignment distance between a and b in
-// runes: insertions, deletions, substitutions and swaps of two neighbours
-// each count one.
-func distance(a, b string) int {
+// Distance returns the optimal string alignment distance between a and b in
+// runes (insertions, deletions, substitutions and swaps of two neighbours
+// each count one), or limit+1 as soon as it is known to exceed limit.
+func Distance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
 	// Three rows: two back (for swaps), one back, and the current one.
 	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
@@ -49,6 +51,7 @@ func distance(a, b string) int {
 	}
 	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
+		rowMin := cur[0]
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
@@ -58,6 +61,10 @@ func distance(a, b string) int {
 			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}

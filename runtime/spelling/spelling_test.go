@@ -31,3 +31,22 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("runes: got %q", got)
 	}
 }
+
+func TestDistance(t *testing.T) {
+	cases := []struct {
+		a, b         string
+		limit, want int
+	}{
+		{"barcelona", "barcelona", 2, 0},
+		{"barcelnoa", "barcelona", 2, 1}, // a swap is one edit
+		{"barclona", "barcelona", 2, 1},
+		{"brclna", "barcelona", 2, 3}, // past the limit: limit+1
+		{"a", "abcdef", 2, 3},         // lengths alone exceed it
+		{"città", "citta", 1, 1},      // runes, not bytes
+	}
+	for _, c := range cases {
+		if got := Distance(c.a, c.b, c.limit); got != c.want {
+			t.Errorf("Distance(%q, %q, %d) = %d, want %d", c.a, c.b, c.limit, got, c.want)
+		}
+	}
+}
