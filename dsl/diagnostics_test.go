@@ -44,7 +44,20 @@ func checkArchive(a *txtar.Archive) Diagnostics {
 }
 
 func TestDiagnostics(t *testing.T) {
-	paths, err := filepath.Glob("../testdata/diagnostics/*.txtar")
+	runGoldens(t, "../testdata/diagnostics/*.txtar", "want", func(t *testing.T, a *txtar.Archive) []byte {
+		var got bytes.Buffer
+		for _, d := range checkArchive(a) {
+			got.WriteString(d.String() + "\n")
+		}
+		return got.Bytes()
+	})
+}
+
+// runGoldens runs each txtar case matching pattern as a subtest: output
+// computes what the case gives, which must equal its section named want.
+// With -update, the section is written (added when missing) instead.
+func runGoldens(t *testing.T, pattern, want string, output func(*testing.T, *txtar.Archive) []byte) {
+	paths, err := filepath.Glob(pattern)
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no golden cases: %v", err)
 	}
@@ -54,33 +67,29 @@ func TestDiagnostics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			diags := checkArchive(a)
-			var got bytes.Buffer
-			for _, d := range diags {
-				got.WriteString(d.String() + "\n")
-			}
+			got := output(t, a)
 			wantIdx := -1
 			for i, f := range a.Files {
-				if f.Name == "want" {
+				if f.Name == want {
 					wantIdx = i
 				}
 			}
 			if *update {
 				if wantIdx < 0 {
-					a.Files = append(a.Files, txtar.File{Name: "want"})
+					a.Files = append(a.Files, txtar.File{Name: want})
 					wantIdx = len(a.Files) - 1
 				}
-				a.Files[wantIdx].Data = got.Bytes()
+				a.Files[wantIdx].Data = got
 				if err := os.WriteFile(p, txtar.Format(a), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
 			if wantIdx < 0 {
-				t.Fatalf("no want file (run with -update)")
+				t.Fatalf("no %s section (run with -update)", want)
 			}
-			if want := string(a.Files[wantIdx].Data); got.String() != want {
-				t.Errorf("diagnostics differ\n--- got:\n%s--- want:\n%s", got.String(), want)
+			if w := a.Files[wantIdx].Data; !bytes.Equal(got, w) {
+				t.Errorf("differs from %s\n--- got:\n%s--- want:\n%s", want, got, w)
 			}
 		})
 	}

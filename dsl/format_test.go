@@ -15,50 +15,25 @@ import (
 // file, and the formatted file or, when the input does not parse, its
 // diagnostics. -update rewrites the want sections.
 func TestFormat(t *testing.T) {
-	paths, err := filepath.Glob("../testdata/format/*.txtar")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no golden cases: %v", err)
-	}
-	for _, p := range paths {
-		t.Run(strings.TrimSuffix(filepath.Base(p), ".txtar"), func(t *testing.T) {
-			a, err := txtar.ParseFile(p)
-			if err != nil {
-				t.Fatal(err)
+	runGoldens(t, "../testdata/format/*.txtar", "want.bot", func(t *testing.T, a *txtar.Archive) []byte {
+		var src []byte
+		for _, f := range a.Files {
+			if f.Name == "input.bot" {
+				src = f.Data
 			}
-			var src []byte
-			want := -1
-			for i, f := range a.Files {
-				switch f.Name {
-				case "input.bot":
-					src = f.Data
-				case "want.bot":
-					want = i
-				}
-			}
-			if src == nil || want < 0 {
-				t.Fatal("a case needs input.bot and want.bot sections")
-			}
-			out, diags := Format("input.bot", src)
-			if diags.HasErrors() {
-				out = []byte(diags.Error() + "\n")
-			} else {
-				again, diags := Format("input.bot", out)
-				if diags.HasErrors() || !bytes.Equal(again, out) {
-					t.Errorf("formatting the formatted file changes it:\n%s", again)
-				}
-			}
-			if *update {
-				a.Files[want].Data = out
-				if err := os.WriteFile(p, txtar.Format(a), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if !bytes.Equal(out, a.Files[want].Data) {
-				t.Errorf("got:\n%s--- want:\n%s", out, a.Files[want].Data)
-			}
-		})
-	}
+		}
+		if src == nil {
+			t.Fatal("no input.bot section")
+		}
+		out, diags := Format("input.bot", src)
+		if diags.HasErrors() {
+			return []byte(diags.Error() + "\n")
+		}
+		if again, diags := Format("input.bot", out); diags.HasErrors() || !bytes.Equal(again, out) {
+			t.Errorf("formatting the formatted file changes it:\n%s", again)
+		}
+		return out
+	})
 }
 
 // TestFormatKeepsMeaning formats every example and every diagnostics case
