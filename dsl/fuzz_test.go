@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// FuzzParse feeds the parser, the formatter and the checker arbitrary
-// input: none may panic, every diagnostic has a position, and a file that
-// parses formats stably.
+// FuzzParse feeds the parser, the formatter, the checker and the editor
+// queries arbitrary input: none may panic, every diagnostic has a position,
+// and a file that parses formats stably.
 func FuzzParse(f *testing.F) {
 	paths, _ := filepath.Glob("../testdata/examples/*.bot")
 	for _, p := range paths {
@@ -23,6 +23,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("bot b\nstate s { reply \"\"\"\n  {a}\n  \"\"\" }"))
 	dir := filepath.Join("..", "testdata", "examples")
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// What an editor asks while the file is being written.
+		Declarations("fuzz.bot", src)
+		for _, p := range [][2]int{{1, 1}, {2, 5}, {3, 12}, {5, 20}} {
+			ReferenceAt("fuzz.bot", src, p[0], p[1])
+			CompletionsAt("fuzz.bot", src, p[0], p[1])
+		}
 		file, diags := Parse("fuzz.bot", src)
 		if file == nil {
 			if !diags.HasErrors() {

@@ -97,6 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Action: cmdGenerate,
 			},
 			fmtCommand(),
+			lspCommand(),
 			nluCommand(),
 		},
 		OnUsageError: func(c *cli.Context, err error, isSub bool) error {

@@ -1,0 +1,256 @@
+package dsl
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+)
+
+// SymbolKind is what a name in a .bot file stands for.
+type SymbolKind int
+
+// The kinds of names.
+const (
+	StateSymbol SymbolKind = iota + 1
+	IntentSymbol
+	EntitySymbol
+	VariableSymbol // a var, a parameter, or a name introduced by set
+)
+
+func (k SymbolKind) String() string {
+	switch k {
+	case StateSymbol:
+		return "state"
+	case IntentSymbol:
+		return "intent"
+	case EntitySymbol:
+		return "entity"
+	case VariableSymbol:
+		return "variable"
+	}
+	return "name"
+}
+
+// Symbol is a declared name and where it is declared.
+type Symbol struct {
+	Kind SymbolKind
+	Name string
+	Pos  ir.Pos
+}
+
+// These work from the tokens rather than the syntax tree, so that an editor
+// can go to a definition or complete a name while the file does not parse.
+
+// significant returns the tokens of src that are neither blanks nor
+// comments; it stops at the first lexical error.
+func significant(filename string, src []byte) []lexer.Token {
+	lex, err := botLexer.LexString(filename, string(src))
+	if err != nil {
+		return nil
+	}
+	var out []lexer.Token
+	for {
+		t, err := lex.Next()
+		if err != nil || t.EOF() {
+			return out
+		}
+		if t.Type != tokWhitespace && t.Type != tokComment {
+			out = append(out, t)
+		}
+	}
+}
+
+// Declarations returns the names src declares, in order: states, intents,
+// entities, variables (`var`), parameters (`param`), and names first
+// introduced by `set`.
+func Declarations(filename string, src []byte) []Symbol {
+	toks := significant(filename, src)
+	var out []Symbol
+	seenSet := map[string]bool{}
+	for i := 0; i+1 < len(toks); i++ {
+		name := toks[i+1]
+		if name.Type != tokIdent {
+			continue
+		}
+		kind := SymbolKind(0)
+		switch toks[i].Value {
+		case "state":
+			kind = StateSymbol
+		case "intent":
+			kind = IntentSymbol
+		case "entity":
+			kind = EntitySymbol
+		case "var", "param":
+			kind = VariableSymbol
+		case "set":
+			if seenSet[name.Value] {
+				continue
+			}
+			seenSet[name.Value] = true
+			kind = VariableSymbol
+		}
+		if kind != 0 && toks[i].Type == tokIdent {
+			out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: toPos(name.Pos)})
+		}
+	}
+	// A name that `set` introduces after a var or param of that name is
+	// no declaration.
+	first := map[string]int{}
+	kept := out[:0]
+	for _, s := range out {
+		if s.Kind == VariableSymbol {
+			if _, dup := first[s.Name]; dup {
+				continue
+			}
+			first[s.Name] = 1
+		}
+		kept = append(kept, s)
+	}
+	return kept
+}
+
+// ReferenceAt returns the name at line:col (1-based, col in runes) and the
+// kind of thing it refers to, judged from the words before it: a state after
+// "->" or "go", an intent after "on" or "global", an entity after "param
+// NAME:", a variable elsewhere, including inside {...} in a string. The
+// declaring word itself ("state NAME") counts too. ok is false when no name
+// is there.
+func ReferenceAt(filename string, src []byte, line, col int) (sym Symbol, ok bool) {
+	toks := significant(filename, src)
+	for i, t := range toks {
+		end := t.Pos.Column + utf8.RuneCountInString(t.Value)
+		if t.Pos.Line != line || col < t.Pos.Column || col > end || strings.Contains(t.Value, "\n") && t.Type != tokString {
+			continue
+		}
+		switch t.Type {
+		case tokIdent:
+			return Symbol{Kind: kindBefore(toks, i), Name: t.Value, Pos: toPos(t.Pos)}, true
+		case tokString:
+			return nameInString(t, line, col)
+		}
+	}
+	// A multi-line string: find the one that spans line.
+	for _, t := range toks {
+		if t.Type == tokString && t.Pos.Line < line && t.Pos.Line+strings.Count(t.Value, "\n") >= line {
+			return nameInString(t, line, col)
+		}
+	}
+	return Symbol{}, false
+}
+
+// kindBefore is the kind of the name at toks[i], from the tokens before it.
+func kindBefore(toks []lexer.Token, i int) SymbolKind {
+	prev := func(k int) string {
+		if i-k >= 0 {
+			return toks[i-k].Value
+		}
+		return ""
+	}
+	switch {
+	case prev(1) == "state" || prev(1) == "->" || prev(1) == "go":
+		return StateSymbol
+	case prev(1) == "intent" || prev(1) == "on" || prev(1) == "global":
+		return IntentSymbol
+	case prev(1) == "entity" || prev(1) == ":" && prev(3) == "param":
+		return EntitySymbol
+	}
+	return VariableSymbol
+}
+
+// nameInString returns the name inside an interpolation {...} of the string
+// token t at line:col.
+func nameInString(t lexer.Token, line, col int) (Symbol, bool) {
+	lines := strings.Split(t.Value, "\n")
+	k := line - t.Pos.Line
+	if k < 0 || k >= len(lines) {
+		return Symbol{}, false
+	}
+	text := []rune(lines[k])
+	start := 0 // column of text[0]
+	if k == 0 {
+		start = t.Pos.Column
+	} else {
+		start = 1
+	}
+	at := col - start
+	if at < 0 || at > len(text) {
+		return Symbol{}, false
+	}
+	// Inside braces: the nearest '{' before the cursor with no '}' between.
+	open := -1
+	for j := min(at, len(text)-1); j >= 0; j-- {
+		if text[j] == '}' && j < at {
+			break
+		}
+		if text[j] == '{' {
+			open = j
+			break
+		}
+	}
+	if open < 0 {
+		return Symbol{}, false
+	}
+	isName := func(r rune) bool {
+		return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
+	b, e := at, at
+	for b > open+1 && isName(text[b-1]) {
+		b--
+	}
+	for e < len(text) && isName(text[e]) {
+		e++
+	}
+	if b == e || text[b] >= '0' && text[b] <= '9' {
+		return Symbol{}, false
+	}
+	name := string(text[b:e])
+	if e < len(text) && text[e] == '(' {
+		return Symbol{}, false // a function
+	}
+	return Symbol{Kind: VariableSymbol, Name: name, Pos: ir.Pos{File: t.Pos.Filename, Line: line, Col: start + b}}, true
+}
+
+// CompletionsAt returns the names that fit at line:col, judged from the
+// words before it as ReferenceAt judges them: states after "->" or "go",
+// intents after "on" (and "file") or "global", entities (the built-in ones
+// too) after "param NAME:". Elsewhere it returns nothing.
+func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []string) {
+	toks := significant(filename, src)
+	// The tokens that end before the cursor; a name being typed is left out.
+	n := 0
+	for n < len(toks) {
+		t := toks[n]
+		if t.Pos.Line > line || t.Pos.Line == line && t.Pos.Column >= col {
+			break
+		}
+		n++
+	}
+	if n > 0 && toks[n-1].Type == tokIdent && toks[n-1].Pos.Line == line && toks[n-1].Pos.Column+utf8.RuneCountInString(toks[n-1].Value) >= col {
+		n-- // the cursor is at the end of a word: complete that word
+	}
+	kind := kindBefore(append(toks[:n:n], lexer.Token{Type: tokIdent}), n)
+	var names []string
+	switch {
+	case n == 0:
+		return 0, nil
+	case kind == StateSymbol && toks[n-1].Value != "state":
+	case kind == IntentSymbol && toks[n-1].Value != "intent":
+		if toks[n-1].Value == "on" {
+			names = append(names, "file")
+		}
+	case kind == EntitySymbol && toks[n-1].Value == ":":
+		names = append(names, "any", "datetime", "number")
+	default:
+		return 0, nil
+	}
+	for _, s := range Declarations(filename, src) {
+		if s.Kind == kind && !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	return kind, names
+}

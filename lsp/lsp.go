@@ -1,0 +1,489 @@
+// Package lsp is botgen's language server: it speaks the Language Server
+// Protocol over a byte stream (an editor runs `botgen lsp` and talks to it on
+// standard input and output) and offers, for .bot files, the checker's
+// diagnostics as the text changes, formatting (botgen fmt), going to the
+// declaration of a state, intent, entity or variable, and completion of
+// names after "->", "go", "on", "global" and "param NAME:".
+package lsp
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/dsl/ir"
+)
+
+// maxMessage bounds one message's size: a .bot file is small, and a
+// length header must not make the server allocate without limit.
+const maxMessage = 64 << 20
+
+// Server is one editor session. It handles one message at a time.
+type Server struct {
+	Version string // reported to the editor in serverInfo
+
+	out  *bufio.Writer
+	log  *slog.Logger
+	docs map[string][]byte // open documents by URI
+	// shutdown is set by the shutdown request; exit then ends Serve.
+	shutdown bool
+}
+
+// Serve reads messages from r and writes responses and notifications to w
+// until the editor sends exit (or r ends). Problems with single messages are
+// answered or logged, never fatal. It returns nil after shutdown then exit
+// (or the end of r after shutdown), and an error when r fails, ends first,
+// or exit comes without shutdown.
+func (s *Server) Serve(r io.Reader, w io.Writer, logger *slog.Logger) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s.out, s.log, s.docs = bufio.NewWriter(w), logger, map[string][]byte{}
+	in := bufio.NewReader(r)
+	for {
+		body, err := readMessage(in)
+		if err != nil {
+			if errors.Is(err, io.EOF) && s.shutdown {
+				return nil
+			}
+			var bad *badHeader
+			if errors.As(err, &bad) {
+				s.log.Warn("bad message header", "err", err)
+				continue
+			}
+			return err
+		}
+		if done := s.handle(body); done {
+			if !s.shutdown {
+				return errors.New("exit before shutdown")
+			}
+			return nil
+		}
+	}
+}
+
+// badHeader is a message header that could not be read; the stream goes on.
+type badHeader struct{ msg string }
+
+func (e *badHeader) Error() string { return e.msg }
+
+// readMessage reads one "Content-Length: N" framed message.
+func readMessage(r *bufio.Reader) ([]byte, error) {
+	length := -1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "Content-Length") {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > maxMessage {
+				return nil, &badHeader{fmt.Sprintf("bad Content-Length %q", v)}
+			}
+			length = n
+		}
+	}
+	if length < 0 {
+		return nil, &badHeader{"a message without Content-Length"}
+	}
+	body := make([]byte, length)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// message is a request or a notification from the editor.
+type message struct {
+	ID     json.RawMessage `json:"id,omitempty"`
+	Method string          `json:"method,omitempty"`
+	Params json.RawMessage `json:"params,omitempty"`
+}
+
+// response answers a request: result (null included) or error.
+type response struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Result  any             `json:"result"`
+}
+
+type errorResponse struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Error   *rpcError       `json:"error"`
+}
+
+// notification is a message to the editor that wants no answer.
+type notification struct {
+	JSONRPC string `json:"jsonrpc"`
+	Method  string `json:"method"`
+	Params  any    `json:"params"`
+}
+
+type rpcError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// JSON-RPC and LSP error codes.
+const (
+	codeParseError     = -32700
+	codeInvalidRequest = -32600
+	codeMethodNotFound = -32601
+	codeInvalidParams  = -32602
+)
+
+// handle runs one message; done reports the exit notification.
+func (s *Server) handle(body []byte) (done bool) {
+	var m message
+	if err := json.Unmarshal(body, &m); err != nil {
+		s.reply(json.RawMessage("null"), nil, &rpcError{codeParseError, "not JSON: " + err.Error()})
+		return false
+	}
+	isRequest := len(m.ID) > 0 && string(m.ID) != "null"
+	if m.Method == "" {
+		if isRequest {
+			s.reply(m.ID, nil, &rpcError{codeInvalidRequest, "no method"})
+		}
+		return false // a response to nothing we asked
+	}
+	if s.shutdown && m.Method != "exit" {
+		if isRequest {
+			s.reply(m.ID, nil, &rpcError{codeInvalidRequest, "the server is shutting down"})
+		}
+		return false
+	}
+	result, rerr := s.dispatch(m.Method, m.Params)
+	if m.Method == "exit" {
+		return true
+	}
+	if isRequest {
+		s.reply(m.ID, result, rerr)
+	} else if rerr != nil && rerr.Code != codeMethodNotFound {
+		s.log.Warn("notification failed", "method", m.Method, "err", rerr.Message)
+	}
+	return false
+}
+
+// dispatch runs a method. A nil result with a nil error is JSON null.
+func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError) {
+	decode := func(v any) *rpcError {
+		if err := json.Unmarshal(params, v); err != nil {
+			return &rpcError{codeInvalidParams, err.Error()}
+		}
+		return nil
+	}
+	switch method {
+	case "initialize":
+		return map[string]any{
+			"capabilities": map[string]any{
+				"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
+				"documentFormattingProvider": true,
+				"definitionProvider":         true,
+				"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
+			},
+			"serverInfo": map[string]any{"name": "botgen", "version": s.Version},
+		}, nil
+	case "initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration":
+		return nil, nil
+	case "shutdown":
+		s.shutdown = true
+		return nil, nil
+	case "exit":
+		return nil, nil
+	case "textDocument/didOpen":
+		var p struct {
+			TextDocument struct {
+				URI  string `json:"uri"`
+				Text string `json:"text"`
+			} `json:"textDocument"`
+		}
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		s.docs[p.TextDocument.URI] = []byte(p.TextDocument.Text)
+		s.publish(p.TextDocument.URI)
+		return nil, nil
+	case "textDocument/didChange":
+		var p struct {
+			TextDocument   struct{ URI string } `json:"textDocument"`
+			ContentChanges []struct {
+				Range *json.RawMessage `json:"range"`
+				Text  string           `json:"text"`
+			} `json:"contentChanges"`
+		}
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		// Full synchronisation: the last change holds the whole text.
+		for _, c := range p.ContentChanges {
+			if c.Range == nil {
+				s.docs[p.TextDocument.URI] = []byte(c.Text)
+			}
+		}
+		s.publish(p.TextDocument.URI)
+		return nil, nil
+	case "textDocument/didSave":
+		var p struct {
+			TextDocument struct{ URI string } `json:"textDocument"`
+		}
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		s.publish(p.TextDocument.URI) // referenced files may have changed
+		return nil, nil
+	case "textDocument/didClose":
+		var p struct {
+			TextDocument struct{ URI string } `json:"textDocument"`
+		}
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		delete(s.docs, p.TextDocument.URI)
+		s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
+		return nil, nil
+	case "textDocument/formatting":
+		var p struct {
+			TextDocument struct{ URI string } `json:"textDocument"`
+		}
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		return s.format(p.TextDocument.URI)
+	case "textDocument/definition", "textDocument/completion":
+		var p struct {
+			TextDocument struct{ URI string } `json:"textDocument"`
+			Position     position             `json:"position"`
+		}
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		src, ok := s.docs[p.TextDocument.URI]
+		if !ok {
+			return nil, &rpcError{codeInvalidParams, "document not open: " + p.TextDocument.URI}
+		}
+		line, col := fromPosition(src, p.Position)
+		name := pathOf(p.TextDocument.URI)
+		if method == "textDocument/definition" {
+			return definition(p.TextDocument.URI, name, src, line, col), nil
+		}
+		return completion(name, src, line, col), nil
+	}
+	return nil, &rpcError{codeMethodNotFound, "method not supported: " + method}
+}
+
+// position is an LSP position: a 0-based line and a 0-based offset in UTF-16
+// code units.
+type position struct {
+	Line      int `json:"line"`
+	Character int `json:"character"`
+}
+
+type lspRange struct {
+	Start position `json:"start"`
+	End   position `json:"end"`
+}
+
+// lineText returns line n (1-based) of src, without its line break.
+func lineText(src []byte, n int) string {
+	lines := strings.Split(string(src), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimRight(lines[n-1], "\r")
+}
+
+// toPosition converts a 1-based line and rune column to an LSP position.
+func toPosition(src []byte, line, col int) position {
+	text := []rune(lineText(src, line))
+	col = min(max(col-1, 0), len(text))
+	return position{Line: max(line-1, 0), Character: len(utf16.Encode(text[:col]))}
+}
+
+// fromPosition converts an LSP position to a 1-based line and rune column.
+func fromPosition(src []byte, p position) (line, col int) {
+	text := []rune(lineText(src, p.Line+1))
+	units := 0
+	for i, r := range text {
+		if units >= p.Character {
+			return p.Line + 1, i + 1
+		}
+		units += utf16.RuneLen(r)
+	}
+	return p.Line + 1, len(text) + 1
+}
+
+// wordEnd returns the rune column just past the word that starts at line:col,
+// so that a diagnostic underlines the word it is about (at least one rune).
+func wordEnd(src []byte, line, col int) int {
+	text := []rune(lineText(src, line))
+	i := col - 1
+	if i < 0 || i >= len(text) {
+		return col + 1
+	}
+	isWord := func(r rune) bool {
+		return r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > utf8.RuneSelf
+	}
+	if text[i] == '"' { // a string: to its closing quote on this line
+		for j := i + 1; j < len(text); j++ {
+			if text[j] == '\\' {
+				j++
+				continue
+			}
+			if text[j] == '"' {
+				return j + 2
+			}
+		}
+		return len(text) + 1
+	}
+	j := i
+	for j < len(text) && isWord(text[j]) {
+		j++
+	}
+	return max(j, i+1) + 1
+}
+
+// pathOf returns the file path of a file: URI (the URI itself otherwise).
+func pathOf(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "file" {
+		return uri
+	}
+	return filepath.FromSlash(u.Path)
+}
+
+// publish sends the diagnostics of the document at uri.
+func (s *Server) publish(uri string) {
+	src, ok := s.docs[uri]
+	if !ok {
+		return
+	}
+	path := pathOf(uri)
+	file, diags := dsl.Parse(path, src)
+	if file != nil {
+		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path)})
+	}
+	out := []map[string]any{}
+	for _, d := range diags {
+		pos := d.Pos
+		if pos.File != path { // about another file: shown at the top
+			pos = ir.Pos{Line: 1, Col: 1}
+		}
+		severity := 1
+		if d.Severity == dsl.Warning {
+			severity = 2
+		}
+		out = append(out, map[string]any{
+			"range":    lspRange{toPosition(src, pos.Line, pos.Col), toPosition(src, pos.Line, wordEnd(src, pos.Line, pos.Col))},
+			"severity": severity,
+			"source":   "botgen",
+			"message":  d.Message,
+		})
+	}
+	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": uri, "diagnostics": out})
+}
+
+// format returns the edit that lays the document out as botgen fmt does:
+// none when it already is, or when it does not parse (its diagnostics say
+// why).
+func (s *Server) format(uri string) (any, *rpcError) {
+	src, ok := s.docs[uri]
+	if !ok {
+		return nil, &rpcError{codeInvalidParams, "document not open: " + uri}
+	}
+	out, diags := dsl.Format(pathOf(uri), src)
+	if diags.HasErrors() || string(out) == string(src) {
+		return []any{}, nil
+	}
+	lines := strings.Count(string(src), "\n")
+	end := position{Line: lines + 1, Character: 0} // past the end: the whole text
+	return []map[string]any{{"range": lspRange{position{}, end}, "newText": string(out)}}, nil
+}
+
+// definition returns the location of the declaration of the name at
+// line:col, or nil.
+func definition(uri, path string, src []byte, line, col int) any {
+	ref, ok := dsl.ReferenceAt(path, src, line, col)
+	if !ok {
+		return nil
+	}
+	decls := dsl.Declarations(path, src)
+	find := func(match func(dsl.Symbol) bool) any {
+		for _, d := range decls {
+			if d.Name == ref.Name && match(d) {
+				start := toPosition(src, d.Pos.Line, d.Pos.Col)
+				end := toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))
+				return map[string]any{"uri": uri, "range": lspRange{start, end}}
+			}
+		}
+		return nil
+	}
+	if loc := find(func(d dsl.Symbol) bool { return d.Kind == ref.Kind }); loc != nil {
+		return loc
+	}
+	return find(func(dsl.Symbol) bool { return true }) // a name of another kind
+}
+
+// LSP completion item kinds.
+var completionKinds = map[dsl.SymbolKind]int{
+	dsl.StateSymbol:    7,  // Class
+	dsl.IntentSymbol:   3,  // Function
+	dsl.EntitySymbol:   22, // Struct
+	dsl.VariableSymbol: 6,  // Variable
+}
+
+// completion returns the names that fit at line:col.
+func completion(path string, src []byte, line, col int) any {
+	kind, names := dsl.CompletionsAt(path, src, line, col)
+	items := []map[string]any{}
+	for _, n := range names {
+		k, detail := completionKinds[kind], kind.String()
+		if kind == dsl.IntentSymbol && n == "file" {
+			k, detail = 14, "a file received" // Keyword: "on file"
+		}
+		items = append(items, map[string]any{"label": n, "kind": k, "detail": detail})
+	}
+	return map[string]any{"isIncomplete": false, "items": items}
+}
+
+// reply sends a response.
+func (s *Server) reply(id json.RawMessage, result any, rerr *rpcError) {
+	if rerr != nil {
+		s.write(errorResponse{JSONRPC: "2.0", ID: id, Error: rerr})
+		return
+	}
+	s.write(response{JSONRPC: "2.0", ID: id, Result: result})
+}
+
+// notify sends a notification.
+func (s *Server) notify(method string, params any) {
+	s.write(notification{JSONRPC: "2.0", Method: method, Params: params})
+}
+
+func (s *Server) write(m any) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		s.log.Error("message not sent", "err", err)
+		return
+	}
+	fmt.Fprintf(s.out, "Content-Length: %d\r\n\r\n", len(b))
+	s.out.Write(b)
+	if err := s.out.Flush(); err != nil {
+		s.log.Error("cannot write to the editor", "err", err)
+	}
+}
