@@ -34,7 +34,7 @@ func TestSuggest(t *testing.T) {
 
 func TestDistance(t *testing.T) {
 	cases := []struct {
-		a, b         string
+		a, b        string
 		limit, want int
 	}{
 		{"barcelona", "barcelona", 2, 0},
