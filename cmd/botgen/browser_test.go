@@ -562,3 +562,38 @@ func TestBrowserUISettings(t *testing.T) {
 		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
+
+// tab opens another tab of b's browser: same profile, so same session.
+func (b *browser) tab() *browser {
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	b.t.Cleanup(cancel)
+	return &browser{t: b.t, ctx: ctx}
+}
+
+// transcript is the page's conversation, one "who: text" per message.
+func (b *browser) transcript() string {
+	return eval[string](b, `[...document.querySelectorAll("#log .msg")].map(m => (m.classList.contains("from-user") ? "user: " : "bot: ") + m.querySelector(".bubble").textContent.trim()).join("\n")`)
+}
+
+// TestBrowserTwoTabs: two tabs on one session each show the whole
+// conversation, whichever tab the user types in.
+func TestBrowserTwoTabs(t *testing.T) {
+	a := newBrowser(t)
+	bot := serve(t, buildExample(t, "greetings"))
+	a.do("opening the first tab", chromedp.Navigate(pageURL(bot)))
+	a.waitFor("the first tab online", `document.querySelector("#status").dataset.state === "online"`)
+	b := a.tab()
+	b.do("opening the second tab", chromedp.Navigate(pageURL(bot)))
+	b.waitFor("the second tab online", `document.querySelector("#status").dataset.state === "online"`)
+
+	a.say("hello")
+	b.waitFor("the first tab's turn in the second", `document.querySelectorAll("#log .msg").length >= 2`)
+	b.say("fine")
+	a.waitFor("the second tab's turn in the first", `document.querySelectorAll("#log .msg").length >= 4`)
+	want := "user: hello\nbot: Hi! How are you?\nuser: fine\nbot: I am glad to hear that!"
+	for name, tab := range map[string]*browser{"first": a, "second": b} {
+		if got := tab.transcript(); got != want {
+			t.Errorf("the %s tab shows:\n%s\nwant:\n%s", name, got, want)
+		}
+	}
+}

@@ -21,6 +21,10 @@ type conn struct {
 	id   uint64
 	sess *session     // set by attach
 	log  *slog.Logger // set by attach
+	// echo: the client asked (echo=1) to receive what the user sends on the
+	// session's other connections, so that every open tab shows the whole
+	// conversation.
+	echo bool
 
 	send chan []byte // frames to write, bounded by cfg.SendQueue
 

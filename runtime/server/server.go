@@ -273,6 +273,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		quit:       make(chan struct{}),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
+		echo:       r.URL.Query().Get("echo") == "1",
 	}
 	sess, fresh, ok := s.attach(c, key, r.RemoteAddr)
 	if !ok { // Shutdown began during the handshake

@@ -859,3 +859,34 @@ func TestReplayCoversWhatWasSentBefore(t *testing.T) {
 }
 
 func isHistory(f frame) bool { return f.History != nil && *f.History }
+
+// TestEchoToOtherConnections: a connection opened with echo=1 sees what the
+// user sends on the session's other connections, live and before the
+// replies; the sender and connections that did not ask see only replies.
+func TestEchoToOtherConnections(t *testing.T) {
+	ts := start(t, nil, baf)
+	h := header("X-Session-ID", "tabs")
+	a := ts.dial(t, "echo=1", h)
+	a.expect(bafStr, greeting)
+	b := ts.dial(t, "echo=1", h)
+	plain := ts.dial(t, "", h)
+	ts.waitConns(t, 3)
+
+	a.say("count")
+	f := b.frame()
+	if f.Action != "user_message" || f.Message != "count" || f.History == nil || *f.History || f.Timestamp == nil {
+		t.Errorf("echo on b: %+v", f)
+	}
+	b.expect(bafStr, "count=1")
+	a.expect(bafStr, "count=1") // no echo of its own message
+	plain.expect(bafStr, "count=1")
+
+	file, _ := json.Marshal(map[string]string{"name": "a.csv", "type": "text/csv", "base64": base64.StdEncoding.EncodeToString([]byte("a,b\n"))})
+	b.send("user_file", string(file))
+	if f := a.frame(); f.Action != "user_file" || f.Message != `{"name":"a.csv","type":"text/csv","size":4}` || *f.History {
+		t.Errorf("echo of an upload on a: %+v", f)
+	}
+	a.expect(bafStr, "got a.csv (text/csv, 4 bytes)")
+	b.expect(bafStr, "got a.csv (text/csv, 4 bytes)")
+	plain.expect(bafStr, "got a.csv (text/csv, 4 bytes)")
+}

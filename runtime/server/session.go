@@ -164,10 +164,14 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 	switch req.Action {
 	case protocol.UserMessage:
 		in = engine.Input{Kind: engine.Text, Text: req.Text}
-		s.record(sess, entry{at: s.now(), user: true, message: req.Message})
+		at := s.now()
+		s.record(sess, entry{at: at, user: true, message: req.Message})
+		s.echo(c, protocol.UserMessageFrame(req.Message, at))
 	case protocol.UserFile:
 		in = engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: req.File.Name, Type: req.File.Type, Data: req.File.Data}}
-		s.record(sess, entry{at: s.now(), user: true, file: &upload{name: req.File.Name, typ: req.File.Type, size: len(req.File.Data)}})
+		at := s.now()
+		s.record(sess, entry{at: at, user: true, file: &upload{name: req.File.Name, typ: req.File.Type, size: len(req.File.Data)}})
+		s.echo(c, protocol.UserFileFrame(req.File.Name, req.File.Type, len(req.File.Data), at))
 	case protocol.UserVoice:
 		in = engine.Input{Kind: engine.Voice}
 	case protocol.UserSetVariable:
@@ -191,6 +195,33 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 	}
 	s.deliver(sess, replies)
 	s.persist(sess)
+}
+
+// echo queues what the user sent on from, as a live frame (history false),
+// on the session's other connections that asked for it (echo=1), before the
+// replies to it. Called with sess.turn held.
+func (s *Server) echo(from *conn, f protocol.Frame) {
+	sess := from.sess
+	sess.mu.Lock()
+	var to []*conn
+	for _, c := range sess.conns {
+		if c != from && c.echo {
+			to = append(to, c)
+		}
+	}
+	sess.mu.Unlock()
+	if len(to) == 0 {
+		return
+	}
+	f.History = false
+	b, err := s.dialect.Encode(f)
+	if err != nil {
+		from.log.Warn("message not echoed", "action", f.Action, "err", err)
+		return
+	}
+	for _, c := range to {
+		c.enqueue(b)
+	}
 }
 
 // guard runs a turn, turning a panic that escaped the engine into an error

@@ -473,7 +473,8 @@
 
   function wsURL() {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    return proto + "//" + location.host + location.pathname + "?session_id=" + encodeURIComponent(session);
+    // echo=1: what this session's user types in another tab shows here too.
+    return proto + "//" + location.host + location.pathname + "?session_id=" + encodeURIComponent(session) + "&echo=1";
   }
 
   function frame(action, message) {
@@ -542,16 +543,18 @@
     }
     placeAt = history && sentSinceOpen.length ? sentSinceOpen[0] : null;
     try {
+      // User messages arrive replayed (history) or, live, as sent from
+      // another tab of this session: the bot's answer follows.
       if (f.action === "user_message") {
-        if (history) renderUser(f.message, f.timestamp);
+        renderUser(f.message, f.timestamp);
+        if (!history) { typing(true); scrollDown(true); }
         return;
       }
       if (f.action === "user_file") {
-        // A replayed upload: its name and size, not its bytes.
-        if (history) {
-          const m = typeof f.message === "string" ? JSON.parse(f.message) : f.message;
-          renderUserFile({ name: String(m.name ?? "file"), size: Number(m.size) || 0 }, f.timestamp);
-        }
+        // An upload: its name and size, not its bytes.
+        const m = typeof f.message === "string" ? JSON.parse(f.message) : f.message;
+        renderUserFile({ name: String(m.name ?? "file"), size: Number(m.size) || 0 }, f.timestamp);
+        if (!history) { typing(true); scrollDown(true); }
         return;
       }
       if (!f.action.startsWith(replyPrefix)) return;
