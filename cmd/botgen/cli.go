@@ -75,8 +75,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			{
 				Name:      "run",
 				Usage:     "build a .bot file into the cache and run it; flags after -- go to the bot",
-				ArgsUsage: "FILE.bot [-- BOT FLAGS]",
-				Action:    cmdRun,
+				ArgsUsage: "[--watch] FILE.bot [-- BOT FLAGS]",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "rebuild and restart the bot when the .bot file or a file it uses changes; conversations carry over"},
+				},
+				Action: cmdRun,
 			},
 			{
 				Name:      "test",
@@ -323,6 +326,9 @@ func cmdRun(c *cli.Context) error {
 	path, botArgs := args[0], args[1:]
 	if len(botArgs) > 0 && botArgs[0] == "--" {
 		botArgs = botArgs[1:]
+	}
+	if c.Bool("watch") {
+		return watchRun(c, path, botArgs)
 	}
 	bin, err := cachedBinary(c, path)
 	if err != nil {
