@@ -35,6 +35,8 @@ type Config struct {
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
+	MetricsEnabled bool // metrics.enabled: serve GET /metrics
+
 	LogFormat string // log.format: "text" or "json"
 	LogLevel  string // log.level: debug, info, warn, error
 
@@ -122,6 +124,7 @@ var keys = []Key{
 	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionHistory })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
+	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},
 	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
 	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},
 	{Name: "ui.enabled", Kind: Bool, Default: "true", Doc: "serve the web chat page at GET / (the --no-ui flag turns it off)", set: func(c *Config, v parsed) error { c.UIEnabled = v.b; return nil }},

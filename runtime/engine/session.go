@@ -294,6 +294,18 @@ type Session struct {
 	err     error // of the last Start
 	undo    []undo
 	replies []reply.Reply
+	// Of the last turn: the intent understood ("" when none) and whether a
+	// fallback answered.
+	lastIntent string
+	fellBack   bool
+}
+
+// LastTurn tells how the last turn went: the intent it understood (""
+// when none was, or the input was not text), and whether a fallback body
+// answered (a message not understood, a file no transition takes, voice,
+// or a turn that failed).
+func (s *Session) LastTurn() (intent string, fellBack bool) {
+	return s.lastIntent, s.fellBack
 }
 
 // NewSession returns a session that has not started yet: it is in the
@@ -385,6 +397,7 @@ func (s *Session) turn(f func(t *Turn) error) (replies []reply.Reply, err error)
 	startState, startReturns := s.state, slices.Clone(s.returns)
 	s.undo = s.undo[:0]
 	s.replies = nil
+	s.lastIntent, s.fellBack = "", false
 	perr := s.protect(func() { err = f(t) })
 	if perr == nil {
 		return s.replies, err
@@ -479,6 +492,7 @@ func (s *Session) text(t *Turn, text string) error {
 		scores := s.e.nlu.Classify(text, st.cands)
 		if best := scores[0]; best.Score > 0 && best.Score >= s.e.threshold {
 			predicted = best.Intent
+			s.lastIntent = predicted
 			for _, v := range s.e.nlu.Extract(predicted, text) {
 				t.Set(v.Param, v.Value)
 			}
@@ -575,6 +589,7 @@ func mediaType(s string) string {
 // fallback runs the current state's fallback body, else the bot's, else the
 // default reply.
 func (s *Session) fallback(t *Turn) {
+	s.fellBack = true
 	switch st := &s.e.states[s.state]; {
 	case st.Fallback != nil:
 		st.Fallback(t)

@@ -198,11 +198,13 @@ func (c *conn) readLoop() {
 		extend()
 		if mt != websocket.TextMessage {
 			c.log.Warn("bad frame ignored", "reason", "binary frame", "bytes", len(data))
+			c.srv.metrics.badFrames.Add(1)
 			continue
 		}
 		req, err := c.srv.dialect.Decode(data)
 		if err != nil {
 			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", len(data))
+			c.srv.metrics.badFrames.Add(1)
 			continue
 		}
 		c.srv.handle(c, req)

@@ -48,6 +48,7 @@ type Server struct {
 
 	eng     *engine.Engine
 	cfg     config.Config
+	metrics *metrics
 	log     *slog.Logger
 	dialect protocol.Dialect
 	loc     *time.Location
@@ -105,9 +106,14 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = def.SessionTTL
 	}
+	var intents []string
+	for _, in := range eng.Bot().Intents {
+		intents = append(intents, in.Name)
+	}
 	s := &Server{
 		eng:         eng,
 		cfg:         cfg,
+		metrics:     newMetrics(intents),
 		log:         logger,
 		dialect:     d,
 		loc:         loc,
@@ -153,8 +159,9 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // ServeHTTP serves a chat connection for a WebSocket upgrade on any path,
-// "ok" on GET /healthz, and hands every other request to Page (404 when
-// Page is nil).
+// "ok" on GET /healthz, the metrics on GET /metrics (unless
+// metrics.enabled is false), and hands every other request to Page (404
+// when Page is nil).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case websocket.IsWebSocketUpgrade(r):
@@ -163,6 +170,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte("ok"))
+	case r.URL.Path == "/metrics" && s.cfg.MetricsEnabled && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.serveMetrics(w)
 	case s.Page != nil:
 		s.Page.ServeHTTP(w, r)
 	default:
@@ -313,9 +322,11 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	if key != "" {
 		sess = s.sessions[key]
 	}
+	s.metrics.opened.Add(1)
 	if sess == nil && restored != nil {
 		sess = restored
 		s.sessions[key] = sess
+		s.metrics.restored.Add(1)
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
 	if sess == nil {
@@ -328,6 +339,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 		sess = &session{id: key, resumable: resumable, stored: stored, es: s.eng.NewSession(key)}
 		s.sessions[key] = sess
 		fresh = true
+		s.metrics.created.Add(1)
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
 	c.sess = sess
@@ -395,6 +407,7 @@ func (s *Server) reclaim(now time.Time) {
 		sess.mu.Unlock()
 		if idle {
 			delete(s.sessions, id)
+			s.metrics.expired.Add(1)
 			if sess.stored {
 				s.Store.remove(id)
 			}

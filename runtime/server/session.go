@@ -152,6 +152,8 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		return
 	}
 	defer s.endTurn()
+	began := time.Now()
+	defer func() { s.metrics.turn(req.Action, time.Since(began)) }()
 
 	if req.Action == protocol.FetchUserMessages {
 		s.replay(c)
@@ -186,7 +188,17 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 	}
 	sess.started = true
 	replies, err := guard(func() ([]reply.Reply, error) { return sess.es.Handle(in) })
+	if in.Kind == engine.Text || in.Kind == engine.File || in.Kind == engine.Voice {
+		intent, fellBack := sess.es.LastTurn()
+		if c := s.metrics.understood[intent]; c != nil {
+			c.Add(1)
+		}
+		if fellBack {
+			s.metrics.fallbacks.Add(1)
+		}
+	}
 	if err != nil {
+		s.metrics.turnFailed.Add(1)
 		c.log.Error("turn failed", "action", string(req.Action), "state", sess.es.State(), "err", err)
 		var pe *engine.PanicError
 		if errors.As(err, &pe) {
@@ -252,6 +264,7 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		frames = append(frames, f)
 		s.record(sess, entry{at: at, reply: r})
 	}
+	s.metrics.replies.Add(uint64(len(frames)))
 	sess.mu.Lock()
 	conns := append([]*conn(nil), sess.conns...)
 	sess.mu.Unlock()

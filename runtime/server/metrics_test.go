@@ -1,0 +1,90 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/config"
+)
+
+// scrape returns the server's /metrics body.
+func (ts *testServer) scrape(t *testing.T) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http" + strings.TrimPrefix(ts.url, "ws") + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 200 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Errorf("content type %q", resp.Header.Get("Content-Type"))
+	}
+	return resp.StatusCode, string(b)
+}
+
+// TestMetrics: /metrics counts connections, sessions, requests by action,
+// intents understood, fallbacks, failed turns, bad frames and replies, and
+// has a histogram of turn durations.
+func TestMetrics(t *testing.T) {
+	ts := start(t, nil, baf)
+	c := ts.dial(t, "", header("X-Session-ID", "m"))
+	c.expect(bafStr, greeting)
+	c.say("hello")
+	c.expect(bafStr, hiThere)
+	c.say("count")
+	c.next()
+	c.say("hello")
+	c.next()
+	c.say("what is the meaning of life")
+	c.expect(bafStr, fellOver)
+	c.say("boom")
+	c.next()
+	c.raw("{not json")
+	if err := c.ws.WriteMessage(websocket.BinaryMessage, []byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	c.send("fetch_user_messages", nil)
+	for range 11 { // greeting + 5 × (message, reply)
+		c.next()
+	}
+	d := ts.dial(t, "", nil)
+	d.next()
+
+	code, body := ts.scrape(t)
+	if code != 200 {
+		t.Fatalf("/metrics: %d", code)
+	}
+	for _, want := range []string{
+		"botgen_sessions 2",
+		"botgen_connections 2",
+		"botgen_connections_opened_total 2",
+		"botgen_sessions_created_total 2",
+		`botgen_requests_total{action="user_message"} 5`,
+		`botgen_requests_total{action="fetch_user_messages"} 1`,
+		`botgen_requests_total{action="reset"} 0`,
+		`botgen_intents_total{intent="hello"} 2`,
+		`botgen_intents_total{intent="count"} 1`,
+		`botgen_intents_total{intent="boom"} 1`,
+		`botgen_intents_total{intent="slow"} 0`,
+		"botgen_fallbacks_total 2", // the message not understood, and the failed turn
+		"botgen_turns_failed_total 1",
+		"botgen_bad_frames_total 2",
+		"botgen_replies_total 7", // two greetings and five answers
+		`botgen_turn_duration_seconds_bucket{le="+Inf"} 6`,
+		"botgen_turn_duration_seconds_count 6",
+		"# TYPE botgen_turn_duration_seconds histogram",
+	} {
+		if !strings.Contains(body, "\n"+want+"\n") && !strings.HasPrefix(body, want+"\n") {
+			t.Errorf("no line %q in:\n%s", want, body)
+		}
+	}
+
+	off := start(t, nil, func(c *config.Config) { c.MetricsEnabled = false })
+	if code, _ := off.scrape(t); code != 404 {
+		t.Errorf("/metrics with metrics.enabled false: %d", code)
+	}
+}
