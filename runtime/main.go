@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -193,6 +194,22 @@ func configure(c *cli.Context, p *Program) (config.Config, error) {
 	return cfg, nil
 }
 
+// loadTLS reads the certificate and key that tls.cert and tls.key name; nil
+// when neither is set (plain ws:// and http://).
+func loadTLS(cfg config.Config) (*tls.Config, error) {
+	if cfg.TLSCert == "" && cfg.TLSKey == "" {
+		return nil, nil
+	}
+	if cfg.TLSCert == "" || cfg.TLSKey == "" {
+		return nil, errors.New("config keys tls.cert and tls.key go together: set both, or neither")
+	}
+	pair, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("config keys tls.cert and tls.key: %v", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
+}
+
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
@@ -213,9 +230,18 @@ func serve(c *cli.Context, p *Program) error {
 	if err != nil {
 		return fail(exitInput, "%v", err)
 	}
+	tlsCfg, err := loadTLS(cfg)
+	if err != nil {
+		return fail(exitInput, "%v", err)
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fail(exitInput, "cannot listen: %v", err)
+	}
+	ws, web := "ws", "http"
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+		ws, web = "wss", "https"
 	}
 	srv := server.New(eng, cfg, logger)
 	if cfg.SessionStore != "" {
@@ -238,9 +264,9 @@ func serve(c *cli.Context, p *Program) error {
 	defer stop()
 
 	addr := ln.Addr().String()
-	fmt.Fprintf(c.App.Writer, "%s serving on ws://%s/ (protocol %s)\n", p.Bot.Name, addr, cfg.Protocol)
+	fmt.Fprintf(c.App.Writer, "%s serving on %s://%s/ (protocol %s)\n", p.Bot.Name, ws, addr, cfg.Protocol)
 	if srv.Page != nil {
-		fmt.Fprintf(c.App.Writer, "chat page: open http://%s/ in a browser\n", browseAddr(cfg.Host, ln.Addr()))
+		fmt.Fprintf(c.App.Writer, "chat page: open %s://%s/ in a browser\n", web, browseAddr(cfg.Host, ln.Addr()))
 	}
 	logger.Info("serving", "bot", p.Bot.Name, "address", addr, "protocol", cfg.Protocol, "version", version.Version)
 

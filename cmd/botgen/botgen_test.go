@@ -47,7 +47,7 @@ type serving struct {
 	done chan error
 }
 
-var servingLine = regexp.MustCompile(`serving on (ws://\S+/)`)
+var servingLine = regexp.MustCompile(`serving on (wss?://\S+/)`)
 
 // serve starts a bot binary on a free loopback port.
 func serve(t *testing.T, bin string, args ...string) *serving {

@@ -37,6 +37,9 @@ type Config struct {
 
 	MetricsEnabled bool // metrics.enabled: serve GET /metrics
 
+	TLSCert string // tls.cert: PEM certificate (chain) file; with TLSKey, serve wss:// and https://
+	TLSKey  string // tls.key: PEM private key file
+
 	LogFormat string // log.format: "text" or "json"
 	LogLevel  string // log.level: debug, info, warn, error
 
@@ -127,6 +130,8 @@ var keys = []Key{
 	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},
 	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
 	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},
+	{Name: "tls.cert", Kind: String, Default: "", Doc: "PEM file of the certificate (and chain) to serve wss:// and https:// with; set with tls.key", set: func(c *Config, v parsed) error { c.TLSCert = strings.TrimSpace(v.s); return nil }},
+	{Name: "tls.key", Kind: String, Default: "", Doc: "PEM file of the private key of tls.cert", set: func(c *Config, v parsed) error { c.TLSKey = strings.TrimSpace(v.s); return nil }},
 	{Name: "ui.enabled", Kind: Bool, Default: "true", Doc: "serve the web chat page at GET / (the --no-ui flag turns it off)", set: func(c *Config, v parsed) error { c.UIEnabled = v.b; return nil }},
 	{Name: "ui.title", Kind: String, Default: "", Doc: "title of the web chat page; empty: the bot's name", set: func(c *Config, v parsed) error { c.UITitle = strings.TrimSpace(v.s); return nil }},
 	{Name: "ui.theme_color", Kind: String, Default: "#2563eb", Doc: "accent colour of the web chat page, a CSS hex colour (#rgb or #rrggbb)", set: func(c *Config, v parsed) error {
