@@ -43,6 +43,17 @@ func nluCommand() *cli.Command {
 				OnUsageError: usage,
 			},
 			{
+				Name:      "check",
+				Usage:     "cross-validate a bot's own training sentences: which ones its other sentences do not teach",
+				ArgsUsage: "FILE.bot",
+				Flags: []cli.Flag{
+					&cli.IntFlag{Name: "folds", Value: 10, Usage: "hold out one sentence in this many at a time"},
+					&cli.Float64Flag{Name: "fail-under", Usage: "exit 1 when the share of sentences understood is below this (for CI)"},
+				},
+				Action:       cmdNLUCheck,
+				OnUsageError: usage,
+			},
+			{
 				Name:      "explain",
 				Usage:     "score a message against a bot's intents and show what it extracts",
 				ArgsUsage: "FILE.bot MESSAGE",
@@ -290,4 +301,101 @@ func candidates(bot *ir.Bot, state string) ([]string, string, error) {
 		return out, "of state " + state, nil
 	}
 	return nil, "", inputError("%s: no state %q", bot.SourceFile, state)
+}
+
+// cmdNLUCheck cross-validates a bot's training sentences and lists those
+// that the rest of its sentences do not teach the model.
+func cmdNLUCheck(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usageError("nlu check: give one .bot file")
+	}
+	folds := c.Int("folds")
+	if folds < 2 {
+		return usageError("nlu check: --folds must be at least 2")
+	}
+	failUnder := c.Float64("fail-under")
+	if failUnder < 0 || failUnder > 1 {
+		return usageError("nlu check: --fail-under must be between 0 and 1")
+	}
+	path := c.Args().First()
+	bot, err := load(c, path)
+	if err != nil {
+		return err
+	}
+	intents, entities, opts, err := generator.NLUInput(bot)
+	if err != nil {
+		return inputError("%v", err)
+	}
+	cfg := config.Default()
+	for _, e := range bot.Config {
+		_ = cfg.Set(e.Key, e.Value) // checked when the bot was loaded
+	}
+	held, err := nlu.CrossValidate(intents, entities, opts, folds)
+	if err != nil {
+		return inputError("%s: %v", path, err)
+	}
+	w := c.App.Writer
+	single := 0
+	for _, in := range intents {
+		if len(in.Sentences) == 1 {
+			single++
+		}
+	}
+	fmt.Fprintf(w, "cross-validation  %d folds over %d sentence%s of %d intent%s", folds, len(held), plural(len(held)), len(intents), plural(len(intents)))
+	if single > 0 {
+		fmt.Fprintf(w, " (%d intent%s with one sentence not tested)", single, plural(single))
+	}
+	fmt.Fprintln(w)
+	if len(held) == 0 {
+		fmt.Fprintln(w, "nothing to test: give intents two sentences or more")
+		return nil
+	}
+	best, understood := 0, 0
+	type tally struct{ ok, n int }
+	per := map[string]*tally{}
+	var misread []nlu.Held
+	for _, h := range held {
+		t := per[h.Intent]
+		if t == nil {
+			t = &tally{}
+			per[h.Intent] = t
+		}
+		t.n++
+		if h.Got == h.Intent {
+			best++
+		}
+		if h.Got == h.Intent && h.Score > 0 && h.Score >= cfg.IntentThreshold {
+			understood++
+			t.ok++
+			continue
+		}
+		misread = append(misread, h)
+	}
+	share := ratio(understood, len(held))
+	fmt.Fprintf(w, "understood        %d/%d (%.3f) at nlp.intent_threshold %g; the right intent ranked first %d/%d\n",
+		understood, len(held), share, cfg.IntentThreshold, best, len(held))
+	fmt.Fprintln(w, "per intent")
+	for _, in := range intents {
+		if t := per[in.Name]; t != nil {
+			fmt.Fprintf(w, "  %-24s %d/%d\n", in.Name, t.ok, t.n)
+		}
+	}
+	if len(misread) > 0 {
+		fmt.Fprintln(w, "not understood when held out (add sentences like them, or tell the intents apart)")
+		for _, h := range misread {
+			text := fmt.Sprintf("%q", h.Sentence)
+			if h.Text != h.Sentence {
+				text += fmt.Sprintf(" as %q", h.Text)
+			}
+			if h.Got == h.Intent {
+				fmt.Fprintf(w, "  %s: %s scores %.2f, below the threshold\n", h.Intent, text, h.Score)
+			} else {
+				fmt.Fprintf(w, "  %s: %s reads as %s (%.2f)\n", h.Intent, text, h.Got, h.Score)
+			}
+		}
+	}
+	if failUnder > 0 && share < failUnder {
+		return inputError("%s: %.3f of the sentences understood, under --fail-under %g", path, share, failUnder)
+	}
+	return nil
 }

@@ -72,3 +72,38 @@ func TestNLUExplain(t *testing.T) {
 		}
 	}
 }
+
+func TestNLUCheck(t *testing.T) {
+	code, stdout, stderr := botgen(t, "nlu", "check", examplePath("booking"))
+	want := []string{
+		"cross-validation  10 folds over 5 sentences of 2 intents\n",
+		"understood        4/5 (0.800) at nlp.intent_threshold 0.4; the right intent ranked first 5/5\n",
+		"  book                     2/3\n",
+		`  book: "I want to reserve a table" scores 0.34, below the threshold` + "\n",
+	}
+	for _, w := range want {
+		if code != 0 || !strings.Contains(stdout, w) {
+			t.Errorf("nlu check booking: exit %d, no %q in\n%s%s", code, w, stdout, stderr)
+		}
+	}
+	code, stdout, _ = botgen(t, "nlu", "check", examplePath("greetings"))
+	if code != 0 || !strings.Contains(stdout, `hello: "hi" reads as`) {
+		t.Errorf("nlu check greetings: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := botgen(t, "nlu", "check", "--fail-under", "0.9", examplePath("booking")); code != 1 || !strings.Contains(stderr, "0.800 of the sentences understood, under --fail-under 0.9") {
+		t.Errorf("--fail-under: exit %d, %q", code, stderr)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"nlu", "check"}, 2},
+		{[]string{"nlu", "check", "--folds", "1", examplePath("booking")}, 2},
+		{[]string{"nlu", "check", "--fail-under", "2", examplePath("booking")}, 2},
+		{[]string{"nlu", "check", "missing.bot"}, 1},
+	} {
+		if code, _, stderr := botgen(t, tt.args...); code != tt.code {
+			t.Errorf("%v: exit %d, want %d\n%s", tt.args, code, tt.code, stderr)
+		}
+	}
+}
