@@ -12,7 +12,7 @@ import (
 // refuses versions it does not know rather than misread them.
 const (
 	magic         = "BGNLU\x00"
-	formatVersion = 2
+	formatVersion = 3
 )
 
 // ErrModelMismatch is returned by LoadModel when the model was trained on

@@ -12,7 +12,12 @@ const (
 	kindWord   = 'w' // a normalised (stemmed) word
 	kindBigram = 'b' // two consecutive normalised words
 	kindChar   = 'c' // a character n-gram of a lower-cased word, with its boundaries
+	kindSense  = 's' // what a word or phrase means, from the language's lexicon
 )
+
+// numGroups is the number of feature groups, each with its weight: words,
+// word pairs, character n-grams, meanings (normalised with the words).
+const numGroups = 4
 
 // Character n-grams are taken from the word with a boundary mark on each
 // side, from minGram to maxGram runes long. They let a typo ("helo") or an
@@ -54,6 +59,9 @@ func appendFeatures(out []feat, toks []token) []feat {
 			h := hashString(hashByte(fnvOffset, kindBigram), toks[i-1].norm)
 			h = hashByte(h, ' ')
 			out = append(out, feat{hashString(h, t.norm), kindBigram})
+		}
+		if t.meaning != "" {
+			out = append(out, feat{hashString(hashByte(fnvOffset, kindSense), t.meaning), kindSense})
 		}
 		if shape, ok := digitShape(t.word); ok {
 			// Numbers differ from one message to the next; their shape
@@ -109,18 +117,24 @@ func appendCharGrams(out []feat, word string) []feat {
 	return out
 }
 
-// A message vector has three groups of features: words, word pairs and
-// character n-grams. Each group is L2-normalised on its own, then scaled by
-// the model's group weight, so that a long word does not drown the others
-// with its many n-grams.
+// A message vector has four groups of features: words, word pairs,
+// character n-grams and meanings. Each group is L2-normalised on its own,
+// then scaled by the model's group weight, so that a long word does not drown
+// the others with its many n-grams. The meanings' weight is also scaled by
+// the share of the message's words that have one: in a one-word message
+// ("hey") the meaning is most of what there is, in a long question one
+// "good" is one word among many.
 
-// groupOf returns the group of a feature kind: 0 words, 1 word pairs, 2 character n-grams.
+// groupOf returns the group of a feature kind: 0 words, 1 word pairs, 2
+// character n-grams, 3 meanings.
 func groupOf(kind byte) uint8 {
 	switch kind {
 	case kindWord:
 		return 0
 	case kindBigram:
 		return 1
+	case kindSense:
+		return 3
 	}
 	return 2
 }
@@ -133,19 +147,29 @@ type vector struct {
 
 // vectorize turns features into a TF-IDF vector over the vocabulary: each
 // known feature weighs (1 + ln tf) × idf, each group is L2-normalised and
-// scaled by its weight, and the whole vector is L2-normalised. Unknown
-// features are dropped; idx comes out sorted. buf is scratch space, returned
-// for reuse.
-func vectorize(fs []feat, vocab map[uint64]int32, idf []float32, groups []uint8, gw [3]float64, buf []int32, v *vector) []int32 {
+// scaled by its weight (the meanings' by their share of the words too), and
+// the whole vector is L2-normalised. Unknown features are dropped; idx comes
+// out sorted. buf is scratch space, returned for reuse.
+func vectorize(fs []feat, vocab map[uint64]int32, idf []float32, groups []uint8, gw [numGroups]float64, buf []int32, v *vector) []int32 {
 	buf = buf[:0]
+	words, senses := 0, 0
 	for _, f := range fs {
+		switch f.kind {
+		case kindWord:
+			words++
+		case kindSense:
+			senses++
+		}
 		if i, ok := vocab[f.hash]; ok {
 			buf = append(buf, i)
 		}
 	}
+	if words > 0 {
+		gw[3] *= float64(senses) / float64(words)
+	}
 	slices.Sort(buf)
 	v.idx, v.val = v.idx[:0], v.val[:0]
-	var norms [3]float64
+	var norms [numGroups]float64
 	for k := 0; k < len(buf); {
 		i, tf := buf[k], 1
 		for k+tf < len(buf) && buf[k+tf] == i {
@@ -157,7 +181,7 @@ func vectorize(fs []feat, vocab map[uint64]int32, idf []float32, groups []uint8,
 		v.val = append(v.val, float32(x))
 		norms[groups[i]] += x * x
 	}
-	var scale [3]float64
+	var scale [numGroups]float64
 	var total float64
 	for g := range norms {
 		if norms[g] > 0 {

@@ -34,7 +34,7 @@ type Model struct {
 	vocab   map[uint64]int32
 	idf     []float32
 	groups  []uint8 // feature group, see groupOf
-	groupW  [3]float64
+	groupW  [numGroups]float64
 	weights []float32 // feature-major: weights[f*cols+c]
 	bias    []float32
 	// cols is the number of weights per feature: one per intent, then,
@@ -140,6 +140,7 @@ func (m *Model) tokens(text string) []token {
 
 // correct corrects the typos of training words in toks, in place.
 func (m *Model) correct(toks []token) []token {
+	changed := false
 	for i := range toks {
 		t := &toks[i]
 		if _, known := m.vocab[hashString(hashByte(fnvOffset, kindWord), t.norm)]; known {
@@ -147,7 +148,14 @@ func (m *Model) correct(toks []token) []token {
 		}
 		if w, ok := m.spell.correct(t.word); ok {
 			t.word, t.norm = w, m.norm.normWord(w)
+			changed = true
 		}
+	}
+	if changed { // the corrected words may mean something else
+		for i := range toks {
+			toks[i].meaning = ""
+		}
+		markMeanings(toks, m.norm.meanings)
 	}
 	return toks
 }
@@ -320,6 +328,9 @@ func featureNames(toks []token) []string {
 		out = append(out, "word "+t.norm)
 		if i > 0 {
 			out = append(out, "pair "+toks[i-1].norm+" "+t.norm)
+		}
+		if t.meaning != "" {
+			out = append(out, "meaning "+t.meaning)
 		}
 		word := t.word
 		if shape, ok := digitShape(word); ok {

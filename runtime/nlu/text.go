@@ -18,6 +18,7 @@ type token struct {
 	word       string
 	norm       string
 	weight     float64 // how much the word counts when scoring
+	meaning    string  // from the lexicon, when a word or phrase starts here
 }
 
 // stopWeight is the weight of a stop word ("the", "is", "you"): they count,
@@ -100,6 +101,9 @@ type normalizer struct {
 	// message are not stemmed again. Filled while the classifier is built,
 	// read-only after.
 	stems map[string]string
+	// meanings is the language's lexicon (see lexicon.go); nil for a
+	// language without one.
+	meanings map[string]string
 }
 
 // stemmer returns the stemmer for a language code: Snowball's for English,
@@ -132,7 +136,7 @@ func stopWords(language string) func(string) bool {
 }
 
 func newNormalizer(language string, stemming bool) normalizer {
-	n := normalizer{stop: stopWords(language)}
+	n := normalizer{stop: stopWords(language), meanings: meanings[strings.ToLower(language)]}
 	if stemming {
 		n.stem = stemmer(language)
 	}
@@ -178,6 +182,7 @@ func (n normalizer) tokens(text string, limit int) []token {
 			toks[i].weight = stopWeight
 		}
 	}
+	markMeanings(toks, n.meanings)
 	return toks
 }
 

@@ -23,7 +23,7 @@ type hyper struct {
 	noise              float64
 	minNoise, maxNoise int
 	variants           int // sentences a {param} sentence expands to, at most
-	groups             [3]float64
+	groups             [numGroups]float64
 	seed               uint64
 
 	// A training set of largeFrom texts or more (sentences and noise) is
@@ -54,7 +54,7 @@ func defaultHyper() hyper {
 		minNoise:   300,
 		maxNoise:   2000,
 		variants:   12,
-		groups:     [3]float64{1.0, 0.3, 2.0},
+		groups:     [numGroups]float64{1.0, 0.3, 2.0, 6.0},
 		seed:       0x626f7467656e, // fixed: the same bot gives the same model
 		minDF:      6,
 		largeFrom:  2000,

@@ -100,7 +100,7 @@ func (hp *hyper) set(k string, x float64) error {
 		hp.mix = x
 	case "largefrom":
 		hp.largeFrom = int(x)
-	case "g0", "g1", "g2":
+	case "g0", "g1", "g2", "g3":
 		hp.groups[k[1]-'0'] = x
 	default:
 		return fmt.Errorf("unknown setting %q", k)
