@@ -18,8 +18,9 @@ func TestMeaningsTeachSmallBots(t *testing.T) {
 			{Name: "yes", Sentences: []string{"yes", "sure"}},
 			{Name: "no", Sentences: []string{"no", "nope"}},
 			{Name: "thanks", Sentences: []string{"thank you"}},
+			{Name: "howareyou", Sentences: []string{"how are you?"}},
 			{Name: "weather", Sentences: []string{"what is the weather like", "will it rain tomorrow"}},
-		}, map[string]string{"hey": "hello", "good morning": "hello", "yeah": "yes", "of course": "yes", "nah": "no", "thx": "thanks", "cheers": "thanks"}},
+		}, map[string]string{"hey": "hello", "good morning": "hello", "yeah": "yes", "of course": "yes", "nah": "no", "thx": "thanks", "cheers": "thanks", "how's it going": "howareyou", "what's up": "howareyou"}},
 		{"es", []Intent{
 			{Name: "saludo", Sentences: []string{"hola"}},
 			{Name: "gracias", Sentences: []string{"gracias"}},
