@@ -60,7 +60,9 @@ func appendFeatures(out []feat, toks []token) []feat {
 			h = hashByte(h, ' ')
 			out = append(out, feat{hashString(h, t.norm), kindBigram})
 		}
-		if t.meaning != "" {
+		// A meaning counts once per word of its phrase: vectorize weighs
+		// the meanings by the share of the words they cover.
+		for range t.phrase {
 			out = append(out, feat{hashString(hashByte(fnvOffset, kindSense), t.meaning), kindSense})
 		}
 		if shape, ok := digitShape(t.word); ok {
@@ -165,7 +167,7 @@ func vectorize(fs []feat, vocab map[uint64]int32, idf []float32, groups []uint8,
 		}
 	}
 	if words > 0 {
-		gw[3] *= float64(senses) / float64(words)
+		gw[3] *= min(float64(senses)/float64(words), 1)
 	}
 	slices.Sort(buf)
 	v.idx, v.val = v.idx[:0], v.val[:0]

@@ -101,7 +101,7 @@ func lexicon(byMeaning map[string][]string) map[string]string {
 const maxPhraseWords = 4
 
 // markMeanings sets the meaning of the tokens that start a word or phrase of
-// the lexicon, the longest phrase first.
+// the lexicon, and the phrase's length, the longest phrase first.
 func markMeanings(toks []token, lex map[string]string) {
 	if lex == nil {
 		return
@@ -113,7 +113,7 @@ func markMeanings(toks []token, lex map[string]string) {
 				key += " " + toks[i+k].word
 			}
 			if m, ok := lex[key]; ok {
-				toks[i].meaning = m
+				toks[i].meaning, toks[i].phrase = m, n
 				i += n - 1
 				break
 			}

@@ -153,7 +153,7 @@ func (m *Model) correct(toks []token) []token {
 	}
 	if changed { // the corrected words may mean something else
 		for i := range toks {
-			toks[i].meaning = ""
+			toks[i].meaning, toks[i].phrase = "", 0
 		}
 		markMeanings(toks, m.norm.meanings)
 	}
@@ -329,7 +329,7 @@ func featureNames(toks []token) []string {
 		if i > 0 {
 			out = append(out, "pair "+toks[i-1].norm+" "+t.norm)
 		}
-		if t.meaning != "" {
+		for range t.phrase {
 			out = append(out, "meaning "+t.meaning)
 		}
 		word := t.word

@@ -19,6 +19,7 @@ type token struct {
 	norm       string
 	weight     float64 // how much the word counts when scoring
 	meaning    string  // from the lexicon, when a word or phrase starts here
+	phrase     int     // the words of that phrase (1 for a word)
 }
 
 // stopWeight is the weight of a stop word ("the", "is", "you"): they count,
