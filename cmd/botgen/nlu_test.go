@@ -87,7 +87,7 @@ func TestNLUCheck(t *testing.T) {
 		}
 	}
 	code, stdout, _ = botgen(t, "nlu", "check", examplePath("help_desk"))
-	if code != 0 || !strings.Contains(stdout, `howareyou: "how are you?" scores`) {
+	if code != 0 || !strings.Contains(stdout, `help: "what can you do?" reads as howareyou`) {
 		t.Errorf("nlu check help_desk: exit %d\n%s", code, stdout)
 	}
 	// Words of the same meaning teach each other ("hello" and "hi").
