@@ -239,18 +239,14 @@ func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError
 		s.publish(p.TextDocument.URI)
 		return nil, nil
 	case "textDocument/didSave":
-		var p struct {
-			TextDocument struct{ URI string } `json:"textDocument"`
-		}
+		var p docParams
 		if err := decode(&p); err != nil {
 			return nil, err
 		}
 		s.publish(p.TextDocument.URI) // referenced files may have changed
 		return nil, nil
 	case "textDocument/didClose":
-		var p struct {
-			TextDocument struct{ URI string } `json:"textDocument"`
-		}
+		var p docParams
 		if err := decode(&p); err != nil {
 			return nil, err
 		}
@@ -258,9 +254,7 @@ func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError
 		s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
 		return nil, nil
 	case "textDocument/formatting":
-		var p struct {
-			TextDocument struct{ URI string } `json:"textDocument"`
-		}
+		var p docParams
 		if err := decode(&p); err != nil {
 			return nil, err
 		}
@@ -285,6 +279,11 @@ func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError
 		return completion(name, src, line, col), nil
 	}
 	return nil, &rpcError{codeMethodNotFound, "method not supported: " + method}
+}
+
+// docParams are the parameters of a method about a whole document.
+type docParams struct {
+	TextDocument struct{ URI string } `json:"textDocument"`
 }
 
 // position is an LSP position: a 0-based line and a 0-based offset in UTF-16
