@@ -212,13 +212,6 @@ func lastLineWidth(s string) int {
 func isOpener(v string) bool { return v == "{" || v == "(" || v == "[" }
 func isCloser(v string) bool { return v == "}" || v == ")" || v == "]" }
 
-// binaryOps take a space on each side.
-var binaryOps = map[string]bool{
-	"=": true, "==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true,
-	"+": true, "-": true, "*": true, "/": true, "%": true, "->": true, "~": true,
-	"and": true, "or": true,
-}
-
 // renderLine writes one line's tokens with the canonical spacing.
 func renderLine(toks []lexer.Token) string {
 	var b strings.Builder
