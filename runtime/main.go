@@ -97,6 +97,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 			{Name: "chat", Usage: "chat with the bot in this terminal (no network)", Flags: flags(), Action: func(c *cli.Context) error { return chat(c, p) }},
 			{Name: "test", Usage: "run the bot's test blocks against its real WebSocket endpoint", Flags: append(flags(),
 				&cli.StringFlag{Name: "url", Usage: "test the bot already serving at this ws:// URL instead of starting one"},
+				&cli.StringFlag{Name: "junit", Usage: "also write the results to this file as a JUnit XML report"},
 			), Action: func(c *cli.Context) error { return runTests(c, p) }},
 			{Name: "version", Usage: "print the botgen version and the source hash", Action: func(c *cli.Context) error {
 				fmt.Fprintf(c.App.Writer, "%s built by botgen v%s from %s (sha256 %s)\n", name, version.Version, p.Bot.Source, p.Bot.SourceHash)
@@ -323,6 +324,12 @@ func runTests(c *cli.Context, p *Program) error {
 	results := bottest.Run(c.Context, url, p.Tests, bottest.Options{Dialect: cfg.Protocol})
 	failed := bottest.Report(c.App.Writer, results)
 	fmt.Fprintf(c.App.Writer, "%d passed, %d failed\n", len(results)-failed, failed)
+	if path := c.String("junit"); path != "" {
+		report := bottest.JUnit{Suites: []bottest.JUnitSuite{bottest.NewJUnitSuite(p.Bot.Name, results)}}
+		if err := report.WriteFile(path); err != nil {
+			return fail(exitInput, "--junit: %v", err)
+		}
+	}
 	if failed > 0 {
 		return &exitError{code: exitInput, err: errors.New("")}
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/bottest"
 )
 
 var examples = []string{"greetings", "help_desk", "showcase", "weather"}
@@ -165,14 +167,30 @@ test "expects the wrong text" {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, _ := botgen(t, "test", path)
+	report := filepath.Join(dir, "report.xml")
+	code, stdout, _ := botgen(t, "test", "--junit", report, examplePath("greetings"), path)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	for _, want := range []string{`expected str "Hello!"`, `got str "Hi!"`, "failing.bot:12:5", "0 passed, 1 failed"} {
+	for _, want := range []string{`expected str "Hello!"`, `got str "Hi!"`, "failing.bot:12:5", "2 passed, 1 failed"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
+	}
+	// The JUnit report has a suite per bot, a case per test block.
+	f, err := os.Open(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	j, err := bottest.ReadJUnit(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Suites) != 2 || j.Suites[0].Name != "greetings_bot" || j.Suites[0].Tests != 2 || j.Suites[0].Failures != 0 ||
+		j.Suites[1].Name != "failing" || j.Suites[1].Failures != 1 || j.Suites[1].Cases[0].Failure == nil ||
+		!strings.Contains(j.Suites[1].Cases[0].Failure.Message, `expected str "Hello!"`) {
+		t.Errorf("JUnit report: %+v", j)
 	}
 }
 

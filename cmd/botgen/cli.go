@@ -18,6 +18,7 @@ import (
 	"github.com/botgen-dev/botgen/dsl"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/generator"
+	"github.com/botgen-dev/botgen/runtime/bottest"
 	"github.com/botgen-dev/botgen/runtime/version"
 )
 
@@ -87,6 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				ArgsUsage: "FILE.bot...",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "protocol", Usage: `run the tests in this dialect ("bbf" or "baf")`},
+					&cli.StringFlag{Name: "junit", Usage: "also write the results of every file to this file as a JUnit XML report"},
 				},
 				Action: cmdTest,
 			},
@@ -368,7 +370,8 @@ func cmdTest(c *cli.Context) error {
 	}
 	passed, failed := 0, 0
 	broken := false
-	for _, path := range c.Args().Slice() {
+	var report bottest.JUnit
+	for i, path := range c.Args().Slice() {
 		bin, err := cachedBinary(c, path)
 		if err != nil {
 			fmt.Fprintf(c.App.ErrWriter, "botgen: %v\n", err)
@@ -378,6 +381,16 @@ func cmdTest(c *cli.Context) error {
 		args := []string{"test"}
 		if p := c.String("protocol"); p != "" {
 			args = append(args, "--protocol", p)
+		}
+		var suiteFile string
+		if c.String("junit") != "" {
+			dir, err := os.MkdirTemp("", "botgen-junit-")
+			if err != nil {
+				return inputError("--junit: %v", err)
+			}
+			defer os.RemoveAll(dir)
+			suiteFile = filepath.Join(dir, fmt.Sprintf("%d.xml", i))
+			args = append(args, "--junit", suiteFile)
 		}
 		cmd := exec.CommandContext(c.Context, bin, args...)
 		var outBuf strings.Builder
@@ -401,8 +414,19 @@ func cmdTest(c *cli.Context) error {
 		}
 		passed += p
 		failed += f
+		if suiteFile != "" {
+			if err := appendSuites(&report, suiteFile); err != nil {
+				fmt.Fprintf(c.App.ErrWriter, "botgen: %s: --junit: %v\n", path, err)
+				broken = true
+			}
+		}
 	}
 	fmt.Fprintf(c.App.Writer, "%d passed, %d failed\n", passed, failed)
+	if out := c.String("junit"); out != "" {
+		if err := report.WriteFile(out); err != nil {
+			return inputError("--junit: %v", err)
+		}
+	}
 	if failed > 0 || broken {
 		return errReported
 	}
@@ -417,4 +441,19 @@ func tally(out string) (passed, failed int, ok bool) {
 		return 0, 0, false
 	}
 	return passed, failed, true
+}
+
+// appendSuites adds the suites of the JUnit report in file to report.
+func appendSuites(report *bottest.JUnit, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	j, err := bottest.ReadJUnit(f)
+	if err != nil {
+		return err
+	}
+	report.Suites = append(report.Suites, j.Suites...)
+	return nil
 }

@@ -64,9 +64,10 @@ type Case struct {
 
 // Result is the outcome of one case.
 type Result struct {
-	Name    string
-	Pos     string
-	Failure string // empty when the case passed
+	Name     string
+	Pos      string
+	Failure  string        // empty when the case passed
+	Duration time.Duration // how long the case took
 }
 
 // Options tune a run.
@@ -88,9 +89,11 @@ func Run(ctx context.Context, wsURL string, cases []Case, opts Options) []Result
 	out := make([]Result, 0, len(cases))
 	for i, c := range cases {
 		r := Result{Name: c.Name, Pos: c.Pos}
+		start := time.Now()
 		if err := runCase(ctx, wsURL, c, opts, i); err != nil {
 			r.Failure = err.Error()
 		}
+		r.Duration = time.Since(start)
 		out = append(out, r)
 	}
 	return out
