@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -253,4 +254,53 @@ func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []st
 		}
 	}
 	return kind, names
+}
+
+// Summary describes the declaration of d for an editor's hover: the line
+// that declares it and, for an intent or an entity, the strings of its block
+// (training sentences, values), at most ten.
+func Summary(filename string, src []byte, d Symbol) string {
+	lines := strings.Split(string(src), "\n")
+	if d.Pos.Line < 1 || d.Pos.Line > len(lines) {
+		return ""
+	}
+	out := strings.TrimSpace(strings.TrimSuffix(lines[d.Pos.Line-1], "\r"))
+	if d.Kind != IntentSymbol && d.Kind != EntitySymbol {
+		return out
+	}
+	toks := significant(filename, src)
+	i := slices.IndexFunc(toks, func(t lexer.Token) bool { return t.Pos.Line == d.Pos.Line && t.Pos.Column == d.Pos.Col })
+	if i < 0 {
+		return out
+	}
+	for i < len(toks) && toks[i].Value != "{" {
+		i++
+	}
+	var items []string
+	depth, more := 0, 0
+	for ; i < len(toks); i++ {
+		switch t := toks[i]; {
+		case t.Value == "{":
+			depth++
+		case t.Value == "}":
+			depth--
+		case t.Type == tokString && depth == 1:
+			if len(items) == 10 {
+				more++
+				continue
+			}
+			items = append(items, t.Value)
+		}
+		if depth == 0 {
+			break
+		}
+	}
+	if len(items) == 0 {
+		return out
+	}
+	out += "\n" + strings.Join(items, "\n")
+	if more > 0 {
+		out += fmt.Sprintf("\n… and %d more", more)
+	}
+	return out
 }

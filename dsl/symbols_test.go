@@ -115,3 +115,34 @@ func TestSymbolsOnBrokenInput(t *testing.T) {
 		CompletionsAt("b.bot", []byte(bad), 1, 3)
 	}
 }
+
+func TestSummary(t *testing.T) {
+	src := []byte(symbolsSrc)
+	decls := Declarations("b.bot", src)
+	got := map[string]string{}
+	for _, d := range decls {
+		got[d.Kind.String()+" "+d.Name] = Summary("b.bot", src, d)
+	}
+	want := map[string]string{
+		"intent weather": "intent weather {\n\"weather in {town}\"",
+		"entity city":    "entity city { \"Rome\" }\n\"Rome\"",
+		"state forecast": "state forecast {",
+		"variable count": "var count = 0",
+		"variable town":  "param town: city",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+	// An intent with many sentences shows ten.
+	many := "bot b\nintent i {\n"
+	for k := range 13 {
+		many += fmt.Sprintf("    \"s%d\"\n", k)
+	}
+	many += "}\n"
+	d := Declarations("m.bot", []byte(many))[0]
+	if s := Summary("m.bot", []byte(many), d); !strings.HasSuffix(s, "\"s9\"\n… and 3 more") {
+		t.Errorf("long intent: %q", s)
+	}
+}

@@ -2,8 +2,10 @@
 // Protocol over a byte stream (an editor runs `botgen lsp` and talks to it on
 // standard input and output) and offers, for .bot files, the checker's
 // diagnostics as the text changes, formatting (botgen fmt), going to the
-// declaration of a state, intent, entity or variable, and completion of
-// names after "->", "go", "on", "global" and "param NAME:".
+// declaration of a state, intent, entity or variable, hovering over one (its
+// declaring line, an intent's sentences, an entity's values), an outline of
+// the declarations, and completion of names after "->", "go", "on",
+// "global" and "param NAME:".
 package lsp
 
 import (
@@ -195,6 +197,8 @@ func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError
 				"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
 				"documentFormattingProvider": true,
 				"definitionProvider":         true,
+				"hoverProvider":              true,
+				"documentSymbolProvider":     true,
 				"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
 			},
 			"serverInfo": map[string]any{"name": "botgen", "version": s.Version},
@@ -259,7 +263,17 @@ func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError
 			return nil, err
 		}
 		return s.format(p.TextDocument.URI)
-	case "textDocument/definition", "textDocument/completion":
+	case "textDocument/documentSymbol":
+		var p docParams
+		if err := decode(&p); err != nil {
+			return nil, err
+		}
+		src, ok := s.docs[p.TextDocument.URI]
+		if !ok {
+			return nil, &rpcError{codeInvalidParams, "document not open: " + p.TextDocument.URI}
+		}
+		return documentSymbols(pathOf(p.TextDocument.URI), src), nil
+	case "textDocument/definition", "textDocument/completion", "textDocument/hover":
 		var p struct {
 			TextDocument struct{ URI string } `json:"textDocument"`
 			Position     position             `json:"position"`
@@ -273,8 +287,11 @@ func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError
 		}
 		line, col := fromPosition(src, p.Position)
 		name := pathOf(p.TextDocument.URI)
-		if method == "textDocument/definition" {
+		switch method {
+		case "textDocument/definition":
 			return definition(p.TextDocument.URI, name, src, line, col), nil
+		case "textDocument/hover":
+			return hover(name, src, line, col), nil
 		}
 		return completion(name, src, line, col), nil
 	}
@@ -414,28 +431,65 @@ func (s *Server) format(uri string) (any, *rpcError) {
 	return []map[string]any{{"range": lspRange{position{}, end}, "newText": string(out)}}, nil
 }
 
+// declarationAt returns the declaration of the name at line:col: one of the
+// kind the name's place calls for, else one of another kind.
+func declarationAt(path string, src []byte, line, col int) (dsl.Symbol, bool) {
+	ref, ok := dsl.ReferenceAt(path, src, line, col)
+	if !ok {
+		return dsl.Symbol{}, false
+	}
+	decls := dsl.Declarations(path, src)
+	for _, sameKind := range []bool{true, false} {
+		for _, d := range decls {
+			if d.Name == ref.Name && (d.Kind == ref.Kind || !sameKind) {
+				return d, true
+			}
+		}
+	}
+	return dsl.Symbol{}, false
+}
+
+// nameRange is the range of a declared name.
+func nameRange(src []byte, d dsl.Symbol) lspRange {
+	return lspRange{toPosition(src, d.Pos.Line, d.Pos.Col), toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))}
+}
+
 // definition returns the location of the declaration of the name at
 // line:col, or nil.
 func definition(uri, path string, src []byte, line, col int) any {
-	ref, ok := dsl.ReferenceAt(path, src, line, col)
+	d, ok := declarationAt(path, src, line, col)
 	if !ok {
 		return nil
 	}
-	decls := dsl.Declarations(path, src)
-	find := func(match func(dsl.Symbol) bool) any {
-		for _, d := range decls {
-			if d.Name == ref.Name && match(d) {
-				start := toPosition(src, d.Pos.Line, d.Pos.Col)
-				end := toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))
-				return map[string]any{"uri": uri, "range": lspRange{start, end}}
-			}
-		}
+	return map[string]any{"uri": uri, "range": nameRange(src, d)}
+}
+
+// hover describes the declaration of the name at line:col, or nil.
+func hover(path string, src []byte, line, col int) any {
+	d, ok := declarationAt(path, src, line, col)
+	if !ok {
 		return nil
 	}
-	if loc := find(func(d dsl.Symbol) bool { return d.Kind == ref.Kind }); loc != nil {
-		return loc
+	text := "```botgen\n" + dsl.Summary(path, src, d) + "\n```"
+	return map[string]any{"contents": map[string]any{"kind": "markdown", "value": text}}
+}
+
+// LSP symbol kinds of the declarations.
+var symbolKinds = map[dsl.SymbolKind]int{
+	dsl.StateSymbol:    5,  // Class
+	dsl.IntentSymbol:   24, // Event
+	dsl.EntitySymbol:   10, // Enum
+	dsl.VariableSymbol: 13, // Variable
+}
+
+// documentSymbols lists the declarations, for an editor's outline.
+func documentSymbols(path string, src []byte) []map[string]any {
+	out := []map[string]any{}
+	for _, d := range dsl.Declarations(path, src) {
+		r := nameRange(src, d)
+		out = append(out, map[string]any{"name": d.Name, "detail": d.Kind.String(), "kind": symbolKinds[d.Kind], "range": r, "selectionRange": r})
 	}
-	return find(func(dsl.Symbol) bool { return true }) // a name of another kind
+	return out
 }
 
 // LSP completion item kinds.

@@ -191,7 +191,20 @@ func TestSession(t *testing.T) {
 		t.Errorf("completion after go: %q", labels)
 	}
 
-	resp, _ = e.call("textDocument/hover", at(uri, 0, 0))
+	resp, _ = e.call("textDocument/hover", at(uri, 3, 4)) // "hi" in "on hi->s1"
+	if v := resp["result"].(map[string]any)["contents"].(map[string]any)["value"]; v != "```botgen\nintent hi{\"hi\"}\n\"hi\"\n```" {
+		t.Errorf("hover over an intent: %q", v)
+	}
+	resp, _ = e.call("textDocument/documentSymbol", map[string]any{"textDocument": doc(uri)})
+	var outline []string
+	for _, sym := range resp["result"].([]any) {
+		sym := sym.(map[string]any)
+		outline = append(outline, fmt.Sprintf("%v %v %v", sym["detail"], sym["name"], sym["kind"]))
+	}
+	if got := strings.Join(outline, ", "); got != "intent hi 24, state s0 5, state s1 5" {
+		t.Errorf("outline: %s", got)
+	}
+	resp, _ = e.call("textDocument/rename", at(uri, 0, 0))
 	if code := resp["error"].(map[string]any)["code"]; code != -32601.0 {
 		t.Errorf("an unsupported method: %v", resp)
 	}
