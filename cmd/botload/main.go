@@ -24,6 +24,7 @@ func main() {
 	replies := flag.Int("replies", 1, "replies the bot sends per message")
 	greeting := flag.Int("greeting", 0, "replies the bot sends when a session opens")
 	timeout := flag.Duration("timeout", 10*time.Second, "how long to wait for each reply")
+	keyed := flag.Bool("keyed", false, "give each session an id of its own (session_id=load-N), as the web page does: such sessions are resumable and kept in a session.store")
 	flag.Parse()
 	if *sessions < 1 || *turns < 1 || *replies < 1 || *greeting < 0 {
 		fmt.Fprintln(os.Stderr, "botload: -sessions, -turns and -replies must be at least 1, -greeting at least 0")
@@ -42,7 +43,15 @@ func main() {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			lat, err := session(*url, frame, *turns, *replies, *greeting, *timeout)
+			u := *url
+			if *keyed {
+				sep := "?"
+				if strings.Contains(u, "?") {
+					sep = "&"
+				}
+				u += fmt.Sprintf("%ssession_id=load-%d", sep, i)
+			}
+			lat, err := session(u, frame, *turns, *replies, *greeting, *timeout)
 			mu.Lock()
 			defer mu.Unlock()
 			latencies = append(latencies, lat...)
