@@ -128,7 +128,7 @@ type saved struct {
 	started bool
 	history []entry
 	snap    engine.Snapshot
-	lines   int // turn lines in the file
+	lines   int // turn lines in the file; 0 when it must be rewritten
 }
 
 // load reads the session with id. It returns nil and no error when the store
@@ -171,6 +171,9 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 			if !found {
 				return nil, fmt.Errorf("%s:%d: unreadable turn", p, n)
 			}
+			// The next turn rewrites the file whole rather than append
+			// after the torn line.
+			sv.lines = 0
 			break
 		}
 		found = true
@@ -188,6 +191,9 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 	}
 	if !found {
 		return nil, fmt.Errorf("%s: no turn", p)
+	}
+	if sc.Err() != nil {
+		sv.lines = 0
 	}
 	if limit <= 0 {
 		sv.history = nil

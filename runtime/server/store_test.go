@@ -202,6 +202,8 @@ func TestStoreDamagedFiles(t *testing.T) {
 	c = b.dial(t, "", header("X-Session-ID", "cut"))
 	c.say("count")
 	c.expect(bafStr, "count=2")
+	c.say("count")
+	c.expect(bafStr, "count=3")
 	d = b.dial(t, "", header("X-Session-ID", "garbled"))
 	d.expect(bafStr, greeting) // a new session
 	d.say("count")
@@ -215,6 +217,10 @@ func TestStoreDamagedFiles(t *testing.T) {
 	d = c2.dial(t, "", header("X-Session-ID", "garbled"))
 	d.say("count")
 	d.expect(bafStr, "count=2")
+	// The turns after the cut were written whole, not after the torn line.
+	c = c2.dial(t, "", header("X-Session-ID", "cut"))
+	c.say("count")
+	c.expect(bafStr, "count=4")
 }
 
 // TestStoreExpiry: a stored session that has had no connection for
