@@ -101,6 +101,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				},
 				Action: cmdGenerate,
 			},
+			initCommand(),
 			fmtCommand(),
 			lspCommand(),
 			nluCommand(),
