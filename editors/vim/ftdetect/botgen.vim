@@ -1,0 +1,2 @@
+" botgen bots: *.bot files.
+autocmd BufRead,BufNewFile *.bot setfiletype botgen
