@@ -17,6 +17,7 @@ import (
 
 	"github.com/botgen-dev/botgen/build"
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/runtime/config"
 )
 
 // watchEvery is how often the watched files are looked at; settle is how
@@ -148,12 +149,33 @@ func watchRun(c *cli.Context, path string, botArgs []string) error {
 }
 
 // setsSessionStore reports whether the bot is given a session store by its
-// arguments or its environment.
+// arguments, its environment or the config file they name.
 func setsSessionStore(args []string) bool {
 	if _, ok := os.LookupEnv("BOTGEN_SESSION_STORE"); ok {
 		return true
 	}
-	return slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, "session.store") })
+	if slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, "session.store") }) {
+		return true
+	}
+	file := os.Getenv("BOTGEN_CONFIG")
+	for i, a := range args {
+		switch {
+		case (a == "--config" || a == "-config") && i+1 < len(args):
+			file = args[i+1]
+		case strings.HasPrefix(a, "--config="), strings.HasPrefix(a, "-config="):
+			_, file, _ = strings.Cut(a, "=")
+		}
+	}
+	if file == "" {
+		return false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false // the bot reports it
+	}
+	cfg := config.Default()
+	_, _ = cfg.ApplyFile(file, data) // the bot reports what is wrong
+	return cfg.SessionStore != ""
 }
 
 // referencedFiles is the .bot file and every file it embeds.

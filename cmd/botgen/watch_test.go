@@ -137,3 +137,32 @@ func TestRunWatch(t *testing.T) {
 		t.Fatal("botgen run --watch did not stop on Ctrl+C")
 	}
 }
+
+func TestSetsSessionStore(t *testing.T) {
+	dir := t.TempDir()
+	withStore := filepath.Join(dir, "with.ini")
+	without := filepath.Join(dir, "without.ini")
+	os.WriteFile(withStore, []byte("[s]\nsession.store = /tmp/x\n"), 0o644)
+	os.WriteFile(without, []byte("websocket.port = 9000\n"), 0o644)
+	t.Setenv("BOTGEN_CONFIG", "")
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--port", "9000"}, false},
+		{[]string{"--set", "session.store=db"}, true},
+		{[]string{"--config", withStore}, true},
+		{[]string{"--config=" + withStore}, true},
+		{[]string{"--config", without}, false},
+		{[]string{"--config", filepath.Join(dir, "missing.ini")}, false},
+	} {
+		if got := setsSessionStore(c.args); got != c.want {
+			t.Errorf("%q: %v, want %v", c.args, got, c.want)
+		}
+	}
+	t.Setenv("BOTGEN_CONFIG", withStore)
+	if !setsSessionStore(nil) {
+		t.Error("BOTGEN_CONFIG naming a file with session.store: false")
+	}
+}
