@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -54,11 +55,7 @@ func TestMetrics(t *testing.T) {
 	d := ts.dial(t, "", nil)
 	d.next()
 
-	code, body := ts.scrape(t)
-	if code != 200 {
-		t.Fatalf("/metrics: %d", code)
-	}
-	for _, want := range []string{
+	wants := []string{
 		"botgen_sessions 2",
 		"botgen_connections 2",
 		"botgen_connections_opened_total 2",
@@ -77,10 +74,30 @@ func TestMetrics(t *testing.T) {
 		`botgen_turn_duration_seconds_bucket{le="+Inf"} 6`,
 		"botgen_turn_duration_seconds_count 6",
 		"# TYPE botgen_turn_duration_seconds histogram",
-	} {
-		if !strings.Contains(body, "\n"+want+"\n") && !strings.HasPrefix(body, want+"\n") {
-			t.Errorf("no line %q in:\n%s", want, body)
+	}
+	// A request is counted when its handler returns, which may be just
+	// after the client has read its last reply: scrape until every line is
+	// there, or fail after 5 s naming those that are not.
+	var missing []string
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var code int
+		code, body = ts.scrape(t)
+		if code != 200 {
+			t.Fatalf("/metrics: %d", code)
 		}
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(body, "\n"+want+"\n") && !strings.HasPrefix(body, want+"\n") {
+				missing = append(missing, want)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, m := range missing {
+		t.Errorf("no line %q in:\n%s", m, body)
 	}
 
 	off := start(t, nil, func(c *config.Config) { c.MetricsEnabled = false })
