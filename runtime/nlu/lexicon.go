@@ -101,18 +101,24 @@ func lexicon(byMeaning map[string][]string) map[string]string {
 const maxPhraseWords = 4
 
 // markMeanings sets the meaning of the tokens that start a word or phrase of
-// the lexicon, and the phrase's length, the longest phrase first.
+// the lexicon, and the phrase's length, the longest phrase first. Phrases
+// are looked up only from a word that starts one, through a reused buffer,
+// so that a message costs no allocation here.
 func markMeanings(toks []token, lex map[string]string) {
 	if lex == nil {
 		return
 	}
+	var buf [64]byte
 	for i := 0; i < len(toks); i++ {
 		for n := min(maxPhraseWords, len(toks)-i); n >= 1; n-- {
-			key := toks[i].word
-			for k := 1; k < n; k++ {
-				key += " " + toks[i+k].word
+			if n > 1 && !phraseStarts[toks[i].word] {
+				continue
 			}
-			if m, ok := lex[key]; ok {
+			key := append(buf[:0], toks[i].word...)
+			for k := 1; k < n; k++ {
+				key = append(append(key, ' '), toks[i+k].word...)
+			}
+			if m, ok := lex[string(key)]; ok {
 				toks[i].meaning, toks[i].phrase = m, n
 				i += n - 1
 				break
@@ -120,3 +126,17 @@ func markMeanings(toks []token, lex map[string]string) {
 		}
 	}
 }
+
+// phraseStarts holds the first words of the lexicons' phrases of two words
+// or more, in every language.
+var phraseStarts = func() map[string]bool {
+	out := map[string]bool{}
+	for _, lex := range meanings {
+		for key := range lex {
+			if first, _, ok := strings.Cut(key, " "); ok {
+				out[first] = true
+			}
+		}
+	}
+	return out
+}()
