@@ -71,13 +71,15 @@ func significant(filename string, src []byte) []lexer.Token {
 func Declarations(filename string, src []byte) []Symbol {
 	toks := significant(filename, src)
 	var out []Symbol
-	seenSet := map[string]bool{}
+	// A variable is declared where its name first appears: a later var,
+	// param or set of that name declares nothing.
+	seenVar := map[string]bool{}
 	for i := 0; i+1 < len(toks); i++ {
 		name := toks[i+1]
-		if name.Type != tokIdent {
+		if name.Type != tokIdent || toks[i].Type != tokIdent {
 			continue
 		}
-		kind := SymbolKind(0)
+		var kind SymbolKind
 		switch toks[i].Value {
 		case "state":
 			kind = StateSymbol
@@ -85,33 +87,18 @@ func Declarations(filename string, src []byte) []Symbol {
 			kind = IntentSymbol
 		case "entity":
 			kind = EntitySymbol
-		case "var", "param":
-			kind = VariableSymbol
-		case "set":
-			if seenSet[name.Value] {
+		case "var", "param", "set":
+			if seenVar[name.Value] {
 				continue
 			}
-			seenSet[name.Value] = true
+			seenVar[name.Value] = true
 			kind = VariableSymbol
+		default:
+			continue
 		}
-		if kind != 0 && toks[i].Type == tokIdent {
-			out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: toPos(name.Pos)})
-		}
+		out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: toPos(name.Pos)})
 	}
-	// A name that `set` introduces after a var or param of that name is
-	// no declaration.
-	first := map[string]int{}
-	kept := out[:0]
-	for _, s := range out {
-		if s.Kind == VariableSymbol {
-			if _, dup := first[s.Name]; dup {
-				continue
-			}
-			first[s.Name] = 1
-		}
-		kept = append(kept, s)
-	}
-	return kept
+	return out
 }
 
 // ReferenceAt returns the name at line:col (1-based, col in runes) and the
