@@ -372,6 +372,16 @@ func cmdTest(c *cli.Context) error {
 	passed, failed := 0, 0
 	broken := false
 	var report bottest.JUnit
+	// Each bot writes its suite into junitDir; they are merged at the end.
+	junitDir := ""
+	if c.String("junit") != "" {
+		dir, err := os.MkdirTemp("", "botgen-junit-")
+		if err != nil {
+			return inputError("--junit: %v", err)
+		}
+		defer os.RemoveAll(dir)
+		junitDir = dir
+	}
 	for i, path := range c.Args().Slice() {
 		bin, err := cachedBinary(c, path)
 		if err != nil {
@@ -384,13 +394,8 @@ func cmdTest(c *cli.Context) error {
 			args = append(args, "--protocol", p)
 		}
 		var suiteFile string
-		if c.String("junit") != "" {
-			dir, err := os.MkdirTemp("", "botgen-junit-")
-			if err != nil {
-				return inputError("--junit: %v", err)
-			}
-			defer os.RemoveAll(dir)
-			suiteFile = filepath.Join(dir, fmt.Sprintf("%d.xml", i))
+		if junitDir != "" {
+			suiteFile = filepath.Join(junitDir, fmt.Sprintf("%d.xml", i))
 			args = append(args, "--junit", suiteFile)
 		}
 		cmd := exec.CommandContext(c.Context, bin, args...)
