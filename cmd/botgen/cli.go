@@ -130,15 +130,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	printErr(stderr, err)
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			fmt.Fprintf(stderr, "botgen: %s\n", ee.msg)
-		}
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "botgen: %v\n", err)
 	return exitInput
+}
+
+// printErr prints a command's error, unless its details were printed
+// already (an error without a message, as after diagnostics).
+func printErr(w io.Writer, err error) {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.msg == "" {
+		return
+	}
+	fmt.Fprintf(w, "botgen: %v\n", err)
 }
 
 // hoistFlags moves a command's flags in front of its file arguments, so that

@@ -78,7 +78,7 @@ func watchRun(c *cli.Context, path string, botArgs []string) error {
 		b, out, err := generate(c, path)
 		if err != nil {
 			watched = folderFiles(path)
-			printErr(c, err)
+			printErr(c.App.ErrWriter, err)
 			return "", false
 		}
 		watched = referencedFiles(path, b)
@@ -246,14 +246,4 @@ func exitText(err error) string {
 		return err.Error()
 	}
 	return "exit status 0"
-}
-
-// printErr prints a command error as run does, unless its details were
-// printed already (the diagnostics).
-func printErr(c *cli.Context, err error) {
-	var ee *exitError
-	if errors.As(err, &ee) && ee.msg == "" {
-		return
-	}
-	fmt.Fprintf(c.App.ErrWriter, "botgen: %v\n", err)
 }
