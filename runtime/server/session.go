@@ -141,7 +141,6 @@ func (s *Server) start(sess *session) {
 		}
 	}
 	s.deliver(sess, replies)
-	s.persist(sess)
 }
 
 // handle runs one client request on its session.
@@ -206,7 +205,6 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		}
 	}
 	s.deliver(sess, replies)
-	s.persist(sess)
 }
 
 // echo queues what the user sent on from, as a live frame (history false),
@@ -247,12 +245,11 @@ func guard(f func() ([]reply.Reply, error)) (rs []reply.Reply, err error) {
 	return f()
 }
 
-// deliver encodes replies, records them and queues them on every live
-// connection of sess. Called with sess.turn held.
+// deliver encodes replies, records them, stores the turn and then queues
+// the replies on every live connection of sess: a reply a client has seen
+// is never lost by a crash that follows (the store has the turn first).
+// Called with sess.turn held.
 func (s *Server) deliver(sess *session, replies []reply.Reply) {
-	if len(replies) == 0 {
-		return
-	}
 	frames := make([][]byte, 0, len(replies))
 	for _, r := range replies {
 		at := s.now()
@@ -263,6 +260,10 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		}
 		frames = append(frames, f)
 		s.record(sess, entry{at: at, reply: r})
+	}
+	s.persist(sess)
+	if len(frames) == 0 {
+		return
 	}
 	s.metrics.replies.Add(uint64(len(frames)))
 	sess.mu.Lock()
