@@ -458,6 +458,8 @@ func newPage(p *Program, cfg config.Config) (*webui.Handler, error) {
 		Placeholder: cfg.UIPlaceholder,
 		Avatar:      avatar,
 		Dialect:     cfg.Protocol,
+
+		FrameAncestors: cfg.UIFrameAncestors,
 	})
 }
 

@@ -6,6 +6,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,8 @@ type Config struct {
 	UIThemeColor  string // ui.theme_color: CSS hex colour of the page's accent
 	UIAvatar      string // ui.avatar: image beside the bot's messages (embedded at build time)
 	UIPlaceholder string // ui.placeholder: hint in the empty message box
+	// ui.frame_ancestors: CSP sources allowed to embed the page in a frame
+	UIFrameAncestors []string
 }
 
 // Kind is the type of a config key's value.
@@ -142,6 +145,15 @@ var keys = []Key{
 		return nil
 	}},
 	{Name: "ui.avatar", Kind: String, Default: "", Doc: "image (PNG, JPEG or GIF) beside the bot's messages, relative to the .bot file and embedded at build time", set: func(c *Config, v parsed) error { c.UIAvatar = v.s; return nil }},
+	{Name: "ui.frame_ancestors", Kind: List, Default: "'self'", Doc: "sites allowed to embed the web chat page in a frame, as CSP sources ('self', 'none', https://example.com, *.example.com)", set: func(c *Config, v parsed) error {
+		for _, s := range v.list {
+			if !frameSourceRE.MatchString(s) {
+				return fmt.Errorf("%q is not a CSP source such as 'self' or https://example.com", s)
+			}
+		}
+		c.UIFrameAncestors = v.list
+		return nil
+	}},
 	{Name: "ui.placeholder", Kind: String, Default: "Type a message…", Doc: "hint shown in the empty message box", set: func(c *Config, v parsed) error { c.UIPlaceholder = v.s; return nil }},
 }
 
@@ -206,6 +218,11 @@ func isHexColor(s string) bool {
 	}
 	return true
 }
+
+// frameSourceRE is what one ui.frame_ancestors source may be: a keyword, a
+// scheme, or a host with an optional scheme, port and path; nothing that
+// could end the directive or add another.
+var frameSourceRE = regexp.MustCompile(`^(?:'self'|'none'|\*|[A-Za-z][A-Za-z0-9+.\-]*:|(?:[A-Za-z][A-Za-z0-9+.\-]*://)?(?:\*\.)?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*(?::(?:[0-9]{1,5}|\*))?(?:/[A-Za-z0-9._~!$&()*+=:@%/\-]*)?)$`)
 
 // Keys returns every known key, sorted by name.
 func Keys() []Key {

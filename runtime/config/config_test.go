@@ -32,6 +32,10 @@ func TestSet(t *testing.T) {
 		{"protocol", "xmpp", `must be "bbf" or "baf"`},
 		{"log.level", "loud", `must be one of "debug", "info", "warn", "error"`},
 		{"ui.theme_color", "blue", "is not a CSS hex colour"},
+		{"ui.frame_ancestors", "'self', https://intranet.example.com, *.example.org:8443", ""},
+		{"ui.frame_ancestors", "'none'", ""},
+		{"ui.frame_ancestors", "'self'; script-src *", "is not a CSP source"},
+		{"ui.frame_ancestors", "'unsafe-inline'", "is not a CSP source"},
 		{"no.such", "1", `unknown config key "no.such"`},
 	}
 	for _, c := range cases {

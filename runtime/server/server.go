@@ -9,6 +9,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -252,9 +254,9 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	if key == "" {
 		key = r.URL.Query().Get("session_id")
 	}
-	if len(key) > maxKeyLen || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		s.log.Warn("websocket handshake refused", "remote", r.RemoteAddr, "reason", "invalid session id")
-		http.Error(w, "invalid session id", http.StatusBadRequest)
+	if why := badKey(key); why != "" {
+		s.log.Warn("websocket handshake refused", "remote", r.RemoteAddr, "reason", "invalid session id: "+why)
+		http.Error(w, "invalid session id: "+why, http.StatusBadRequest)
 		return
 	}
 	user := r.Header.Get("X-User-ID")
@@ -301,6 +303,21 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	c.readLoop()
 }
 
+// badKey says what is wrong with a client-chosen session key, or "" when
+// nothing is. A key that is not UTF-8 could be kept but never stored and
+// restored (the store writes JSON), so it is refused like the others.
+func badKey(key string) string {
+	switch {
+	case len(key) > maxKeyLen:
+		return fmt.Sprintf("longer than %d bytes", maxKeyLen)
+	case !utf8.ValidString(key):
+		return "not valid UTF-8"
+	case strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "contains a control character"
+	}
+	return ""
+}
+
 // attach finds or creates the session for key and adds c to it, setting
 // c.sess and c.log; fresh reports a new session. It fails once Shutdown has
 // begun.
@@ -343,7 +360,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
 	c.sess = sess
-	c.log = s.log.With("session", sess.id, "conn", c.id, "remote", remote, "dialect", string(s.dialect))
+	c.log = s.log.With("session", sess.logID(), "conn", c.id, "remote", remote, "dialect", string(s.dialect))
 	sess.mu.Lock()
 	sess.conns = append(sess.conns, c)
 	sess.mu.Unlock()
@@ -377,7 +394,7 @@ func (s *Server) detach(c *conn) {
 	sess.mu.Unlock()
 	if empty && !sess.resumable && s.sessions[sess.id] == sess {
 		delete(s.sessions, sess.id)
-		s.log.Debug("session deleted", "session", sess.id)
+		s.log.Debug("session deleted", "session", sess.logID())
 	}
 }
 
@@ -411,7 +428,7 @@ func (s *Server) reclaim(now time.Time) {
 			if sess.stored {
 				s.Store.remove(id)
 			}
-			s.log.Info("session expired", "session", id)
+			s.log.Info("session expired", "session", sess.logID())
 		}
 	}
 	if s.Store != nil {

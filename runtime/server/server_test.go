@@ -598,6 +598,36 @@ func TestBadSessionID(t *testing.T) {
 	if _, err := ts.tryDial("session_id="+strings.Repeat("k", 300), nil); err == nil || !strings.Contains(err.Error(), "400") {
 		t.Errorf("overlong session id: %v", err)
 	}
+	// Neither a header nor a query can carry a key that is not UTF-8.
+	if _, err := ts.tryDial("session_id=%ff%fe", nil); err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("session id that is not UTF-8, in the query: %v", err)
+	}
+	if _, err := ts.tryDial("", header("X-Session-ID", "a\xffb")); err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("session id that is not UTF-8, in a header: %v", err)
+	}
+	if !strings.Contains(ts.logs.String(), "invalid session id: not valid UTF-8") {
+		t.Errorf("the log does not say why:\n%s", ts.logs.String())
+	}
+}
+
+// TestSessionIDNotLogged: a session id may be a secret, so logs name the
+// session by the start of its hash.
+func TestSessionIDNotLogged(t *testing.T) {
+	ts := start(t, nil, baf)
+	const secret = "user-token-5b0d1c7e"
+	c := ts.dial(t, "session_id="+secret, nil)
+	c.expect("agent_reply_str", greeting)
+	c.say("hello")
+	c.expect("agent_reply_str", hiThere)
+	c.ws.Close()
+	ts.waitConns(t, 0)
+	logs := ts.logs.String()
+	if strings.Contains(logs, secret) {
+		t.Errorf("the log holds the session id:\n%s", logs)
+	}
+	if !strings.Contains(logs, "session="+logID(secret)) || len(logID(secret)) != 12 {
+		t.Errorf("the log does not name the session by its hash %s:\n%s", logID(secret), logs)
+	}
 }
 
 func TestConcurrentSessions(t *testing.T) {

@@ -38,6 +38,14 @@ type session struct {
 	idleSince time.Time
 }
 
+// logID names the session in logs: session ids are chosen by clients and
+// may be secrets (a user's login token, say), so logs carry the start of
+// their hash, the same as the start of the session's file name in the
+// store.
+func (s *session) logID() string { return logID(s.id) }
+
+func logID(id string) string { return fileName(id)[:12] }
+
 // entry is one message in a session's history: a user message as the client
 // sent it, an upload (its name, type and size, not its bytes), or a bot
 // reply.
@@ -89,7 +97,7 @@ func (s *Server) persist(sess *session) {
 	}
 	if err != nil {
 		// The next turn writes the session whole, from its history.
-		s.log.Error("session not stored", "session", sess.id, "err", err)
+		s.log.Error("session not stored", "session", sess.logID(), "err", err)
 		sess.lines, sess.pending, sess.wiped = 0, sess.pending[:0], false
 		return
 	}
@@ -102,7 +110,7 @@ func (s *Server) persist(sess *session) {
 func (s *Server) restore(key string) *session {
 	sv, err := s.Store.load(key, s.cfg.SessionTTL, s.cfg.SessionHistory)
 	if err != nil {
-		s.log.Warn("stored session unreadable: starting a new one", "session", key, "err", err)
+		s.log.Warn("stored session unreadable: starting a new one", "session", logID(key), "err", err)
 		return nil
 	}
 	if sv == nil {
@@ -110,9 +118,9 @@ func (s *Server) restore(key string) *session {
 	}
 	es, problems := s.eng.Restore(key, sv.snap)
 	for _, p := range problems {
-		s.log.Warn("stored session restored in part", "session", key, "problem", p)
+		s.log.Warn("stored session restored in part", "session", logID(key), "problem", p)
 	}
-	s.log.Info("session restored from the store", "session", key, "state", es.State(), "history", len(sv.history))
+	s.log.Info("session restored from the store", "session", logID(key), "state", es.State(), "history", len(sv.history))
 	return &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, lines: sv.lines}
 }
 
@@ -134,10 +142,10 @@ func (s *Server) start(sess *session) {
 		return rs, sess.es.Err()
 	})
 	if err != nil {
-		s.log.Error("initial body failed", "session", sess.id, "err", err)
+		s.log.Error("initial body failed", "session", sess.logID(), "err", err)
 		var pe *engine.PanicError
 		if errors.As(err, &pe) {
-			s.log.Debug("turn panic stack", "session", sess.id, "stack", string(pe.Stack))
+			s.log.Debug("turn panic stack", "session", sess.logID(), "stack", string(pe.Stack))
 		}
 	}
 	s.deliver(sess, replies)
@@ -255,7 +263,7 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		at := s.now()
 		f, err := s.dialect.EncodeReply(r, at)
 		if err != nil {
-			s.log.Warn("reply not sent", "session", sess.id, "kind", string(r.Kind), "err", err)
+			s.log.Warn("reply not sent", "session", sess.logID(), "kind", string(r.Kind), "err", err)
 			continue
 		}
 		frames = append(frames, f)

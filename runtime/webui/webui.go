@@ -35,6 +35,10 @@ type Settings struct {
 	Placeholder string // placeholder of the message box
 	Avatar      []byte // image shown beside the bot's messages (JPEG, PNG or GIF); nil: the bot's initial
 	Dialect     string // "bbf" or "baf": tells the page the reply actions' prefix
+	// FrameAncestors are the CSP sources allowed to embed the page in a
+	// frame; empty: 'self' only, so that no other site can frame the page
+	// and trick its users into clicking through it.
+	FrameAncestors []string
 }
 
 // defaultColor is the accent when the bot sets none: a blue that keeps white
@@ -52,27 +56,29 @@ func ValidColor(s string) bool { return hexColor.MatchString(s) }
 // be data: and blob: URLs because image and file replies arrive as base64.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; connect-src 'self'%s; font-src 'self' data:; object-src 'none'; " +
-	"base-uri 'none'; form-action 'none'"
+	"base-uri 'none'; form-action 'none'; frame-ancestors %s"
+
 
 // hostRE is what a Host header must look like to be named in the policy.
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
 // policy is the Content-Security-Policy for a request. Browsers that do not
 // count ws: and wss: URLs of the page's own host as 'self' get them named.
-func policy(host string) string {
+func policy(host, ancestors string) string {
 	extra := ""
 	if hostRE.MatchString(host) {
 		extra = " ws://" + host + " wss://" + host
 	}
-	return fmt.Sprintf(contentSecurityPolicy, extra)
+	return fmt.Sprintf(contentSecurityPolicy, extra, ancestors)
 }
 
 // Handler serves the page. Create it with New; it is safe for concurrent use
 // and holds no mutable state.
 type Handler struct {
-	index  *asset
-	avatar *asset // nil: none
-	files  map[string]*asset
+	ancestors string // the frame-ancestors sources
+	index     *asset
+	avatar    *asset // nil: none
+	files     map[string]*asset
 }
 
 // asset is one file ready to serve. Its tag and compressed copy are made on
@@ -148,7 +154,17 @@ func newHandler(fsys fs.FS, s Settings) (*Handler, error) {
 	if !ValidColor(color) {
 		return nil, fmt.Errorf("webui: theme colour %q is not a CSS hex colour (#rgb or #rrggbb)", s.ThemeColor)
 	}
-	h := &Handler{files: map[string]*asset{}}
+	h := &Handler{files: map[string]*asset{}, ancestors: "'self'"}
+	if len(s.FrameAncestors) > 0 {
+		for _, src := range s.FrameAncestors {
+			// The config checks the sources' grammar; here only what
+			// keeps the policy one policy: no separator, no space.
+			if src == "" || strings.ContainsFunc(src, func(r rune) bool { return r <= ' ' || r == ';' || r == ',' || r == 0x7f }) {
+				return nil, fmt.Errorf("webui: frame ancestor %q is not a CSP source", src)
+			}
+		}
+		h.ancestors = strings.Join(s.FrameAncestors, " ")
+	}
 	if len(s.Avatar) > 0 {
 		ct := http.DetectContentType(s.Avatar)
 		if !strings.HasPrefix(ct, "image/") {
@@ -239,7 +255,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == "/" || p == "/index.html":
 		a = h.index
-		w.Header().Set("Content-Security-Policy", policy(r.Host))
+		w.Header().Set("Content-Security-Policy", policy(r.Host, h.ancestors))
 		w.Header().Set("Referrer-Policy", "no-referrer")
 	case p == "/avatar":
 		a = h.avatar

@@ -66,13 +66,42 @@ func TestPageSettings(t *testing.T) {
 	}
 	// A Host header that could change the policy is left out of it.
 	for _, host := range []string{"a.example; script-src *", "x y", ""} {
-		csp := policy(host)
+		csp := policy(host, "'self'")
 		if !strings.Contains(csp, "connect-src 'self';") {
 			t.Errorf("host %q: %s", host, csp)
 		}
 	}
-	if csp := policy("[::1]:8765"); !strings.Contains(csp, "ws://[::1]:8765 wss://[::1]:8765;") {
+	if csp := policy("[::1]:8765", "'self'"); !strings.Contains(csp, "ws://[::1]:8765 wss://[::1]:8765;") {
 		t.Errorf("IPv6 host: %s", csp)
+	}
+}
+
+// TestFrameAncestors: only the page's own origin may frame it unless the
+// bot names others, and a source that would add a directive is refused.
+func TestFrameAncestors(t *testing.T) {
+	get := func(h *Handler) string {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		return w.Header().Get("Content-Security-Policy")
+	}
+	h, err := New(Settings{BotName: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csp := get(h); !strings.HasSuffix(csp, "; frame-ancestors 'self'") {
+		t.Errorf("default policy %q", csp)
+	}
+	h, err = New(Settings{BotName: "b", FrameAncestors: []string{"'self'", "https://intranet.example.com", "*.example.org:443"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csp := get(h); !strings.HasSuffix(csp, "; frame-ancestors 'self' https://intranet.example.com *.example.org:443") {
+		t.Errorf("policy %q", csp)
+	}
+	for _, bad := range []string{"x; script-src *", "a b", "a,b", "https://x.example/\n", ""} {
+		if _, err := New(Settings{BotName: "b", FrameAncestors: []string{bad}}); err == nil {
+			t.Errorf("frame ancestor %q accepted", bad)
+		}
 	}
 }
 
