@@ -241,10 +241,10 @@ func serve(c *cli.Context, p *Program) error {
 	}
 	ws, web := "ws", "http"
 	if tlsCfg != nil {
-		ln = tls.NewListener(ln, tlsCfg)
 		ws, web = "wss", "https"
 	}
 	srv := server.New(eng, cfg, logger)
+	srv.TLS = tlsCfg
 	if cfg.SessionStore != "" {
 		st, err := server.OpenStore(cfg.SessionStore)
 		if err != nil {

@@ -23,6 +23,10 @@ type Config struct {
 	WriteTimeout time.Duration // websocket.write_timeout, seconds
 	SendQueue    int           // websocket.send_queue, frames buffered per connection
 
+	MaxConnections      int           // server.max_connections: chat connections at once; 0: no limit
+	MaxConnectionsPerIP int           // server.max_connections_per_ip: chat connections per peer address (loopback not counted); 0: no limit
+	IdleTimeout         time.Duration // server.idle_timeout, seconds an idle HTTP keep-alive connection is kept
+
 	Protocol string // protocol: "bbf" or "baf"
 
 	Language        string  // nlp.language
@@ -102,6 +106,9 @@ var keys = []Key{
 	{Name: "websocket.ping_interval", Kind: Float, Default: "30", Doc: "seconds between keepalive pings", set: positiveSeconds(func(c *Config) *time.Duration { return &c.PingInterval })},
 	{Name: "websocket.write_timeout", Kind: Float, Default: "10", Doc: "seconds a write may take before the connection is dropped", set: positiveSeconds(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 	{Name: "websocket.send_queue", Kind: Int, Default: "256", Doc: "frames queued per connection before a slow client is dropped", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.SendQueue })},
+	{Name: "server.max_connections", Kind: Int, Default: "10000", Doc: "chat connections served at once; beyond it a handshake is answered 503 (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.MaxConnections })},
+	{Name: "server.max_connections_per_ip", Kind: Int, Default: "256", Doc: "chat connections at once from one address, loopback not counted (behind a proxy on another host, raise it or set 0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.MaxConnectionsPerIP })},
+	{Name: "server.idle_timeout", Kind: Float, Default: "60", Doc: "seconds an idle HTTP keep-alive connection is kept open", set: positiveSeconds(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: oneOf(func(c *Config) *string { return &c.Protocol }, "bbf", "baf")},
 	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {
 		switch v.s {

@@ -19,6 +19,7 @@ type conn struct {
 	srv  *Server
 	ws   *websocket.Conn
 	id   uint64
+	ip   string       // the peer's address, for the per-address limit
 	sess *session     // set by attach
 	log  *slog.Logger // set by attach
 	// echo: the client asked (echo=1) to receive what the user sends on the

@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -24,6 +26,8 @@ type metrics struct {
 	restored   atomic.Uint64 // sessions read back from the store
 	expired    atomic.Uint64 // sessions reclaimed after session.ttl
 	replies    atomic.Uint64 // reply frames queued (per session, not per connection)
+	// Connections refused, by reason (see limits.go); the set is fixed.
+	refusedBy map[string]*atomic.Uint64
 
 	// Turn durations: a histogram over latencyBounds (seconds), with the
 	// sum in nanoseconds.
@@ -36,7 +40,10 @@ type metrics struct {
 var latencyBounds = [...]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
 
 func newMetrics(intents []string) *metrics {
-	m := &metrics{turns: map[protocol.Action]*atomic.Uint64{}, understood: map[string]*atomic.Uint64{}}
+	m := &metrics{turns: map[protocol.Action]*atomic.Uint64{}, understood: map[string]*atomic.Uint64{}, refusedBy: map[string]*atomic.Uint64{}}
+	for _, r := range []string{refusedMax, refusedPerIP, refusedFiles, refusedShutdown} {
+		m.refusedBy[r] = new(atomic.Uint64)
+	}
 	for _, a := range []protocol.Action{protocol.UserMessage, protocol.UserFile, protocol.UserVoice, protocol.UserSetVariable, protocol.Reset, protocol.FetchUserMessages} {
 		m.turns[a] = new(atomic.Uint64)
 	}
@@ -45,6 +52,9 @@ func newMetrics(intents []string) *metrics {
 	}
 	return m
 }
+
+// refused counts a connection refused for reason.
+func (m *metrics) refused(reason string) { m.refusedBy[reason].Add(1) }
 
 // turn records a turn of action that took d.
 func (m *metrics) turn(action protocol.Action, d time.Duration) {
@@ -73,6 +83,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	gauge("botgen_sessions", "Sessions held in memory.", sessions)
 	gauge("botgen_connections", "Open chat connections.", conns)
 	counter("botgen_connections_opened_total", "Chat connections opened.", m.opened.Load())
+	labelled(w, "botgen_connections_refused_total", "Connections refused, by the limit that refused them.", "reason", m.refusedBy)
 	counter("botgen_sessions_created_total", "Sessions started.", m.created.Load())
 	counter("botgen_sessions_restored_total", "Sessions read back from session.store.", m.restored.Load())
 	counter("botgen_sessions_expired_total", "Sessions reclaimed after session.ttl without a connection.", m.expired.Load())
@@ -110,6 +121,14 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_bucket{le=\"+Inf\"} %d\n", cum)
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_sum %s\n", strconv.FormatFloat(float64(m.latencyNS.Load())/1e9, 'g', -1, 64))
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_count %d\n", cum)
+}
+
+// labelled writes a counter with one label, its values sorted.
+func labelled(w io.Writer, name, help, label string, values map[string]*atomic.Uint64) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
+	for _, v := range slices.Sorted(maps.Keys(values)) {
+		fmt.Fprintf(w, "%s{%s=%s} %d\n", name, label, quote(v), values[v].Load())
+	}
 }
 
 // quote writes a label value: quoted, with \, " and line breaks escaped.

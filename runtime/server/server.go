@@ -8,6 +8,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +48,9 @@ type Server struct {
 	// Store, when set, keeps the sessions that clients can resume so that
 	// they outlive the process (see Store). Set it before Serve.
 	Store *Store
+	// TLS, when set, makes Serve serve TLS (wss:// and https://) on its
+	// listeners. Set it before Serve.
+	TLS *tls.Config
 
 	eng     *engine.Engine
 	cfg     config.Config
@@ -65,9 +69,14 @@ type Server struct {
 	mu       sync.Mutex // guards the fields below; taken before session.mu
 	sessions map[string]*session
 	conns    map[*conn]struct{}
-	closing  bool           // Shutdown has begun: no new turns or connections
-	turns    sync.WaitGroup // turns in flight; Add only under mu while !closing
-	connWG   sync.WaitGroup // live connections
+	// chatSlots counts the chat connections admitted (handshakes in
+	// progress included) and perIP the same by peer address, loopback
+	// peers left out; see admit.
+	chatSlots int
+	perIP     map[string]int
+	closing   bool           // Shutdown has begun: no new turns or connections
+	turns     sync.WaitGroup // turns in flight; Add only under mu while !closing
+	connWG    sync.WaitGroup // live connections
 
 	janitorOnce sync.Once
 	stop        chan struct{} // closed by Shutdown: stops the janitor
@@ -108,6 +117,9 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = def.SessionTTL
 	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = def.IdleTimeout
+	}
 	var intents []string
 	for _, in := range eng.Bot().Intents {
 		intents = append(intents, in.Name)
@@ -121,6 +133,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		loc:         loc,
 		sessions:    make(map[string]*session),
 		conns:       make(map[*conn]struct{}),
+		perIP:       make(map[string]int),
 		stop:        make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
@@ -139,7 +152,10 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Idle keep-alive connections hold a descriptor each: they go
+		// after a while, as browsers' own idle connections do.
+		IdleTimeout: cfg.IdleTimeout,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	return s
 }
@@ -153,7 +169,13 @@ func (s *Server) Dialect() protocol.Dialect { return s.dialect }
 func (s *Server) Serve(ln net.Listener) error {
 	s.loopback.Store(isLoopbackAddr(ln.Addr()))
 	s.log.Info("chat server listening", "addr", ln.Addr().String(), "protocol", string(s.dialect), "origins", s.originRule())
-	err := s.http.Serve(ln)
+	// The guard goes under TLS: it counts TCP connections, and answers
+	// those it refuses itself.
+	var l net.Listener = s.guard(ln, s.TLS)
+	if s.TLS != nil {
+		l = tls.NewListener(l, s.TLS)
+	}
+	err := s.http.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -267,11 +289,18 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	closing := s.closing
 	s.mu.Unlock()
 	if closing {
+		s.metrics.refused(refusedShutdown)
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ip, refused := s.admit(r.RemoteAddr)
+	if refused != "" {
+		s.refuse(w, r, ip, refused)
 		return
 	}
 	ws, err := s.up.Upgrade(w, r, nil)
 	if err != nil {
+		s.release(ip)
 		return // the upgrader has answered and logged
 	}
 	ws.SetReadLimit(s.cfg.MaxSize)
@@ -280,6 +309,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		srv:        s,
 		ws:         ws,
 		id:         s.nextID.Add(1),
+		ip:         ip,
 		send:       make(chan []byte, s.cfg.SendQueue),
 		quit:       make(chan struct{}),
 		done:       make(chan struct{}),
@@ -288,6 +318,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, fresh, ok := s.attach(c, key, r.RemoteAddr)
 	if !ok { // Shutdown began during the handshake
+		s.release(ip)
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(s.cfg.WriteTimeout))
 		_ = ws.Close()
 		return
@@ -379,6 +410,7 @@ func (s *Server) detach(c *conn) {
 	}
 	delete(s.conns, c)
 	s.connWG.Done()
+	s.releaseLocked(c.ip)
 	sess := c.sess
 	sess.mu.Lock()
 	for i, x := range sess.conns {

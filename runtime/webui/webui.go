@@ -58,7 +58,6 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"img-src 'self' data: blob:; connect-src 'self'%s; font-src 'self' data:; object-src 'none'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors %s"
 
-
 // hostRE is what a Host header must look like to be named in the policy.
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 

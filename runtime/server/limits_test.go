@@ -1,0 +1,193 @@
+package server
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/engine"
+)
+
+// TestMaxConnections: beyond server.max_connections a handshake gets 503,
+// with a log line and a metric; a connection that closes frees its slot.
+func TestMaxConnections(t *testing.T) {
+	ts := start(t, nil, func(c *config.Config) { c.MaxConnections = 3 })
+	var held []*client
+	for range 3 {
+		c := ts.dial(t, "", nil)
+		c.expect(bbfStr, greeting)
+		held = append(held, c)
+	}
+	if _, err := ts.tryDial("", nil); err == nil || !strings.Contains(err.Error(), "HTTP 503") {
+		t.Fatalf("a fourth connection: %v, want HTTP 503", err)
+	}
+	if !strings.Contains(ts.logs.String(), "connection refused: server.max_connections reached") {
+		t.Errorf("no log line:\n%s", ts.logs.String())
+	}
+	if m := scrape(t, ts); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections"} 1`) {
+		t.Errorf("metrics:\n%s", m)
+	}
+	held[0].ws.Close()
+	ts.waitConns(t, 2)
+	c := ts.dial(t, "", nil)
+	c.expect(bbfStr, greeting)
+}
+
+// TestMaxConnectionsPerIP: one address may hold server.max_connections_per_ip
+// connections; loopback peers are not counted (a proxy on the same host).
+func TestMaxConnectionsPerIP(t *testing.T) {
+	ip := nonLoopbackIP(t)
+	ts := startOn(t, ip, func(c *config.Config) { c.MaxConnectionsPerIP = 2 })
+	for range 2 {
+		ts.dial(t, "", nil).expect(bbfStr, greeting)
+	}
+	_, err := ts.tryDial("", nil)
+	if err == nil || !strings.Contains(err.Error(), "HTTP 503") {
+		t.Fatalf("a third connection from %s: %v, want HTTP 503", ip, err)
+	}
+	if !strings.Contains(ts.logs.String(), "server.max_connections_per_ip reached") || !strings.Contains(ts.logs.String(), "ip="+ip) {
+		t.Errorf("no log line naming the address:\n%s", ts.logs.String())
+	}
+	if m := scrape(t, ts); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections_per_ip"} 1`) {
+		t.Errorf("metrics:\n%s", m)
+	}
+
+	// The same cap does not apply to loopback.
+	lo := start(t, nil, func(c *config.Config) { c.MaxConnectionsPerIP = 2 })
+	for range 4 {
+		lo.dial(t, "", nil).expect(bbfStr, greeting)
+	}
+}
+
+// nonLoopbackIP is an IPv4 address of this host that is not loopback.
+func nonLoopbackIP(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+			return n.IP.String()
+		}
+	}
+	t.Skip("this host has no non-loopback IPv4 address to test a per-address limit from")
+	return ""
+}
+
+// startOn is start on another address than 127.0.0.1.
+func startOn(t *testing.T, host string, opts ...option) *testServer {
+	t.Helper()
+	ts := startWith(t, nil, nil, opts...)
+	// Serve the same server on host too: its peers are host, not loopback.
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ts.Serve(ln)
+	ts.url = "ws://" + ln.Addr().String() + "/"
+	// Connections from host to host would be cross-origin for a browser;
+	// these have no Origin header, so the origin rule lets them in.
+	return ts
+}
+
+// scrape reads /metrics of ts.
+func scrape(t *testing.T, ts *testServer) string {
+	t.Helper()
+	resp, err := http.Get("http" + strings.TrimPrefix(ts.url, "ws") + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// TestIdleKeepAliveClosed: an idle HTTP keep-alive connection is closed
+// after server.idle_timeout.
+func TestIdleKeepAliveClosed(t *testing.T) {
+	ts := start(t, nil, func(c *config.Config) { c.IdleTimeout = 200 * time.Millisecond })
+	nc, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(ts.url, "ws://"), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := io.WriteString(nc, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("the idle keep-alive connection: %v, want it closed by the server", err)
+	}
+}
+
+// emfileListener fails its first Accept with EMFILE, as a listener does
+// when the process is out of file descriptors, and then hands out pipes.
+type emfileListener struct {
+	failed bool
+	conns  chan net.Conn
+}
+
+func (l *emfileListener) Accept() (net.Conn, error) {
+	if !l.failed {
+		l.failed = true
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: syscall.EMFILE}
+	}
+	c, ok := <-l.conns
+	if !ok {
+		return nil, net.ErrClosed
+	}
+	return c, nil
+}
+func (l *emfileListener) Close() error   { return nil }
+func (l *emfileListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// TestOutOfDescriptorsHealthz: when accepting fails for want of file
+// descriptors, the listener gives up its spare one to answer the waiting
+// client at once (a health check gets "ok") instead of leaving it hanging.
+func TestOutOfDescriptorsHealthz(t *testing.T) {
+	eng, err := engine.New(testBot(nil), config.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(eng, config.Default(), slog.New(slog.DiscardHandler))
+	ln := &emfileListener{conns: make(chan net.Conn, 1)}
+	g := srv.guard(ln, nil)
+	defer g.Close()
+	client, server := net.Pipe()
+	ln.conns <- server
+	go func() {
+		_, err := g.Accept()
+		if !errors.Is(err, syscall.EMFILE) {
+			t.Errorf("Accept: %v, want EMFILE for http.Server to retry", err)
+		}
+	}()
+	_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(client, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(client), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "ok" {
+		t.Errorf("healthz: %d %q", resp.StatusCode, body)
+	}
+}
+
