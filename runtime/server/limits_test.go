@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -191,3 +192,64 @@ func TestOutOfDescriptorsHealthz(t *testing.T) {
 	}
 }
 
+// TestSessionMax: beyond session.max sessions, the one idle the longest is
+// evicted from memory; a stored one comes back from the store with its
+// key, an unstored one starts over; sessions with a connection stay.
+func TestSessionMax(t *testing.T) {
+	for _, stored := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stored=%v", stored), func(t *testing.T) {
+			var setup func(*Server)
+			if stored {
+				setup = withStore(t, t.TempDir())
+			}
+			ts := startWith(t, nil, setup, baf, func(c *config.Config) { c.SessionMax = 3 })
+			talk := func(key string) *client {
+				c := ts.dial(t, "session_id="+key, nil)
+				c.expect(bafStr, greeting)
+				c.say("count")
+				c.expect(bafStr, "count=1")
+				return c
+			}
+			live := talk("live") // keeps its connection throughout
+			for _, key := range []string{"a", "b"} {
+				talk(key).ws.Close()
+				ts.waitConns(t, 1)
+			}
+			talk("c").ws.Close() // a, the longest idle, makes room for c
+			ts.waitConns(t, 1)
+			if n := ts.SessionCount(); n != 3 {
+				t.Errorf("%d sessions held, want session.max = 3", n)
+			}
+			if m := scrape(t, ts); !strings.Contains(m, "botgen_sessions_evicted_total 1\n") {
+				t.Errorf("metrics:\n%s", m)
+			}
+			a := ts.dial(t, "session_id=a", nil)
+			if stored {
+				a.say("count") // read back from the store: no greeting, count goes on
+				a.expect(bafStr, "count=2")
+			} else {
+				a.expect(bafStr, greeting) // started over
+			}
+			live.say("count")
+			live.expect(bafStr, "count=2")
+		})
+	}
+}
+
+// TestKeylessSessionsDropped: a session without a client-chosen key goes
+// with its last connection, in both dialects, since no client could come
+// back to it.
+func TestKeylessSessionsDropped(t *testing.T) {
+	for _, proto := range []option{baf, func(*config.Config) {}} {
+		ts := start(t, nil, proto)
+		for range 50 {
+			c := ts.dial(t, "", nil)
+			c.next()
+			c.ws.Close()
+		}
+		ts.waitConns(t, 0)
+		if n := ts.SessionCount(); n != 0 {
+			t.Errorf("%s: %d sessions held after their connections closed, want 0", ts.Dialect(), n)
+		}
+	}
+}

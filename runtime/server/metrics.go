@@ -25,6 +25,7 @@ type metrics struct {
 	created    atomic.Uint64 // sessions
 	restored   atomic.Uint64 // sessions read back from the store
 	expired    atomic.Uint64 // sessions reclaimed after session.ttl
+	evicted    atomic.Uint64 // idle sessions dropped for session.max
 	replies    atomic.Uint64 // reply frames queued (per session, not per connection)
 	// Connections refused, by reason (see limits.go); the set is fixed.
 	refusedBy map[string]*atomic.Uint64
@@ -87,6 +88,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	counter("botgen_sessions_created_total", "Sessions started.", m.created.Load())
 	counter("botgen_sessions_restored_total", "Sessions read back from session.store.", m.restored.Load())
 	counter("botgen_sessions_expired_total", "Sessions reclaimed after session.ttl without a connection.", m.expired.Load())
+	counter("botgen_sessions_evicted_total", "Idle sessions dropped from memory because session.max was reached (stored ones stay in session.store).", m.evicted.Load())
 
 	fmt.Fprintf(w, "# HELP botgen_requests_total Client requests handled, by action.\n# TYPE botgen_requests_total counter\n")
 	actions := make([]string, 0, len(m.turns))

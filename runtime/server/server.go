@@ -7,6 +7,7 @@
 package server
 
 import (
+	"container/list"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -68,6 +69,7 @@ type Server struct {
 
 	mu       sync.Mutex // guards the fields below; taken before session.mu
 	sessions map[string]*session
+	idle     *list.List // of *session: those without a connection, longest idle first
 	conns    map[*conn]struct{}
 	// chatSlots counts the chat connections admitted (handshakes in
 	// progress included) and perIP the same by peer address, loopback
@@ -132,6 +134,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		dialect:     d,
 		loc:         loc,
 		sessions:    make(map[string]*session),
+		idle:        list.New(),
 		conns:       make(map[*conn]struct{}),
 		perIP:       make(map[string]int),
 		stop:        make(chan struct{}),
@@ -364,20 +367,22 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	if s.closing {
 		return nil, false, false
 	}
-	// A client-chosen key makes the session resumable in both dialects;
-	// in baf every session is (the reference keeps them all).
-	resumable := key != "" || s.dialect == protocol.BAF
+	// Only a client-chosen key makes a session resumable: no client could
+	// come back to a session whose key it was never told.
+	resumable := key != ""
 	if key != "" {
 		sess = s.sessions[key]
 	}
 	s.metrics.opened.Add(1)
 	if sess == nil && restored != nil {
+		s.makeRoom()
 		sess = restored
 		s.sessions[key] = sess
 		s.metrics.restored.Add(1)
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
 	if sess == nil {
+		s.makeRoom()
 		// Only sessions with a key of the client's choosing are stored:
 		// no client could come back to any other.
 		stored := key != "" && s.Store != nil
@@ -389,6 +394,10 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 		fresh = true
 		s.metrics.created.Add(1)
 		s.janitorOnce.Do(func() { go s.janitor() })
+	}
+	if sess.idle != nil {
+		s.idle.Remove(sess.idle)
+		sess.idle = nil
 	}
 	c.sess = sess
 	c.log = s.log.With("session", sess.logID(), "conn", c.id, "remote", remote, "dialect", string(s.dialect))
@@ -424,9 +433,40 @@ func (s *Server) detach(c *conn) {
 		sess.idleSince = time.Now()
 	}
 	sess.mu.Unlock()
-	if empty && !sess.resumable && s.sessions[sess.id] == sess {
+	if !empty || s.sessions[sess.id] != sess {
+		return
+	}
+	if !sess.resumable {
 		delete(s.sessions, sess.id)
 		s.log.Debug("session deleted", "session", sess.logID())
+		return
+	}
+	sess.idle = s.idle.PushBack(sess)
+}
+
+// makeRoom evicts the sessions idle the longest (no connection) while the
+// server holds session.max sessions or more, to make room for one more.
+// Sessions with a connection are never evicted, nor one whose last turn is
+// still running; a stored session stays in the store, where its key finds
+// it again. Called with s.mu held.
+func (s *Server) makeRoom() {
+	max := s.cfg.SessionMax
+	if max <= 0 {
+		return
+	}
+	for e := s.idle.Front(); e != nil && len(s.sessions) >= max; {
+		next := e.Next()
+		sess := e.Value.(*session)
+		if sess.turn.TryLock() {
+			s.idle.Remove(e)
+			sess.idle = nil
+			delete(s.sessions, sess.id)
+			sess.evicted = true
+			sess.turn.Unlock()
+			s.metrics.evicted.Add(1)
+			s.log.Debug("idle session evicted: session.max reached", "session", sess.logID(), "stored", sess.stored)
+		}
+		e = next
 	}
 }
 
@@ -456,6 +496,10 @@ func (s *Server) reclaim(now time.Time) {
 		sess.mu.Unlock()
 		if idle {
 			delete(s.sessions, id)
+			if sess.idle != nil {
+				s.idle.Remove(sess.idle)
+				sess.idle = nil
+			}
 			s.metrics.expired.Add(1)
 			if sess.stored {
 				s.Store.remove(id)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"errors"
 	"fmt"
 	"sync"
@@ -32,6 +33,14 @@ type session struct {
 	pending []entry
 	wiped   bool
 	lines   int
+
+	// idle is the session's place in Server.idle while it has no
+	// connection (guarded by Server.mu). evicted is set when makeRoom
+	// dropped the session, with both Server.mu and turn held, so either
+	// guards a read: a request still in flight from a connection that has
+	// gone must not run on it.
+	idle    *list.Element
+	evicted bool
 
 	mu        sync.Mutex // guards conns and idleSince; taken after Server.mu
 	conns     []*conn
@@ -169,6 +178,10 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 
 	sess.turn.Lock()
 	defer sess.turn.Unlock()
+	if sess.evicted {
+		c.log.Info("request dropped: the session was evicted after its connection closed", "action", string(req.Action))
+		return
+	}
 	in := engine.Input{}
 	switch req.Action {
 	case protocol.UserMessage:
