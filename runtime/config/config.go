@@ -37,7 +37,10 @@ type Config struct {
 	SessionTTL     time.Duration // session.ttl, seconds a session without connections is kept
 	SessionHistory int           // session.history, messages kept for replay
 	SessionMax     int           // session.max: sessions held in memory; beyond it the longest idle is evicted; 0: no limit
-	SessionStore   string        // session.store: folder keeping resumable sessions across restarts; empty: memory only
+	// session.max_variable_bytes: the longest string a client may set a
+	// variable to with user_set_variable
+	MaxVariableBytes int
+	SessionStore     string // session.store: folder keeping resumable sessions across restarts; empty: memory only
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
@@ -137,6 +140,7 @@ var keys = []Key{
 	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: positiveSeconds(func(c *Config) *time.Duration { return &c.SessionTTL })},
 	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionHistory })},
 	{Name: "session.max", Kind: Int, Default: "10000", Doc: "sessions held in memory; to make room for a new one, the session idle the longest (without a connection) is dropped, and a stored one is read back from session.store when its key returns (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionMax })},
+	{Name: "session.max_variable_bytes", Kind: Int, Default: "65536", Doc: "longest string a client may set a variable to (user_set_variable); a longer one is refused", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxVariableBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -323,6 +324,39 @@ func TestSetVarsErrors(t *testing.T) {
 	if _, ok := v["bad"]; ok {
 		t.Fatal("bad was set")
 	}
+}
+
+// TestSetVarsLimits: a client cannot change a declared variable's type, set
+// a string over session.max_variable_bytes, or pile up undeclared names.
+func TestSetVarsLimits(t *testing.T) {
+	s := newEngine(t, transitionsBot(), "session.max_variable_bytes=10").NewSession("x")
+	s.Start()
+	_, err := s.Handle(engine.Input{Kind: engine.SetVars, Vars: map[string]any{"n": "5", "vip": 1.0, "who": strings.Repeat("a", 11)}})
+	for _, want := range []string{"variable n holds a number: a string was sent", "variable vip holds a bool: a number was sent", "a string of 11 bytes is over session.max_variable_bytes (10)"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to say %q", err, want)
+		}
+	}
+	if v := s.Vars(); v["n"] != 1.0 || v["vip"] != false || v["who"] != "nobody" {
+		t.Errorf("refused values were set: %v", v)
+	}
+	mustHandle(t, s, engine.Input{Kind: engine.SetVars, Vars: map[string]any{"n": 5.0, "who": strings.Repeat("a", 10)}})
+	if v := s.Vars(); v["n"] != 5.0 || v["who"] != "aaaaaaaaaa" {
+		t.Errorf("accepted values: %v", v)
+	}
+	many := map[string]any{}
+	for i := range 40 {
+		many[fmt.Sprintf("x%02d", i)] = 1.0
+	}
+	_, err = s.Handle(engine.Input{Kind: engine.SetVars, Vars: many})
+	if err == nil || !strings.Contains(err.Error(), "variable x32: the bot does not declare it and the session already holds 32 such variables") {
+		t.Errorf("err = %v", err)
+	}
+	if got := len(s.Vars()); got > 32+3+10 {
+		t.Errorf("%d variables held", got)
+	}
+	// Those already held can still change.
+	mustHandle(t, s, engine.Input{Kind: engine.SetVars, Vars: map[string]any{"x00": 2.0}})
 }
 
 func TestReset(t *testing.T) {

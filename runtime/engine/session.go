@@ -600,9 +600,14 @@ func (s *Session) fallback(t *Turn) {
 	}
 }
 
+// maxClientVars bounds the variables a client may set that the bot does
+// not declare (kept, but no body reads them).
+const maxClientVars = 32
+
 // setVars sets variables from a client: JSON numbers, strings and bools. A
-// value of another type is refused (the error names it) but the others are
-// still set.
+// value of another type, of another type than the variable's declared one,
+// or a string longer than session.max_variable_bytes, is refused (the
+// error names it) but the others are still set.
 func (s *Session) setVars(vars map[string]any) error {
 	names := make([]string, 0, len(vars))
 	for n := range vars {
@@ -614,13 +619,39 @@ func (s *Session) setVars(vars map[string]any) error {
 	for _, n := range names {
 		v, ok := valueOf(vars[n])
 		if !ok {
-			errs = append(errs, fmt.Errorf("engine: variable %s: unsupported value of type %T (want number, string or bool)", n, vars[n]))
+			errs = append(errs, fmt.Errorf("engine: variable %s: unsupported value of type %s (want number, string or bool)", n, jsonType(vars[n])))
+			continue
+		}
+		if max := s.e.cfg.MaxVariableBytes; max > 0 && len(v.str) > max {
+			errs = append(errs, fmt.Errorf("engine: variable %s: a string of %d bytes is over session.max_variable_bytes (%d)", n, len(v.str), max))
+			continue
+		}
+		if i, ok := s.e.slots[n]; ok {
+			if want := s.e.init[i].kind; want != kindNone && want != v.kind {
+				errs = append(errs, fmt.Errorf("engine: variable %s holds a %s: a %s was sent", n, want, v.kind))
+				continue
+			}
+		} else if _, ok := s.extra[n]; !ok && len(s.extra) >= maxClientVars {
+			errs = append(errs, fmt.Errorf("engine: variable %s: the bot does not declare it and the session already holds %d such variables", n, maxClientVars))
 			continue
 		}
 		t.set(n, v)
 	}
 	s.undo = s.undo[:0]
 	return errors.Join(errs...)
+}
+
+// jsonType names the JSON type of a value decoded from a client.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 // valueKind is the type of a variable's value.

@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"errors"
 	"fmt"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -32,7 +33,7 @@ type session struct {
 	stored  bool
 	pending []entry
 	wiped   bool
-	lines   int
+	file    fileState
 
 	// idle is the session's place in Server.idle while it has no
 	// connection (guarded by Server.mu). evicted is set when makeRoom
@@ -98,19 +99,18 @@ func (s *Server) persist(sess *session) {
 		return
 	}
 	snap := sess.es.Snapshot()
-	n, err := s.Store.appendTurn(sess.id, sess.lines, sess.wiped, sess.started, sess.pending, sess.history, snap)
-	if err != nil && sess.lines > 0 {
-		// The file went away (swept while the session sat idle with a
-		// connection open, or removed by hand): write it whole.
-		n, err = s.Store.appendTurn(sess.id, 0, true, sess.started, nil, sess.history, snap)
-	}
-	if err != nil {
+	err := s.Store.appendTurn(sess.id, &sess.file, sess.wiped, sess.started, sess.pending, sess.history, snap)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		// The next turn writes the session whole, from its history.
 		s.log.Error("session not stored", "session", sess.logID(), "err", err)
-		sess.lines, sess.pending, sess.wiped = 0, sess.pending[:0], false
-		return
+	} else if err != nil {
+		// The file went away (swept while the session sat idle with a
+		// connection open, or removed by hand): write it whole.
+		if err = s.Store.appendTurn(sess.id, &sess.file, true, sess.started, nil, sess.history, snap); err != nil {
+			s.log.Error("session not stored", "session", sess.logID(), "err", err)
+		}
 	}
-	sess.lines, sess.pending, sess.wiped = n, sess.pending[:0], false
+	sess.pending, sess.wiped = sess.pending[:0], false
 }
 
 // restore reads the session with key from the store; nil when the store has
@@ -130,7 +130,7 @@ func (s *Server) restore(key string) *session {
 		s.log.Warn("stored session restored in part", "session", logID(key), "problem", p)
 	}
 	s.log.Info("session restored from the store", "session", logID(key), "state", es.State(), "history", len(sv.history))
-	return &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, lines: sv.lines}
+	return &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, file: sv.file}
 }
 
 // start runs the session's initial body if it has not run yet (a new
@@ -217,7 +217,10 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 			s.metrics.fallbacks.Add(1)
 		}
 	}
-	if err != nil {
+	if err != nil && in.Kind == engine.SetVars {
+		// Refused values: the client's mistake, not a failed turn.
+		c.log.Warn("variables refused", "err", err)
+	} else if err != nil {
 		s.metrics.turnFailed.Add(1)
 		c.log.Error("turn failed", "action", string(req.Action), "state", sess.es.State(), "err", err)
 		var pe *engine.PanicError

@@ -9,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,23 +28,33 @@ import (
 // history included.
 //
 // Each session is one file of JSON lines named by the SHA-256 of its id: a
-// header, then one line per turn with the messages it added and the
-// session's state after it. Appending a line per turn keeps a turn's cost
-// independent of the history's length; once a file holds maxStoreLines
-// lines it is rewritten as one. Writes go to the operating system at the end
-// of each turn, so they survive the bot process dying; they are not synced
-// to the disk, so a machine that loses power may lose the last turns.
+// header, then one line per turn with the messages it added, the session's
+// state after it and the variables it changed (the first line holds them
+// all). Appending what a turn changed keeps a turn's cost independent of the
+// history's length and of the variables' size; once a file holds
+// maxStoreLines lines, or has grown to twice its size when last rewritten,
+// it is rewritten as one line, so it never holds much more than the session
+// itself. Writes go to the operating system before the turn's replies are
+// sent, so they survive the bot process dying; they are not synced to the
+// disk, so a machine that loses power may lose the last turns.
 type Store struct {
 	dir string
 	mu  sync.Mutex // serialises compaction's rename with the janitor's removal
 }
 
-// storeVersion is the version of the session file format.
-const storeVersion = 1
+// storeVersion is the version of the session file format. Version 1 files,
+// whose lines each hold every variable, are read too, and rewritten in this
+// version at the next turn.
+const storeVersion = 2
 
 // maxStoreLines is the number of turn lines after which a session file is
 // rewritten as one line.
 const maxStoreLines = 200
+
+// compactSlack is what a session file may grow by, beyond twice its size
+// when last rewritten, before it is rewritten: small sessions are not
+// rewritten at every other turn.
+const compactSlack = 64 << 10
 
 // OpenStore returns a store in dir, creating the folder (readable by its
 // owner only) when it does not exist. It fails when the folder cannot be
@@ -65,12 +78,28 @@ type storeHeader struct {
 	ID      string `json:"id"`
 }
 
-// storeLine is one turn of a session file.
+// storeLine is one turn of a session file. Its snapshot's Vars are the
+// variables the turn set; Unset those it removed.
 type storeLine struct {
 	Reset   bool             `json:"reset,omitempty"` // the history was wiped first
 	Started bool             `json:"started"`
 	Add     []storedEntry    `json:"add,omitempty"`
 	State   *engine.Snapshot `json:"snapshot"`
+	Unset   []string         `json:"unset,omitempty"`
+}
+
+// fileState is what a session knows of its file: enough to append a turn
+// without reading the file, and to know when to rewrite it.
+type fileState struct {
+	lines int            // turn lines; 0: the next turn rewrites the file whole
+	size  int64          // bytes
+	base  int64          // bytes just after the last rewrite
+	vars  map[string]any // the variables as the file holds them
+}
+
+// due reports whether the next turn rewrites the file rather than append.
+func (f *fileState) due() bool {
+	return f.lines == 0 || f.lines >= maxStoreLines || f.size > 2*f.base+compactSlack
 }
 
 // storedEntry is an entry as stored.
@@ -128,7 +157,7 @@ type saved struct {
 	started bool
 	history []entry
 	snap    engine.Snapshot
-	lines   int // turn lines in the file; 0 when it must be rewritten
+	file    fileState
 }
 
 // load reads the session with id. It returns nil and no error when the store
@@ -158,10 +187,11 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 		return nil, fmt.Errorf("%s: empty session file", p)
 	}
 	var h storeHeader
-	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Version != storeVersion || h.ID != id {
+	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Version < 1 || h.Version > storeVersion || h.ID != id {
 		return nil, fmt.Errorf("%s: not a session file of this version for this id", p)
 	}
-	sv := &saved{}
+	sv := &saved{file: fileState{size: int64(len(data)), base: int64(len(data))}}
+	vars := map[string]any{}
 	found := false
 	for n := 2; sc.Scan(); n++ {
 		var ln storeLine
@@ -173,7 +203,7 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 			}
 			// The next turn rewrites the file whole rather than append
 			// after the torn line.
-			sv.lines = 0
+			sv.file.lines = 0
 			break
 		}
 		found = true
@@ -186,15 +216,24 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 		if limit > 0 && len(sv.history) > limit {
 			sv.history = append(sv.history[:0], sv.history[len(sv.history)-limit:]...)
 		}
+		if h.Version == 1 {
+			clear(vars) // every line held every variable
+		}
+		for _, name := range ln.Unset {
+			delete(vars, name)
+		}
+		maps.Copy(vars, ln.State.Vars)
 		sv.started, sv.snap = ln.Started, *ln.State
-		sv.lines++
+		sv.file.lines++
 	}
 	if !found {
 		return nil, fmt.Errorf("%s: no turn", p)
 	}
-	if sc.Err() != nil {
-		sv.lines = 0
+	if sc.Err() != nil || h.Version != storeVersion {
+		sv.file.lines = 0
 	}
+	sv.snap.Vars = vars
+	sv.file.vars = maps.Clone(vars)
 	if limit <= 0 {
 		sv.history = nil
 	}
@@ -202,52 +241,97 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 }
 
 // appendTurn writes one turn of the session with id: the entries it added
-// (after wiping the history when reset), and the state after it. When the
-// file is new or has grown to maxStoreLines lines, the whole session is
-// written instead, from history. It returns the number of turn lines the
-// file holds.
-func (st *Store) appendTurn(id string, lines int, reset, started bool, added, history []entry, snap engine.Snapshot) (int, error) {
-	if lines == 0 || lines >= maxStoreLines {
+// (after wiping the history when reset), its state after it and the
+// variables that changed since f was last written. When the file is due for
+// a rewrite (see fileState.due), the whole session is written instead, from
+// history. f is updated to what the file holds; after an error, the next
+// turn rewrites it.
+func (st *Store) appendTurn(id string, f *fileState, reset, started bool, added, history []entry, snap engine.Snapshot) error {
+	if f.due() {
 		all := make([]storedEntry, len(history))
 		for i, e := range history {
 			all[i] = toStored(e)
 		}
-		return 1, st.rewrite(id, storeLine{Reset: true, Started: started, Add: all, State: &snap})
+		n, err := st.rewrite(id, storeLine{Reset: true, Started: started, Add: all, State: &snap})
+		if err != nil {
+			f.lines = 0
+			return err
+		}
+		*f = fileState{lines: 1, size: n, base: n, vars: maps.Clone(snap.Vars)}
+		return nil
 	}
-	ln := storeLine{Reset: reset, Started: started, State: &snap}
+	changed := engine.Snapshot{State: snap.State, Returns: snap.Returns, Vars: map[string]any{}}
+	ln := storeLine{Reset: reset, Started: started, State: &changed}
+	for name, v := range snap.Vars {
+		if old, ok := f.vars[name]; !ok || !sameValue(old, v) {
+			changed.Vars[name] = v
+		}
+	}
+	for name := range f.vars {
+		if _, ok := snap.Vars[name]; !ok {
+			ln.Unset = append(ln.Unset, name)
+		}
+	}
+	slices.Sort(ln.Unset)
 	for _, e := range added {
 		ln.Add = append(ln.Add, toStored(e))
 	}
 	b, err := json.Marshal(ln)
-	if err != nil {
-		return lines, err
+	if err == nil {
+		err = st.appendLine(id, append(b, '\n'))
 	}
+	if err != nil {
+		f.lines = 0
+		return err
+	}
+	f.lines++
+	f.size += int64(len(b) + 1)
+	for _, name := range ln.Unset {
+		delete(f.vars, name)
+	}
+	maps.Copy(f.vars, changed.Vars)
+	return nil
+}
+
+// appendLine appends b to the session's file, which must exist.
+func (st *Store) appendLine(id string, b []byte) error {
 	f, err := os.OpenFile(st.path(id), os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return lines, err
+		return err
 	}
-	_, err = f.Write(append(b, '\n'))
+	_, err = f.Write(b)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return lines + 1, err
+	return err
+}
+
+// sameValue reports whether two stored values are equal. Values a client or
+// a body sets are JSON values; those that are not comparable with == count as
+// different unless deeply equal.
+func sameValue(a, b any) bool {
+	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() || !reflect.TypeOf(b).Comparable() {
+		return reflect.DeepEqual(a, b)
+	}
+	return a == b
 }
 
 // rewrite replaces the session's file with a header and one line, through a
 // temporary file, so that a crash leaves either the old file or the new one.
-func (st *Store) rewrite(id string, ln storeLine) error {
+// It returns the file's size.
+func (st *Store) rewrite(id string, ln storeLine) (int64, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(storeHeader{Version: storeVersion, ID: id}); err != nil {
-		return err
+		return 0, err
 	}
 	if err := enc.Encode(ln); err != nil {
-		return err
+		return 0, err
 	}
 	tmp, err := os.CreateTemp(st.dir, ".session-*")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	_, err = tmp.Write(b.Bytes())
 	if cerr := tmp.Close(); err == nil {
@@ -261,7 +345,7 @@ func (st *Store) rewrite(id string, ln storeLine) error {
 	if err != nil {
 		os.Remove(tmp.Name())
 	}
-	return err
+	return int64(b.Len()), err
 }
 
 // remove deletes the session with id.

@@ -272,3 +272,108 @@ func BenchmarkRoundTripStored(b *testing.B) {
 		c.next()
 	}
 }
+
+// sender counts the bytes a client sends.
+type sender struct {
+	*client
+	sent int
+}
+
+func (s *sender) send(action string, message any) {
+	s.t.Helper()
+	b, err := json.Marshal(map[string]any{"action": action, "message": message})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.sent += len(b)
+	s.raw(string(b))
+}
+
+// storeSize is the size of the one session file in dir.
+func storeSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	files := storeFiles(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("session files %q", files)
+	}
+	info, err := os.Stat(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size()
+}
+
+// TestStoreNeverAmplifies: a turn appends only what it changed, so one
+// large variable and many small messages after it are stored once; and a
+// file is compacted by size, so large messages that the history no longer
+// holds do not pile up. Either way the file holds at most 4× what the client
+// sent.
+func TestStoreNeverAmplifies(t *testing.T) {
+	t.Run("a large variable", func(t *testing.T) {
+		dir := t.TempDir()
+		a := startWith(t, nil, withStore(t, dir), baf, func(c *config.Config) { c.MaxVariableBytes = 8 << 20 })
+		c := &sender{client: a.dial(t, "", header("X-Session-ID", "big-var"))}
+		c.next()
+		c.send("user_set_variable", map[string]any{"tag": strings.Repeat("v", 4<<20)})
+		for range 60 {
+			c.send("user_message", "hello")
+			c.expect(bafStr, hiThere)
+		}
+		if size := storeSize(t, dir); size > 4*int64(c.sent) {
+			t.Errorf("the store holds %d bytes for %d sent (%.1f×), want at most 4×", size, c.sent, float64(size)/float64(c.sent))
+		} else {
+			t.Logf("the store holds %d bytes for %d sent (%.2f×)", size, c.sent, float64(size)/float64(c.sent))
+		}
+		a.stop(t)
+		b := startWith(t, nil, withStore(t, dir), baf, func(c *config.Config) { c.MaxVariableBytes = 8 << 20 })
+		d := b.dial(t, "", header("X-Session-ID", "big-var"))
+		d.say("show")
+		if f := d.frame(); f.Message != "tag="+strings.Repeat("v", 4<<20)+" count=0" {
+			t.Errorf("the variable after a restart: %.40v…", f.Message)
+		}
+	})
+	t.Run("large messages", func(t *testing.T) {
+		dir := t.TempDir()
+		a := startWith(t, nil, withStore(t, dir), baf, func(c *config.Config) { c.SessionHistory = 10 })
+		c := &sender{client: a.dial(t, "", header("X-Session-ID", "big-messages"))}
+		c.next()
+		msg := strings.Repeat("blah ", 4<<10)
+		for range 100 {
+			c.send("user_message", msg)
+			c.expect(bafStr, fellOver)
+		}
+		// The history holds 5 of the messages: the file stays near that,
+		// whatever the number of turns.
+		if size := storeSize(t, dir); size > 400<<10 {
+			t.Errorf("the store holds %d bytes with 10 messages of history (%d sent): not compacted by size", size, c.sent)
+		} else {
+			t.Logf("the store holds %d bytes with 10 messages of history (%d sent)", size, c.sent)
+		}
+	})
+}
+
+// TestStoreReadsVersion1: a session file written by the previous format
+// (every variable on every line) is read, then rewritten in the new one.
+func TestStoreReadsVersion1(t *testing.T) {
+	dir := t.TempDir()
+	st, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := `{"botgen_session":1,"id":"old"}
+{"reset":true,"started":true,"add":[{"at":"2026-11-01T10:00:00Z","user":true,"message":"count"},{"at":"2026-11-01T10:00:00Z","reply":{"Kind":"str","Text":"count=1"}}],"snapshot":{"state":"main","vars":{"count":1,"tag":"x"}}}
+{"started":true,"snapshot":{"state":"main","vars":{"count":2}}}
+`
+	if err := os.WriteFile(st.path("old"), []byte(v1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := startWith(t, nil, withStore(t, dir), baf)
+	c := a.dial(t, "", header("X-Session-ID", "old"))
+	c.say("show")
+	c.expect(bafStr, "tag= count=2") // each version 1 line held every variable
+	a.stop(t)
+	data, _ := os.ReadFile(st.path("old"))
+	if !strings.HasPrefix(string(data), `{"botgen_session":2,`) {
+		t.Errorf("not rewritten in version 2:\n%s", data)
+	}
+}
