@@ -22,6 +22,12 @@ type Config struct {
 	PingInterval time.Duration // websocket.ping_interval, seconds
 	WriteTimeout time.Duration // websocket.write_timeout, seconds
 	SendQueue    int           // websocket.send_queue, frames buffered per connection
+	// websocket.send_queue_bytes: bytes buffered per connection (a larger
+	// frame goes alone)
+	SendQueueBytes int64
+	// websocket.read_budget: bytes of inbound frames held at once across all
+	// connections
+	ReadBudget int64
 
 	MaxConnections      int           // server.max_connections: chat connections at once; 0: no limit
 	MaxConnectionsPerIP int           // server.max_connections_per_ip: chat connections per peer address (loopback not counted); 0: no limit
@@ -36,6 +42,7 @@ type Config struct {
 
 	SessionTTL     time.Duration // session.ttl, seconds a session without connections is kept
 	SessionHistory int           // session.history, messages kept for replay
+	HistoryBytes   int64         // session.history_bytes: bytes of messages kept per session
 	SessionMax     int           // session.max: sessions held in memory; beyond it the longest idle is evicted; 0: no limit
 	// session.max_variable_bytes: the longest string a client may set a
 	// variable to with user_set_variable
@@ -113,6 +120,20 @@ var keys = []Key{
 	{Name: "server.max_connections", Kind: Int, Default: "10000", Doc: "chat connections served at once; beyond it a handshake is answered 503 (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.MaxConnections })},
 	{Name: "server.max_connections_per_ip", Kind: Int, Default: "256", Doc: "chat connections at once from one address, loopback not counted (behind a proxy on another host, raise it or set 0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.MaxConnectionsPerIP })},
 	{Name: "server.idle_timeout", Kind: Float, Default: "60", Doc: "seconds an idle HTTP keep-alive connection is kept open", set: positiveSeconds(func(c *Config) *time.Duration { return &c.IdleTimeout })},
+	{Name: "websocket.send_queue_bytes", Kind: Int, Default: "8388608", Doc: "bytes queued per connection before the bot waits for the client to read (a larger reply goes alone); a client that reads nothing for websocket.write_timeout is dropped", set: func(c *Config, v parsed) error {
+		if v.i < 1024 {
+			return fmt.Errorf("must be at least 1024")
+		}
+		c.SendQueueBytes = v.i
+		return nil
+	}},
+	{Name: "websocket.read_budget", Kind: Int, Default: "268435456", Doc: "bytes of inbound frames held at once across all connections; a frame that finds no room waits, and is dropped with a reply after websocket.write_timeout (at least websocket.max_size is used)", set: func(c *Config, v parsed) error {
+		if v.i < 1024 {
+			return fmt.Errorf("must be at least 1024")
+		}
+		c.ReadBudget = v.i
+		return nil
+	}},
 	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: oneOf(func(c *Config) *string { return &c.Protocol }, "bbf", "baf")},
 	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {
 		switch v.s {
@@ -139,6 +160,13 @@ var keys = []Key{
 	}},
 	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: positiveSeconds(func(c *Config) *time.Duration { return &c.SessionTTL })},
 	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionHistory })},
+	{Name: "session.history_bytes", Kind: Int, Default: "262144", Doc: "bytes of messages kept per session for replay: the oldest go first, and a message over a quarter of it is kept cut short", set: func(c *Config, v parsed) error {
+		if v.i < 1024 {
+			return fmt.Errorf("must be at least 1024")
+		}
+		c.HistoryBytes = v.i
+		return nil
+	}},
 	{Name: "session.max", Kind: Int, Default: "10000", Doc: "sessions held in memory; to make room for a new one, the session idle the longest (without a connection) is dropped, and a stored one is read back from session.store when its key returns (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionMax })},
 	{Name: "session.max_variable_bytes", Kind: Int, Default: "65536", Doc: "longest string a client may set a variable to (user_set_variable); a longer one is refused", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxVariableBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},

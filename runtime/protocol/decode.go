@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // The reasons a frame is rejected. Decode wraps one of them (test with
@@ -21,6 +22,17 @@ var (
 	ErrMessageType   = errors.New(`"message" has the wrong type for the action`)
 	ErrBadFile       = errors.New("invalid file")
 	ErrBadAudio      = errors.New("invalid audio")
+	ErrNotUTF8       = errors.New("frame is not valid UTF-8")
+	ErrTooLarge      = errors.New("value too large")
+)
+
+// Bounds on the parts of a frame that are decoded into maps and strings
+// rather than kept as they came: a JSON event or a set of variables is
+// small, and so is a file's name or type. A frame's large parts (a message's
+// text, a file's content) are bounded only by websocket.max_size.
+const (
+	maxStructured = 1 << 20 // a baf JSON event, a user_set_variable object
+	maxFileName   = 1024    // a file's name or type, in bytes
 )
 
 // Request is one decoded client frame.
@@ -62,6 +74,11 @@ type File struct {
 // user_set_variable and fetch_user_messages are accepted in bbf too; base64
 // may carry a data: URL prefix or omit its padding.
 func (d Dialect) Decode(frame []byte) (Request, error) {
+	// RFC 6455 requires text frames to be UTF-8; what is not could never
+	// be stored or echoed as it came.
+	if !utf8.Valid(frame) {
+		return Request{}, ErrNotUTF8
+	}
 	// A struct rather than a map: absent keys stay nil, present ones (even
 	// null) hold their raw text, and decoding allocates less.
 	var fields struct {
@@ -123,19 +140,12 @@ func (d Dialect) decodeUserMessage(raw json.RawMessage, req *Request) error {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return fmt.Errorf("%w: %v", ErrMessageType, err)
 		}
-		req.Message, req.Text = s, s
-		if d == BAF {
-			// A string holding a JSON object is an event, not text.
-			if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") {
-				var ev map[string]any
-				if json.Unmarshal([]byte(t), &ev) == nil && ev != nil {
-					req.Event = ev
-					req.Text = eventText(ev)
-				}
-			}
-		}
+		d.textMessage(s, req)
 		return nil
 	case d == BAF && isObject(raw):
+		if len(raw) > maxStructured {
+			return fmt.Errorf("%w: a JSON event of %d bytes (at most %d)", ErrTooLarge, len(raw), maxStructured)
+		}
 		var ev map[string]any
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return fmt.Errorf("%w: %v", ErrMessageType, err)
@@ -148,6 +158,22 @@ func (d Dialect) decodeUserMessage(raw json.RawMessage, req *Request) error {
 		want = "a string or an object"
 	}
 	return fmt.Errorf("%w: user_message needs %s, got %s", ErrMessageType, want, jsonType(raw))
+}
+
+// textMessage sets req from a user_message string. In baf, a string holding
+// a JSON object (of at most maxStructured bytes) is an event, not text.
+func (d Dialect) textMessage(s string, req *Request) {
+	req.Message, req.Text = s, s
+	if d != BAF {
+		return
+	}
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") && len(t) <= maxStructured {
+		var ev map[string]any
+		if json.Unmarshal([]byte(t), &ev) == nil && ev != nil {
+			req.Event = ev
+			req.Text = eventText(ev)
+		}
+	}
 }
 
 // eventText is the text of a JSON event used for intent prediction.
@@ -186,6 +212,9 @@ func decodeFile(raw json.RawMessage) (*File, error) {
 	if wf.Base64 == nil {
 		return nil, fmt.Errorf(`%w: no "base64" field`, ErrBadFile)
 	}
+	if len(wf.Name) > maxFileName || len(wf.Type) > maxFileName {
+		return nil, fmt.Errorf("%w: name or type longer than %d bytes", ErrBadFile, maxFileName)
+	}
 	data, err := decodeBase64(*wf.Base64)
 	if err != nil {
 		return nil, fmt.Errorf("%w: content is not base64: %v", ErrBadFile, err)
@@ -207,6 +236,9 @@ func decodeAudio(raw json.RawMessage) ([]byte, error) {
 
 func decodeVars(raw json.RawMessage) (map[string]any, error) {
 	var vars map[string]any
+	if len(raw) > maxStructured && isObject(raw) {
+		return nil, fmt.Errorf("%w: user_set_variable of %d bytes (at most %d)", ErrTooLarge, len(raw), maxStructured)
+	}
 	if !isObject(raw) || json.Unmarshal(raw, &vars) != nil {
 		return nil, fmt.Errorf("%w: user_set_variable needs an object, got %s", ErrMessageType, jsonType(raw))
 	}

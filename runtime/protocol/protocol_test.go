@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -216,6 +217,18 @@ func FuzzDecode(f *testing.F) {
 		`{"action":"user_set_variable","message":{"a":[1,{"b":null}]}}`,
 		`{"action":5}`, `{"message":"x"}`, `[]`, `null`, `"`, ``, `{"action":"x","message":"y"}`,
 		"{\"action\":\"user_message\",\"message\":\"\xff\xfe\"}",
+		// What the in-place decoder must get exactly as encoding/json does.
+		`{"ACTION":"user_message","Message":"a\u00e9\ud83d\ude00\ud800x\n\/\"","action":"user_message"}`,
+		`{"action":"user_file","message":"{\"NAME\":\"a\\u0041\",\"base64\":\"QQ\\u003d\\u003d\",\"name\":null}"}`,
+		`{"action":"user_file","message":{"name":"a","base64":"QQ==","base64":null}}`,
+		`{"action":"user_file","message":{"base64":"Q-_Q\r\nQQ"}}`,
+		`{"action":"user_file","message":{"base64":"QQ="}}`,
+		`{"action":"user_file","message":{"base64":"+-AA"}}`,
+		`{"action":"user_file","message":{"base64":"data:text/csv;base64,QUJD"}}`,
+		`{"action":"user_voice","message":"QUJDRA"}`,
+		`{"action":"user_message","message":" {\"message\":\"hi\",\"n\":[1,2]} "}`,
+		`{"action":"user_set_variable","message":{"a":"\u0000"}} `,
+		`{"meſſage":"x","action":"user_message"}`,
 	} {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
@@ -226,6 +239,11 @@ func FuzzDecode(f *testing.F) {
 			d = BAF
 		}
 		req, err := d.Decode(frame)
+		// DecodeOwned decodes in place: it must agree exactly.
+		owned, oerr := d.DecodeOwned(bytes.Clone(frame))
+		if (err == nil) != (oerr == nil) || !sameReason(err, oerr) || !reflect.DeepEqual(req, owned) {
+			t.Fatalf("Decode and DecodeOwned disagree on %q:\n%#v %v\n%#v %v", frame, req, err, owned, oerr)
+		}
 		if err != nil {
 			if req.Action != "" {
 				t.Fatalf("error %v with a non-empty request %#v", err, req)
@@ -254,6 +272,16 @@ func FuzzDecode(f *testing.F) {
 
 // FuzzAppendString checks the hand-written string encoder against
 // encoding/json: both must decode to the same text.
+// sameReason reports whether two decoding errors wrap the same reason.
+func sameReason(a, b error) bool {
+	for _, r := range []error{ErrNotJSON, ErrNotObject, ErrNoAction, ErrActionType, ErrUnknownAction, ErrNoMessage, ErrMessageType, ErrBadFile, ErrBadAudio, ErrNotUTF8, ErrTooLarge} {
+		if errors.Is(a, r) != errors.Is(b, r) {
+			return false
+		}
+	}
+	return true
+}
+
 func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "plain", "quote\" back\\ nl\n tab\t cr\r", "\x00\x01\x1f\x7f", "<>&", "ü日本😀", "\u2028\u2029", "\xff\xfe bad", "\b\f"} {
 		f.Add(s)

@@ -1,15 +1,17 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
 // conn is one chat connection: a reader (the HTTP handler's goroutine) and a
@@ -27,7 +29,12 @@ type conn struct {
 	// conversation.
 	echo bool
 
-	send chan []byte // frames to write, bounded by cfg.SendQueue
+	send   chan []byte   // frames to write, bounded by cfg.SendQueue
+	qmu    sync.Mutex    // serialises queueing, so the byte bound holds
+	queued atomic.Int64  // bytes in send, bounded by cfg.SendQueueBytes
+	room   chan struct{} // signalled by the writer when it has written a frame
+
+	sniff *frameSniffer // the lengths of the messages the client sends
 
 	quitOnce  sync.Once
 	quit      chan struct{} // closed by goAway: flush, send a close frame, end
@@ -39,45 +46,62 @@ type conn struct {
 	readerDone chan struct{} // closed when readLoop returns
 }
 
-// enqueue queues one frame without blocking. A full queue means the client
-// does not keep up: the connection is dropped (its session and history
-// stay). It reports whether the frame was queued.
+// tryQueue queues f if the queue has room for it: fewer than
+// websocket.send_queue frames and, unless the queue is empty (a frame
+// larger than the bound goes alone), at most websocket.send_queue_bytes.
+func (c *conn) tryQueue(f []byte) bool {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	n := int64(len(f))
+	if q := c.queued.Load(); q > 0 && q+n > c.srv.cfg.SendQueueBytes {
+		return false
+	}
+	c.queued.Add(n)
+	select {
+	case c.send <- f:
+		return true
+	default:
+		c.queued.Add(-n)
+		return false
+	}
+}
+
+// enqueue queues one frame, waiting up to the write timeout for room: a
+// client that does not read for that long is dropped (its session and
+// history stay). It reports whether the frame was queued.
 func (c *conn) enqueue(f []byte) bool {
 	select {
 	case <-c.done:
 		return false
 	default:
 	}
-	select {
-	case c.send <- f:
+	if c.tryQueue(f) {
 		return true
-	default:
-		c.log.Warn("slow client: send queue full, closing connection", "queue", cap(c.send))
-		c.teardown("send queue full")
-		return false
-	}
-}
-
-// enqueueWait queues one frame, waiting up to the write timeout for room.
-func (c *conn) enqueueWait(f []byte) bool {
-	select {
-	case c.send <- f:
-		return true
-	case <-c.done:
-		return false
-	default:
 	}
 	t := time.NewTimer(c.srv.cfg.WriteTimeout)
 	defer t.Stop()
+	for {
+		select {
+		case <-c.room:
+			if c.tryQueue(f) {
+				return true
+			}
+		case <-c.done:
+			return false
+		case <-t.C:
+			c.log.Warn("slow client: send queue stayed full, closing connection", "frames", len(c.send), "bytes", c.queued.Load())
+			c.teardown("send queue full")
+			return false
+		}
+	}
+}
+
+// written accounts for a frame the writer has written.
+func (c *conn) written(f []byte) {
+	c.queued.Add(-int64(len(f)))
 	select {
-	case c.send <- f:
-		return true
-	case <-c.done:
-		return false
-	case <-t.C:
-		c.log.Warn("slow client: send queue stayed full, closing connection", "queue", cap(c.send))
-		c.teardown("send queue full")
-		return false
+	case c.room <- struct{}{}:
+	default:
 	}
 }
 
@@ -122,7 +146,9 @@ func (c *conn) writeLoop() {
 	for {
 		select {
 		case f := <-c.send:
-			if err := c.write(f); err != nil {
+			err := c.write(f)
+			c.written(f)
+			if err != nil {
 				c.teardown("write failed: " + err.Error())
 				return
 			}
@@ -146,7 +172,9 @@ func (c *conn) flushAndClose() {
 	for {
 		select {
 		case f := <-c.send:
-			if err := c.write(f); err != nil {
+			err := c.write(f)
+			c.written(f)
+			if err != nil {
 				c.teardown("write failed: " + err.Error())
 				return
 			}
@@ -180,11 +208,12 @@ func (c *conn) readLoop() {
 	extend := func() { _ = ws.SetReadDeadline(time.Now().Add(wait)) }
 	extend()
 	ws.SetPongHandler(func(string) error { extend(); return nil })
-	// One buffer per connection, reused across frames: Decode copies what
-	// it keeps.
-	var buf bytes.Buffer
 	for {
-		mt, data, err := c.readFrame(&buf)
+		mt, data, held, err := c.readFrame()
+		if errors.Is(err, errBusy) {
+			c.refuseBusy()
+			continue
+		}
 		if err != nil {
 			c.readFailed(err)
 			return
@@ -193,43 +222,159 @@ func (c *conn) readLoop() {
 		case <-c.done:
 			// Torn down elsewhere (slow client, shutdown deadline): frames
 			// still buffered must not run as turns any more.
+			c.srv.budget.release(held)
 			return
 		default:
 		}
 		extend()
 		if mt != websocket.TextMessage {
-			c.log.Warn("bad frame ignored", "reason", "binary frame", "bytes", len(data))
-			c.srv.metrics.badFrames.Add(1)
-			continue
+			continue // dropped as it arrived
 		}
-		req, err := c.srv.dialect.Decode(data)
+		// The frame is the request's now: decoded in place, a file's
+		// bytes and a long text share its memory.
+		size := len(data)
+		req, err := c.srv.dialect.DecodeOwned(data)
 		if err != nil {
-			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", len(data))
+			c.srv.budget.release(held)
+			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", size)
 			c.srv.metrics.badFrames.Add(1)
 			continue
 		}
 		c.srv.handle(c, req)
+		c.srv.budget.release(held)
 	}
 }
 
-// readFrame reads the next data frame into buf. A buffer grown by a large
-// frame (a file upload) is dropped afterwards rather than kept for the
-// connection's lifetime.
-func (c *conn) readFrame(buf *bytes.Buffer) (int, []byte, error) {
-	const keep = 64 << 10
-	if buf.Cap() > keep {
-		*buf = bytes.Buffer{}
-	}
-	buf.Reset()
+// errBusy: the read budget stayed full; the frame was read and dropped.
+var errBusy = errors.New("read budget full")
+
+// readFrame reads the next message whole, once it has its share of the read
+// budget; held is the share, to release once the message is handled. A
+// binary message, which is never handled, is dropped (and logged) as it
+// arrives.
+func (c *conn) readFrame() (mt int, data []byte, held int64, err error) {
 	mt, r, err := c.ws.NextReader()
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return 0, nil, err
+	hint := c.sniff.next()
+	if mt != websocket.TextMessage {
+		n, err := io.Copy(io.Discard, r)
+		if err == nil {
+			c.log.Warn("bad frame ignored", "reason", "binary frame", "bytes", n)
+			c.srv.metrics.badFrames.Add(1)
+		}
+		return mt, nil, 0, err
 	}
-	return mt, buf.Bytes(), nil
+	b := c.srv.budget
+	wait := c.srv.cfg.WriteTimeout
+	if hint >= 0 && hint <= c.srv.cfg.MaxSize {
+		// The usual case: one buffer of the message's size.
+		if !b.acquire(hint, wait, c.done) {
+			return mt, nil, 0, c.drain(r)
+		}
+		data = make([]byte, hint)
+		n, err := io.ReadFull(r, data)
+		if err == io.ErrUnexpectedEOF {
+			return mt, data[:n], hint, nil // shorter than its header said
+		}
+		if err != nil {
+			b.release(hint)
+			return 0, nil, 0, err
+		}
+		var one [1]byte
+		switch m, err := r.Read(one[:]); {
+		case m > 0: // longer than the hint: a sniffer out of step, never seen
+			return c.readRest(r, mt, append(data, one[0]), hint)
+		case err == io.EOF:
+			return mt, data, hint, nil
+		case err != nil:
+			b.release(hint)
+			return 0, nil, 0, err
+		}
+		return c.readRest(r, mt, data, hint)
+	}
+	return c.readRest(r, mt, nil, 0)
 }
+
+// chunkSize is the size of the pieces a message of unknown length is read
+// in before it is put together.
+const chunkSize = 64 << 10
+
+// chunks holds the pieces of messages being read, for reuse: a fragmented
+// message is read into pieces and then copied into one buffer of its size.
+var chunks = sync.Pool{New: func() any { return new([chunkSize]byte) }}
+
+// readRest reads what remains of a message after data (of which held bytes
+// are counted against the budget) into pieces, then puts the message
+// together in one buffer of its size. It serves messages whose length the
+// sniffer could not give (fragmented ones): such a message takes a share of
+// websocket.max_size at once, the most it can be, and gives back what it did
+// not use. Taking its share bit by bit as it arrived, several messages could
+// each hold a part and all wait for the rest.
+func (c *conn) readRest(r io.Reader, mt int, data []byte, held int64) (int, []byte, int64, error) {
+	b := c.srv.budget
+	if share := c.srv.cfg.MaxSize - held; share > 0 {
+		if !b.acquire(share, c.srv.cfg.WriteTimeout, c.done) {
+			b.release(held)
+			return mt, nil, 0, c.drain(r)
+		}
+		held += share
+	}
+	var pieces []*[chunkSize]byte
+	defer func() {
+		for _, p := range pieces {
+			chunks.Put(p)
+		}
+	}()
+	total := len(data)
+	for {
+		p := chunks.Get().(*[chunkSize]byte)
+		pieces = append(pieces, p)
+		n, err := io.ReadFull(r, p[:])
+		total += n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			b.release(held)
+			return 0, nil, 0, err
+		}
+	}
+	whole := make([]byte, total)
+	n := copy(whole, data)
+	for _, p := range pieces {
+		n += copy(whole[n:], p[:])
+	}
+	if unused := held - int64(total); unused > 0 {
+		b.release(unused)
+		held = int64(total)
+	}
+	return mt, whole, held, nil
+}
+
+// drain reads and drops the rest of a message the budget had no room for,
+// so the connection can go on.
+func (c *conn) drain(r io.Reader) error {
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return err
+	}
+	return errBusy
+}
+
+// refuseBusy tells the user a message was dropped for want of room.
+func (c *conn) refuseBusy() {
+	c.srv.metrics.framesRefused.Add(1)
+	c.log.Warn("frame dropped: websocket.read_budget stayed full", "read_budget", c.srv.budget.limit, "waited", c.srv.cfg.WriteTimeout)
+	f, err := c.srv.dialect.EncodeReply(reply.NewText(reply.Str, busyText), c.srv.now())
+	if err == nil {
+		c.enqueue(f)
+	}
+}
+
+// busyText answers a message dropped because the bot was receiving too much
+// at once.
+const busyText = "Sorry, I could not receive that: too much is being sent to me at once. Please send it again in a moment."
 
 // readFailed logs why reading stopped and closes the connection.
 func (c *conn) readFailed(err error) {

@@ -21,12 +21,14 @@ type metrics struct {
 	understood map[string]*atomic.Uint64          // text turns by the intent understood; fixed at New
 	fallbacks  atomic.Uint64                      // turns a fallback answered
 	badFrames  atomic.Uint64
-	opened     atomic.Uint64 // connections
-	created    atomic.Uint64 // sessions
-	restored   atomic.Uint64 // sessions read back from the store
-	expired    atomic.Uint64 // sessions reclaimed after session.ttl
-	evicted    atomic.Uint64 // idle sessions dropped for session.max
-	replies    atomic.Uint64 // reply frames queued (per session, not per connection)
+	// frames dropped because websocket.read_budget stayed full
+	framesRefused atomic.Uint64
+	opened        atomic.Uint64 // connections
+	created       atomic.Uint64 // sessions
+	restored      atomic.Uint64 // sessions read back from the store
+	expired       atomic.Uint64 // sessions reclaimed after session.ttl
+	evicted       atomic.Uint64 // idle sessions dropped for session.max
+	replies       atomic.Uint64 // reply frames queued (per session, not per connection)
 	// Connections refused, by reason (see limits.go); the set is fixed.
 	refusedBy map[string]*atomic.Uint64
 
@@ -112,6 +114,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	}
 	counter("botgen_replies_total", "Bot replies sent (once per session, whatever its connections).", m.replies.Load())
 	counter("botgen_bad_frames_total", "Frames ignored as malformed.", m.badFrames.Load())
+	counter("botgen_frames_dropped_total", "Frames dropped unread because websocket.read_budget stayed full; the user was asked to send again.", m.framesRefused.Load())
 
 	fmt.Fprintf(w, "# HELP botgen_turn_duration_seconds Time to run a turn and queue its replies.\n# TYPE botgen_turn_duration_seconds histogram\n")
 	var cum uint64

@@ -56,6 +56,7 @@ type Server struct {
 	eng     *engine.Engine
 	cfg     config.Config
 	metrics *metrics
+	budget  *budget // of inbound frames
 	log     *slog.Logger
 	dialect protocol.Dialect
 	loc     *time.Location
@@ -122,6 +123,17 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = def.IdleTimeout
 	}
+	if cfg.SendQueueBytes <= 0 {
+		cfg.SendQueueBytes = def.SendQueueBytes
+	}
+	if cfg.HistoryBytes <= 0 {
+		cfg.HistoryBytes = def.HistoryBytes
+	}
+	if cfg.ReadBudget <= 0 {
+		cfg.ReadBudget = def.ReadBudget
+	}
+	// The largest frame must fit, or it would wait for ever.
+	cfg.ReadBudget = max(cfg.ReadBudget, cfg.MaxSize)
 	var intents []string
 	for _, in := range eng.Bot().Intents {
 		intents = append(intents, in.Name)
@@ -130,6 +142,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		eng:         eng,
 		cfg:         cfg,
 		metrics:     newMetrics(intents),
+		budget:      newBudget(cfg.ReadBudget),
 		log:         logger,
 		dialect:     d,
 		loc:         loc,
@@ -143,6 +156,9 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	s.loopback.Store(isLoopbackHost(cfg.Host))
 	s.up = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
+		// Set, so that the connection's reader reads from the sniffed
+		// connection rather than the HTTP server's buffer (see sniff.go).
+		ReadBufferSize: 4096,
 		// Idle connections then hold no write buffer: a bot may keep many
 		// connections open that rarely receive anything.
 		WriteBufferPool: &sync.Pool{},
@@ -242,6 +258,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.janitorOnce.Do(func() { close(s.janitorDone) }) // never started: nothing to wait for
 	<-s.janitorDone
+	s.budget.stop()
 	return err
 }
 
@@ -301,7 +318,8 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, ip, refused)
 		return
 	}
-	ws, err := s.up.Upgrade(w, r, nil)
+	sniff := &frameSniffer{}
+	ws, err := s.up.Upgrade(sniffingWriter{ResponseWriter: w, sniff: sniff}, r, nil)
 	if err != nil {
 		s.release(ip)
 		return // the upgrader has answered and logged
@@ -314,6 +332,8 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		id:         s.nextID.Add(1),
 		ip:         ip,
 		send:       make(chan []byte, s.cfg.SendQueue),
+		room:       make(chan struct{}, 1),
+		sniff:      sniff,
 		quit:       make(chan struct{}),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),

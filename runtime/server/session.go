@@ -2,11 +2,13 @@ package server
 
 import (
 	"container/list"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/protocol"
@@ -21,10 +23,11 @@ type session struct {
 	// turn serialises the session's turns: it is held while the engine runs
 	// and the replies are queued, so every connection gets them in order.
 	// It guards es, started and history.
-	turn    sync.Mutex
-	es      *engine.Session
-	started bool
-	history []entry
+	turn         sync.Mutex
+	es           *engine.Session
+	started      bool
+	history      []entry
+	historyBytes int64 // the sum of the history's sizes
 
 	// stored sessions are kept in the server's Store: pending holds the
 	// entries recorded since the last write, wiped whether the history was
@@ -74,21 +77,89 @@ type upload struct {
 }
 
 // record appends e to the history, dropping the oldest entries beyond
-// cfg.SessionHistory. Called with sess.turn held.
+// session.history messages or session.history_bytes bytes. A user message
+// over a quarter of session.history_bytes is kept cut short. Called with
+// sess.turn held.
 func (s *Server) record(sess *session, e entry) {
 	limit := s.cfg.SessionHistory
 	if limit <= 0 {
 		return
 	}
-	if len(sess.history) >= limit {
+	if e.user && e.file == nil {
+		e.message = shorten(e.message, int(s.cfg.HistoryBytes/4))
+	}
+	sess.history = append(sess.history, e)
+	sess.historyBytes += e.size()
+	if sess.stored {
+		sess.pending = append(sess.pending, e)
+	}
+	s.trimHistory(sess)
+}
+
+// trimHistory drops the oldest entries beyond the session's bounds, keeping
+// the newest whatever its size. Called with sess.turn held.
+func (s *Server) trimHistory(sess *session) {
+	drop := 0
+	for len(sess.history)-drop > 1 && (len(sess.history)-drop > s.cfg.SessionHistory || sess.historyBytes > s.cfg.HistoryBytes) {
+		sess.historyBytes -= sess.history[drop].size()
+		drop++
+	}
+	if drop > 0 {
 		// Shift in place so the backing array does not grow without bound.
-		n := copy(sess.history, sess.history[len(sess.history)-limit+1:])
+		n := copy(sess.history, sess.history[drop:])
 		clear(sess.history[n:])
 		sess.history = sess.history[:n]
 	}
-	sess.history = append(sess.history, e)
-	if sess.stored {
-		sess.pending = append(sess.pending, e)
+}
+
+// entryOverhead is what an entry costs beyond its text: its time, kind and
+// the slice's slot.
+const entryOverhead = 64
+
+// size is what an entry counts against session.history_bytes: a message's
+// or reply's text. Images and files a bot sends come from the files
+// embedded in it, shared by every session, and count only their name.
+func (e entry) size() int64 {
+	n := entryOverhead
+	switch {
+	case e.file != nil:
+		n += len(e.file.name) + len(e.file.typ)
+	case e.user:
+		switch m := e.message.(type) {
+		case string:
+			n += len(m)
+		default:
+			b, _ := json.Marshal(m)
+			n += len(b)
+		}
+	case e.reply.Kind == reply.Image:
+	case e.reply.Kind == reply.File:
+		n += len(e.reply.File.Name)
+	default:
+		n += len(e.reply.Text)
+	}
+	return int64(n)
+}
+
+// shorten returns a user message cut to max bytes (whole characters) and
+// marked as cut, or as it is when it is not longer. A JSON event that long
+// is replaced by a note.
+func shorten(message any, max int) any {
+	switch m := message.(type) {
+	case string:
+		if len(m) <= max {
+			return m
+		}
+		cut := max
+		for cut > 0 && !utf8.RuneStart(m[cut]) {
+			cut--
+		}
+		return fmt.Sprintf("%s… [%d bytes in all]", m[:cut], len(m))
+	default:
+		if b, err := json.Marshal(m); err == nil && len(b) <= max {
+			return m
+		}
+		return "[a JSON event too large to keep]"
 	}
 }
 
@@ -130,7 +201,12 @@ func (s *Server) restore(key string) *session {
 		s.log.Warn("stored session restored in part", "session", logID(key), "problem", p)
 	}
 	s.log.Info("session restored from the store", "session", logID(key), "state", es.State(), "history", len(sv.history))
-	return &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, file: sv.file}
+	sess := &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, file: sv.file}
+	for _, e := range sess.history {
+		sess.historyBytes += e.size()
+	}
+	s.trimHistory(sess)
+	return sess
 }
 
 // start runs the session's initial body if it has not run yet (a new
@@ -200,7 +276,7 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		in = engine.Input{Kind: engine.SetVars, Vars: req.Vars}
 	case protocol.Reset:
 		in = engine.Input{Kind: engine.Reset}
-		sess.history = nil
+		sess.history, sess.historyBytes = nil, 0
 		sess.pending, sess.wiped = sess.pending[:0], true
 	default:
 		c.log.Warn("unhandled action", "action", string(req.Action))
@@ -325,7 +401,7 @@ func (s *Server) replay(c *conn) {
 			c.log.Warn("history message not sent", "err", err)
 			continue
 		}
-		if !c.enqueueWait(f) {
+		if !c.enqueue(f) {
 			return
 		}
 	}

@@ -311,10 +311,11 @@ func storeSize(t *testing.T, dir string) int64 {
 func TestStoreNeverAmplifies(t *testing.T) {
 	t.Run("a large variable", func(t *testing.T) {
 		dir := t.TempDir()
-		a := startWith(t, nil, withStore(t, dir), baf, func(c *config.Config) { c.MaxVariableBytes = 8 << 20 })
+		big := func(c *config.Config) { c.MaxVariableBytes = 1 << 20 }
+		a := startWith(t, nil, withStore(t, dir), baf, big)
 		c := &sender{client: a.dial(t, "", header("X-Session-ID", "big-var"))}
 		c.next()
-		c.send("user_set_variable", map[string]any{"tag": strings.Repeat("v", 4<<20)})
+		c.send("user_set_variable", map[string]any{"tag": strings.Repeat("v", 1000<<10)})
 		for range 60 {
 			c.send("user_message", "hello")
 			c.expect(bafStr, hiThere)
@@ -325,10 +326,10 @@ func TestStoreNeverAmplifies(t *testing.T) {
 			t.Logf("the store holds %d bytes for %d sent (%.2f×)", size, c.sent, float64(size)/float64(c.sent))
 		}
 		a.stop(t)
-		b := startWith(t, nil, withStore(t, dir), baf, func(c *config.Config) { c.MaxVariableBytes = 8 << 20 })
+		b := startWith(t, nil, withStore(t, dir), baf, big)
 		d := b.dial(t, "", header("X-Session-ID", "big-var"))
 		d.say("show")
-		if f := d.frame(); f.Message != "tag="+strings.Repeat("v", 4<<20)+" count=0" {
+		if f := d.frame(); f.Message != "tag="+strings.Repeat("v", 1000<<10)+" count=0" {
 			t.Errorf("the variable after a restart: %.40v…", f.Message)
 		}
 	})
