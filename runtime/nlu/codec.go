@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // The serialised model starts with magic and a format version; a runtime
@@ -104,31 +105,45 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// reader reads the binary form, remembering the first error.
+// ErrCorruptModel is wrapped by the error LoadModel returns for data that
+// MarshalBinary cannot have written: cut short, or with a length or a value
+// out of range.
+var ErrCorruptModel = errors.New("nlu: model: truncated or corrupt")
+
+// reader reads the binary form, remembering the first error; once it has
+// one, every read returns zero values.
 type reader struct {
 	data []byte
 	err  error
 }
 
-func (r *reader) fail(what string) {
+func (r *reader) fail(format string, args ...any) {
 	if r.err == nil {
-		r.err = fmt.Errorf("nlu: model: truncated or corrupt %s", what)
+		r.err = fmt.Errorf("%w %s", ErrCorruptModel, fmt.Sprintf(format, args...))
 	}
 }
 
 func (r *reader) uvarint(what string) uint64 {
+	if r.err != nil {
+		return 0
+	}
 	v, n := binary.Uvarint(r.data)
 	if n <= 0 {
-		r.fail(what)
+		r.fail("%s", what)
 		return 0
 	}
 	r.data = r.data[n:]
 	return v
 }
 
+// bytes returns the next n bytes, a view of the input: a length is checked
+// against the bytes left before anything is allocated for it.
 func (r *reader) bytes(n uint64, what string) []byte {
-	if r.err != nil || uint64(len(r.data)) < n {
-		r.fail(what)
+	if r.err != nil {
+		return nil
+	}
+	if uint64(len(r.data)) < n {
+		r.fail("%s: %d bytes claimed, %d left", what, n, len(r.data))
 		return nil
 	}
 	out := r.data[:n]
@@ -144,18 +159,56 @@ func (r *reader) f32(what string) float32 {
 	return math.Float32frombits(binary.LittleEndian.Uint32(b))
 }
 
+func (r *reader) f64(what string) float64 {
+	b := r.bytes(8, what)
+	if b == nil {
+		return 0
+	}
+	return math.Float64frombits(binary.LittleEndian.Uint64(b))
+}
+
 func (r *reader) str(what string) string { return string(r.bytes(r.uvarint(what), what)) }
+
+// check fails with the formatted message when ok is false.
+func (r *reader) check(ok bool, format string, args ...any) {
+	if !ok {
+		r.fail(format, args...)
+	}
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// maxScale bounds a column's weight scale: a weight is at most 127 times it,
+// and must stay a finite float32 (so that a score is a number).
+const maxScale = math.MaxFloat32 / 128
 
 // LoadModel reads a model written by MarshalBinary and prepares it for the
 // intents and entities it was trained on, under opts (which gives the time
 // zone of dates; language and stemming come from the model and must match
 // opts). It returns an error wrapping ErrModelMismatch when the model was
-// trained on other input.
+// trained on other input, and one wrapping ErrCorruptModel when the data is
+// cut short or holds a length or a value no training writes. It reads
+// untrusted data safely: it allocates in proportion to len(data) and the
+// intents, and a model it accepts classifies without fault, every score a
+// number in [0, 1].
 func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (*Model, error) {
 	matcher, err := NewScorer(intents, entities, opts)
 	if err != nil {
 		return nil, err
 	}
+	m, err := decodeModel(data, fingerprint(intents, entities, opts), intents, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.prepare(matcher, intents, opts); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// decodeModel reads the binary form of a model trained with fingerprint
+// print on intents under opts.
+func decodeModel(data []byte, print [16]byte, intents []Intent, opts Options) (*Model, error) {
 	if !bytes.HasPrefix(data, []byte(magic)) {
 		return nil, errors.New("nlu: model: not a botgen model")
 	}
@@ -165,82 +218,108 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 	}
 	m := &Model{}
 	copy(m.print[:], r.bytes(16, "fingerprint"))
-	if r.err == nil && m.print != fingerprint(intents, entities, opts) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if m.print != print {
 		return nil, ErrModelMismatch
 	}
+	// The fingerprint covers the language and the stemming: the model's
+	// copies of them must agree with it.
 	m.lang = r.str("language")
-	if b := r.bytes(1, "flags"); b != nil {
-		m.stemming = b[0]&1 != 0
+	flags := r.bytes(1, "flags")
+	if r.err == nil {
+		m.stemming = flags[0]&1 != 0
+		r.check(flags[0]&^1 == 0 && m.lang == strings.ToLower(opts.Language) && m.stemming == opts.Stemming,
+			"settings: language %q, flags %#x", m.lang, flags[0])
 	}
+	var sq float64 // vectorize divides by the root of the squares' sum
 	for g := range m.groupW {
-		if b := r.bytes(8, "groups"); b != nil {
-			m.groupW[g] = math.Float64frombits(binary.LittleEndian.Uint64(b))
-		}
+		w := r.f64("feature group weights")
+		r.check(finite(w) && w >= 0, "feature group weight %g", w)
+		m.groupW[g] = w
+		sq += w * w
 	}
-	nc := r.uvarint("intents")
-	if nc != uint64(len(intents)) {
-		r.fail("intents")
+	r.check(finite(sq), "feature group weights")
+
+	n := r.uvarint("intents")
+	r.check(n == uint64(len(intents)), "intents: %d, the bot has %d", n, len(intents))
+	if r.err != nil {
+		return nil, r.err
 	}
-	for range min(nc, uint64(len(intents))) {
-		m.names = append(m.names, r.str("intent name"))
+	m.names = make([]string, len(intents))
+	for i, in := range intents {
+		m.names[i] = r.str("intent name")
+		r.check(m.names[i] == in.Name, "intent name %q, the bot's is %q", m.names[i], in.Name)
 	}
-	m.cols = int(r.uvarint("columns"))
-	if m.cols != len(m.names) && m.cols != 2*len(m.names)+1 {
-		r.fail("columns")
+	cols := r.uvarint("columns")
+	r.check(cols == n || cols == 2*n+1, "columns: %d for %d intents", cols, n)
+	if r.err != nil {
+		return nil, r.err
 	}
-	if b := r.bytes(8, "mix"); b != nil {
-		m.mix = math.Float64frombits(binary.LittleEndian.Uint64(b))
-	}
+	m.cols = int(cols)
+	m.mix = r.f64("mix")
+	r.check(m.mix >= 0 && m.mix <= 1, "mix %g", m.mix)
+
+	// A feature takes at least a byte of hash, 4 of idf, 1 of group and one
+	// a column of weights, after which come 8 bytes a column of biases and
+	// scales: the count is checked against the bytes left before the
+	// feature tables are allocated.
 	nf := r.uvarint("features")
-	if r.err != nil || nf > uint64(len(r.data)) {
-		r.fail("features")
+	if r.err != nil {
+		return nil, r.err
+	}
+	left, fixed := uint64(len(r.data)), 8*cols
+	if fixed > left || nf > (left-fixed)/(6+cols) {
+		r.fail("features: %d claimed, %d bytes left", nf, left)
 		return nil, r.err
 	}
 	m.hashes = make([]uint64, nf)
 	m.vocab = make(map[uint64]int32, nf)
 	var prev uint64
 	for i := range m.hashes {
-		prev += r.uvarint("features")
+		d := r.uvarint("feature hashes")
+		// Sorted and distinct: every delta after the first is positive.
+		if r.err == nil && i > 0 && (d == 0 || prev+d < prev) {
+			r.fail("feature hashes: not increasing at %d", i)
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		prev += d
 		m.hashes[i] = prev
 		m.vocab[prev] = int32(i)
 	}
 	m.idf = make([]float32, nf)
 	for i := range m.idf {
 		m.idf[i] = r.f32("idf")
+		r.check(finite(float64(m.idf[i])), "idf %g", m.idf[i])
 	}
 	m.groups = bytes.Clone(r.bytes(nf, "groups"))
+	for _, g := range m.groups {
+		r.check(int(g) < len(m.groupW), "feature group %d", g)
+	}
 	m.bias = make([]float32, m.cols)
 	for i := range m.bias {
 		m.bias[i] = r.f32("bias")
+		r.check(finite(float64(m.bias[i])), "bias %g", m.bias[i])
 	}
 	scales := make([]float32, m.cols)
 	for i := range scales {
 		scales[i] = r.f32("scales")
+		r.check(scales[i] >= 0 && scales[i] <= maxScale, "weight scale %g", scales[i])
 	}
-	raw := r.bytes(nf*uint64(m.cols), "weights")
+	raw := r.bytes(nf*cols, "weights")
 	if r.err != nil {
 		return nil, r.err
 	}
 	if len(r.data) != 0 {
-		return nil, errors.New("nlu: model: trailing bytes")
-	}
-	for _, g := range m.groups {
-		if int(g) >= len(m.groupW) {
-			return nil, errors.New("nlu: model: corrupt feature groups")
-		}
+		return nil, fmt.Errorf("%w: %d trailing bytes", ErrCorruptModel, len(r.data))
 	}
 	q := make([]int8, len(raw))
 	for i, v := range raw {
 		q[i] = int8(v)
 	}
 	m.dequantize(scales, q)
-	for i, in := range intents {
-		if m.names[i] != in.Name {
-			return nil, ErrModelMismatch
-		}
-	}
-	if err := m.prepare(matcher, intents, opts); err != nil {
-		return nil, err
-	}
 	return m, nil
 }

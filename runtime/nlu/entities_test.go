@@ -1,7 +1,9 @@
 package nlu
 
 import (
+	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -160,6 +162,148 @@ func TestAnyPhrasings(t *testing.T) {
 	} {
 		if got := m.Extract("name", text)[0].Value; got != want {
 			t.Errorf("%q: any = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// manyValues returns a fuzzy entity "v" with the values value1..value<n>, in
+// declaration order or reversed.
+func manyValues(n int, reversed bool) Entity {
+	e := Entity{Name: "v", Fuzzy: true, Values: make([]EntityValue, n)}
+	for i := range n {
+		k := i + 1
+		if reversed {
+			k = n - i
+		}
+		e.Values[i] = EntityValue{Canonical: "value" + strconv.Itoa(k)}
+	}
+	return e
+}
+
+// scorerExtract returns what a one-intent scorer with a param of entity e
+// extracts from text.
+func scorerExtract(t testing.TB, e Entity, text string) any {
+	t.Helper()
+	s, err := NewScorer([]Intent{{Name: "x", Sentences: []string{"show {v}"}, Params: []Param{{"v", e.Name}}}},
+		[]Entity{e}, Options{Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Extract("x", text)[0].Value
+}
+
+// A value the message gives exactly wins over every value it is a typo of,
+// however many values the entity has and in whatever order.
+func TestExactEntityValueBeatsFuzzy(t *testing.T) {
+	for _, reversed := range []bool{false, true} {
+		e := manyValues(2000, reversed)
+		for _, want := range []string{"value1", "value12", "value100", "value120", "value999", "value1000", "value1002", "value2000"} {
+			if got := scorerExtract(t, e, "show "+want+" please"); got != want {
+				t.Errorf("reversed %v: %q = %q, want %q", reversed, want, got, want)
+			}
+		}
+		// A typo still finds its value when none is written exactly, the
+		// one fewest edits away first, then the first declared.
+		first := "value12" // value12x is one edit from value12 and value120..value129
+		if reversed {
+			first = "value129"
+		}
+		for text, want := range map[string]string{
+			"show valeu12":   "value12", // value120 is two edits away
+			"show value12x":  first,
+			"show vlaue2000": "value2000", // value1000 is two edits away
+		} {
+			if got := scorerExtract(t, e, text); got != want {
+				t.Errorf("reversed %v: %q = %q, want %q", reversed, text, got, want)
+			}
+		}
+	}
+
+	// An exact synonym wins over a value it is a typo of.
+	us := Entity{Name: "v", Fuzzy: true, Values: []EntityValue{
+		{Canonical: "Americana"},
+		{Canonical: "United States", Synonyms: []string{"America", "USA"}},
+	}}
+	for text, want := range map[string]string{
+		"show america":   "United States",
+		"show americana": "Americana",
+		"show amercana":  "Americana",
+		"show usa":       "United States",
+	} {
+		if got := scorerExtract(t, us, text); got != want {
+			t.Errorf("%q = %q, want %q", text, got, want)
+		}
+	}
+
+	// Among exact matches the longest still wins.
+	york := Entity{Name: "v", Fuzzy: true, Values: []EntityValue{
+		{Canonical: "York"}, {Canonical: "New York", Synonyms: []string{"NYC"}}, {Canonical: "Yorkshire"},
+	}}
+	for text, want := range map[string]string{
+		"show new york":  "New York",
+		"show york":      "York",
+		"show yorkshire": "Yorkshire",
+		"show new yrok":  "New York",
+		"show yorkshir":  "Yorkshire",
+	} {
+		if got := scorerExtract(t, york, text); got != want {
+			t.Errorf("%q = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// BenchmarkExtractFuzzy2000 measures extracting a param of a fuzzy entity of
+// 2,000 values from a message that gives a value exactly, with a typo, or
+// not at all.
+func BenchmarkExtractFuzzy2000(b *testing.B) {
+	e := manyValues(2000, false)
+	s, err := NewScorer([]Intent{{Name: "x", Sentences: []string{"show {v}"}, Params: []Param{{"v", e.Name}}}},
+		[]Entity{e}, Options{Language: "en"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, text string }{
+		{"exact", "please show me value12 on the screen"},
+		{"typo", "please show me valeu12 on the screen"},
+		{"none", "please show me something on the screen"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				s.Extract("x", bc.text)
+			}
+		})
+	}
+}
+
+// The trie of a fuzzy entity finds exactly the words near() accepts, at the
+// same distance.
+func TestFuzzyIndexAgreesWithNear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func(n int) string {
+		r := make([]rune, n)
+		for i := range r {
+			r[i] = []rune("abcé")[rng.IntN(4)]
+		}
+		return string(r)
+	}
+	var ps []pattern
+	for range 300 {
+		ps = append(ps, pattern{words: []string{word(1 + rng.IntN(10))}})
+	}
+	x := newFuzzyIndex(ps)
+	var buf []int
+	for range 2000 {
+		q := word(rng.IntN(12))
+		got := map[string]int{}
+		buf = x.lookup([]rune(q), buf, func(w int32, edits int) {
+			got[ps[x.byWord[w][0]].words[0]] = edits
+		})
+		for _, p := range ps {
+			w := p.words[0]
+			e, ok := near(q, w)
+			if g, found := got[w]; ok != found || (ok && g != e) {
+				t.Fatalf("%q ~ %q: near %d %v, trie %d %v", q, w, e, ok, g, found)
+			}
 		}
 	}
 }

@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/botgen-dev/botgen/runtime/spelling"
 )
 
 // The built-in entities.
@@ -52,7 +50,7 @@ func (m mention) value(entity string) (any, bool) {
 // finder finds the mentions of a fixed set of entities in messages.
 type finder struct {
 	byFirst  map[string][]pattern // custom entity patterns by their first word
-	fuzzy    []pattern            // patterns of fuzzy entities, matched with typos
+	fuzzy    []*fuzzyIndex        // the fuzzy entities, matched with typos
 	regexes  []regexEntity
 	number   bool
 	datetime bool
@@ -109,12 +107,9 @@ func span(toks []token, start, end int) (from, to int, ok bool) {
 // find returns the mentions in a tokenized message, in message order. Custom
 // values and built-ins compete: the longest (in words, then bytes) wins,
 // then the leftmost; a span read the same way by several entities keeps them
-// all.
+// all. Values with typos (of fuzzy entities) are looked for afterwards, on
+// the words left free.
 func (f *finder) find(text string, toks []token) []mention {
-	type cand struct {
-		from, to, chars int
-		ev              entityValue
-	}
 	var cands []cand
 	for i, t := range toks {
 		for _, p := range f.byFirst[t.word] {
@@ -129,7 +124,7 @@ func (f *finder) find(text string, toks []token) []mention {
 				}
 			}
 			if ok {
-				cands = append(cands, cand{i, i + len(p.words), p.chars, entityValue{p.entity, p.value}})
+				cands = append(cands, cand{from: i, to: i + len(p.words), chars: p.chars, ev: entityValue{p.entity, p.value}})
 			}
 		}
 	}
@@ -149,7 +144,7 @@ func (f *finder) find(text string, toks []token) []mention {
 				continue
 			}
 			if from, to, ok := span(toks, loc[0], loc[1]); ok {
-				cands = append(cands, cand{from, to, loc[1] - loc[0], entityValue{EntityNumber, v}})
+				cands = append(cands, cand{from: from, to: to, chars: loc[1] - loc[0], ev: entityValue{EntityNumber, v}})
 			}
 		}
 		np := &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}
@@ -158,7 +153,7 @@ func (f *finder) find(text string, toks []token) []mention {
 				continue // digits are read above, with their sign
 			}
 			if v, j, ok := np.parse(i); ok {
-				cands = append(cands, cand{i, j, toks[j-1].end - toks[i].start, entityValue{EntityNumber, v}})
+				cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityNumber, v}})
 				i = j - 1
 			}
 		}
@@ -169,7 +164,7 @@ func (f *finder) find(text string, toks []token) []mention {
 			now: today, today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, f.loc)}
 		for i := range toks {
 			if j, v, ok := dp.parseAt(i); ok && j > i {
-				cands = append(cands, cand{i, j, toks[j-1].end - toks[i].start, entityValue{EntityDatetime, v}})
+				cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityDatetime, v}})
 			}
 		}
 	}
@@ -179,40 +174,52 @@ func (f *finder) find(text string, toks []token) []mention {
 				continue
 			}
 			if from, to, ok := span(toks, loc[0], loc[1]); ok {
-				cands = append(cands, cand{from, to, loc[1] - loc[0], entityValue{r.entity, text[loc[0]:loc[1]]}})
+				cands = append(cands, cand{from: from, to: to, chars: loc[1] - loc[0], ev: entityValue{r.entity, text[loc[0]:loc[1]]}})
 			}
 		}
 	}
-	for _, p := range f.fuzzy {
-		for i := 0; i+len(p.words) <= len(toks); i++ {
-			ok := true
-			for k, w := range p.words {
-				if !near(toks[i+k].word, w) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				// Ranked below an exact match of the same length.
-				cands = append(cands, cand{i, i + len(p.words), p.chars - 1, entityValue{p.entity, p.value}})
-			}
-		}
+	claimed := make([]int, len(toks))
+	ms := claim(nil, claimed, cands)
+	if len(f.fuzzy) > 0 {
+		// Only words no exact match reads are read with typos: an exact
+		// value always wins over the values it is a typo of.
+		ms = claim(ms, claimed, f.fuzzyCands(toks, claimed))
 	}
-	if len(cands) == 0 {
-		return nil
-	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].from < ms[j].from })
+	return ms
+}
+
+// cand is a candidate mention: tokens [from, to) read as ev.
+type cand struct {
+	from, to, chars int
+	edits           int // typos, for a fuzzy match
+	order           int // the value's declaration order, for a fuzzy match
+	ev              entityValue
+}
+
+// claim adds the candidates to ms, best first: the longest (in words), the
+// fewest typos, the longest in bytes, the leftmost, the first declared. A
+// candidate whose tokens are taken is dropped, unless it reads the very span
+// of a mention as another entity: it is then one more reading of it.
+// claimed holds, per token, 1 + the index of its mention in ms, 0 when free;
+// claim updates it.
+func claim(ms []mention, claimed []int, cands []cand) []mention {
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
 		if la, lb := a.to-a.from, b.to-b.from; la != lb {
 			return la > lb
 		}
+		if a.edits != b.edits {
+			return a.edits < b.edits
+		}
 		if a.chars != b.chars {
 			return a.chars > b.chars
 		}
-		return a.from < b.from
+		if a.from != b.from {
+			return a.from < b.from
+		}
+		return a.order < b.order
 	})
-	claimed := make([]int, len(toks)) // 1 + index into ms, 0 when free
-	var ms []mention
 	for _, c := range cands {
 		if k := claimed[c.from]; k > 0 {
 			m := &ms[k-1]
@@ -238,8 +245,50 @@ func (f *finder) find(text string, toks []token) []mention {
 			claimed[i] = len(ms)
 		}
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].from < ms[j].from })
 	return ms
+}
+
+// fuzzyCands returns the fuzzy matches of values on free tokens, each word
+// within the typos its value's word allows. Their byte length is left out of
+// their rank: among values as many typos away, the first declared wins,
+// rather than the longest.
+func (f *finder) fuzzyCands(toks []token, claimed []int) []cand {
+	var cands []cand
+	var q []rune
+	var buf []int
+	for i := range toks {
+		if claimed[i] > 0 {
+			continue
+		}
+		q = append(q[:0], []rune(toks[i].word)...)
+		for _, x := range f.fuzzy {
+			buf = x.lookup(q, buf, func(word int32, edits int) {
+				for _, pi := range x.byWord[word] {
+					p := &x.patterns[pi]
+					if i+len(p.words) > len(toks) {
+						continue
+					}
+					total, ok := edits, true
+					for k, w := range p.words[1:] {
+						if claimed[i+1+k] > 0 {
+							ok = false
+							break
+						}
+						e, near := near(toks[i+1+k].word, w)
+						if !near {
+							ok = false
+							break
+						}
+						total += e
+					}
+					if ok {
+						cands = append(cands, cand{from: i, to: i + len(p.words), edits: total, order: int(pi), ev: entityValue{p.entity, p.value}})
+					}
+				}
+			})
+		}
+	}
+	return cands
 }
 
 // newPattern returns the pattern of one written form, ok false when it has no
@@ -254,22 +303,4 @@ func newPattern(entity, value, written string) (pattern, bool) {
 		words[i] = t.word
 	}
 	return pattern{entity: entity, value: value, words: words, chars: len(strings.Join(words, " "))}, true
-}
-
-// near reports whether a message word is within the typos a fuzzy entity
-// forgives of a value's word: none for words under 4 letters, one edit up to
-// 7, two beyond.
-func near(got, want string) bool {
-	if got == want {
-		return true
-	}
-	n := utf8.RuneCountInString(want)
-	allowed := 0
-	switch {
-	case n >= 8:
-		allowed = 2
-	case n >= 4:
-		allowed = 1
-	}
-	return allowed > 0 && spelling.Distance(got, want, allowed) <= allowed
 }

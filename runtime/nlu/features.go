@@ -192,6 +192,9 @@ func vectorize(fs []feat, vocab map[uint64]int32, idf []float32, groups []uint8,
 		}
 	}
 	if total == 0 {
+		// Every group present weighs 0 (or there is no feature): so does
+		// every feature, rather than its raw tf-idf.
+		clear(v.val)
 		return buf
 	}
 	inv := 1 / math.Sqrt(total)

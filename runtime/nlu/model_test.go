@@ -192,22 +192,6 @@ func TestFeatureNamesInStep(t *testing.T) {
 	}
 }
 
-// A corrupt model is an error, never a panic.
-func FuzzLoadModel(f *testing.F) {
-	m, err := Train(weatherIntents, cityEntity, Options{Language: "en", Stemming: true})
-	if err != nil {
-		f.Fatal(err)
-	}
-	data, _ := m.MarshalBinary()
-	f.Add(data)
-	f.Add(data[:len(data)/3])
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if m, err := LoadModel(b, weatherIntents, cityEntity, Options{Language: "en", Stemming: true}); err == nil {
-			m.Classify("weather in Madrid", m.Intents())
-		}
-	})
-}
-
 // The multinomial part is trained on large corpora only; this forces it on
 // the small weather bot to check that it keeps the model's promises:
 // deterministic bytes, a loaded model that predicts as the trained one,

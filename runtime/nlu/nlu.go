@@ -144,10 +144,9 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 	}
 	patterns := make(map[string][]pattern, len(entities))
 	regexes := map[string]*regexp.Regexp{}
-	fuzzy := map[string]bool{}
+	fuzzy := map[string]*fuzzyIndex{} // built once, shared by the intents
 	var errs []string
 	for _, e := range entities {
-		fuzzy[e.Name] = e.Fuzzy
 		if e.Regex != "" {
 			re, err := regexp.Compile(e.Regex)
 			if err != nil {
@@ -166,6 +165,9 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 			}
 		}
 		patterns[e.Name] = ps
+		if e.Fuzzy && len(ps) > 0 {
+			fuzzy[e.Name] = newFuzzyIndex(ps)
+		}
 	}
 	lang := strings.ToLower(opts.Language)
 	nums, dates := numberLanguage(lang), dateLanguage(lang)
@@ -197,8 +199,8 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 					it.finder.regexes = append(it.finder.regexes, regexEntity{p.Entity, re})
 					continue
 				}
-				if fuzzy[p.Entity] {
-					it.finder.fuzzy = append(it.finder.fuzzy, ps...)
+				if x := fuzzy[p.Entity]; x != nil {
+					it.finder.fuzzy = append(it.finder.fuzzy, x)
 				}
 				if it.finder.byFirst == nil {
 					it.finder.byFirst = map[string][]pattern{}
