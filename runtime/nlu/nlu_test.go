@@ -3,6 +3,7 @@ package nlu
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -328,5 +329,27 @@ func TestLongMessage(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("took %v", d)
+	}
+}
+
+// TestLongMessagesCostTheirLength: a message of one huge word, or of
+// nothing but punctuation, costs work in proportion to its length, not to
+// its square (a 64 KiB word took 15 s and gigabytes before words were cut
+// and the speller skipped words longer than any it knows).
+func TestLongMessagesCostTheirLength(t *testing.T) {
+	m, err := Train([]Intent{{Name: "weather", Sentences: []string{"what is the weather", "weather forecast please"}}, {Name: "hello", Sentences: []string{"hello there"}}}, nil, Options{Language: "en", Stemming: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []Classifier{weather(t), m} {
+		for _, text := range []string{strings.Repeat("x", 1<<20), strings.Repeat("weathr", 1<<17), strings.Repeat("é. ", 1<<18)} {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			score(s, text, "weather")
+			runtime.ReadMemStats(&after)
+			if n := after.TotalAlloc - before.TotalAlloc; n > 4*uint64(len(text)) {
+				t.Errorf("%T: a %d-byte message (%.8q…) allocated %d bytes", s, len(text), text, n)
+			}
+		}
 	}
 }

@@ -21,6 +21,7 @@ const minSpellRunes = 4
 type speller struct {
 	words   map[string]bool     // lower-cased training words
 	deletes map[string][]string // a training word less one rune → the training words
+	longest int                 // runes in the longest training word
 }
 
 func newSpeller() *speller {
@@ -33,6 +34,7 @@ func (s *speller) add(w string) {
 		return
 	}
 	s.words[w] = true
+	s.longest = max(s.longest, utf8.RuneCountInString(w))
 	for _, d := range deletions(w) {
 		if !slices.Contains(s.deletes[d], w) {
 			s.deletes[d] = append(s.deletes[d], w)
@@ -62,7 +64,10 @@ func deletions(w string) []string {
 // missing, then a replaced or swapped letter; among equals the smallest word
 // wins, for determinism.
 func (s *speller) correct(w string) (string, bool) {
-	if len(s.words) == 0 || s.words[w] || utf8.RuneCountInString(w) < minSpellRunes-1 {
+	// A word more than one letter longer than every training word is no
+	// typo of one; not trying it also keeps a long word from costing time
+	// quadratic in its length.
+	if n := utf8.RuneCountInString(w); len(s.words) == 0 || s.words[w] || n < minSpellRunes-1 || n > s.longest+1 {
 		return "", false
 	}
 	ds := deletions(w)

@@ -44,14 +44,20 @@ func isApostrophe(r rune) bool {
 // of scoring grows with its length.
 const maxTokens = 256
 
+// maxWordRunes bounds the letters of a word that are read: no training
+// word is that long, and a word of a million letters must not cost a
+// million letters of stemming and n-grams.
+const maxWordRunes = 64
+
 // tokenize splits text into words: maximal runs of letters, digits and marks.
 // Every other character is punctuation or space and separates words. Words
-// are lower-cased; norm is left empty (see normalizer.tokens). It stops after
-// limit words when limit > 0.
+// are lower-cased and cut to maxWordRunes letters; norm is left empty (see
+// normalizer.tokens). It stops after limit words when limit > 0.
 func tokenize(text string, limit int) []token {
 	toks := make([]token, 0, 8)
 	var b []byte
 	start := -1
+	runes := 0       // in the word so far
 	changed := false // the word differs from its text: b holds it
 	flush := func(end int) {
 		if start >= 0 {
@@ -62,6 +68,7 @@ func tokenize(text string, limit int) []token {
 			toks = append(toks, token{start: start, end: end, word: w})
 			b = b[:0]
 			start = -1
+			runes = 0
 			changed = false
 		}
 	}
@@ -71,6 +78,10 @@ func tokenize(text string, limit int) []token {
 		case isWordRune(r):
 			if start < 0 {
 				start = i
+			}
+			if runes++; runes > maxWordRunes {
+				changed = true // the word is b, cut short
+				break
 			}
 			lr := unicode.ToLower(r)
 			changed = changed || lr != r

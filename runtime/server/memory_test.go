@@ -176,3 +176,69 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 		t.Errorf("the fragmented upload: %s %v", b, err)
 	}
 }
+
+// TestHistoryBoundedInBytes: large messages do not pile up in a session's
+// history: it holds at most session.history_bytes, a message over a quarter
+// of that cut short, and the replay says so.
+func TestHistoryBoundedInBytes(t *testing.T) {
+	ts := start(t, nil, baf, func(c *config.Config) { c.HistoryBytes = 1 << 20 })
+	c := ts.dial(t, "session_id=hoarder", nil)
+	c.next()
+	big := strings.Repeat("x", 2<<20)
+	for range 20 {
+		c.say(big)
+		c.expect(bafStr, fellOver)
+	}
+	var held int64
+	ts.mu.Lock()
+	sess := ts.sessions["hoarder"]
+	ts.mu.Unlock()
+	sess.turn.Lock()
+	for _, e := range sess.history {
+		held += e.size()
+	}
+	n := len(sess.history)
+	sess.turn.Unlock()
+	if held > 1<<20 {
+		t.Errorf("the history holds %d bytes in %d messages after 40 MiB were sent, want at most 1 MiB", held, n)
+	}
+	c.send("fetch_user_messages", nil)
+	var replayed []frame
+	for range n {
+		replayed = append(replayed, c.frame())
+	}
+	last := replayed[len(replayed)-2] // the last user message, then its reply
+	if s, _ := last.Message.(string); !strings.HasSuffix(s, fmt.Sprintf("… [%d bytes in all]", len(big))) || len(s) > 300<<10 {
+		t.Errorf("the replayed message is %d bytes ending %q", len(s), s[max(0, len(s)-40):])
+	}
+}
+
+// TestReplayBoundedByTheSendQueue: a client that asks for a long history
+// and reads nothing costs at most websocket.send_queue_bytes, not the
+// history's size, and is dropped after websocket.write_timeout.
+func TestReplayBoundedByTheSendQueue(t *testing.T) {
+	ts := start(t, nil, baf, func(c *config.Config) {
+		c.HistoryBytes = 1 << 30
+		c.SendQueueBytes = 4 << 20
+		c.WriteTimeout = 2 * time.Second
+	})
+	c := ts.dial(t, "session_id=reader", nil)
+	c.next()
+	for range 100 { // 100 replies of 1 MiB in the history
+		c.say("big")
+		c.next()
+	}
+	var before, during runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c.send("fetch_user_messages", nil) // and read nothing
+	time.Sleep(time.Second)
+	runtime.GC()
+	runtime.ReadMemStats(&during)
+	grown := int64(during.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("a stalled replay of 100 MiB holds %d KiB", grown>>10)
+	if grown > 16<<20 {
+		t.Errorf("a stalled replay of 100 MiB of history holds %d MiB, want about websocket.send_queue_bytes (4 MiB)", grown>>20)
+	}
+	ts.waitConns(t, 0)
+}
