@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +146,23 @@ func TestApplyFileCollectsEveryError(t *testing.T) {
 	}
 	if c.Protocol != "baf" {
 		t.Errorf("the good line between bad ones was not applied: protocol %q", c.Protocol)
+	}
+}
+
+// TestEveryKeyDocumented: docs/language.md's table of settings lists every
+// key with its default.
+func TestEveryKeyDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys() {
+		row := fmt.Sprintf("| `%s` | %s | ", k.Name, k.Kind)
+		if k.Kind == List {
+			row = fmt.Sprintf("| `%s` | list of strings | ", k.Name)
+		}
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/language.md has no row %q…", row)
+		}
 	}
 }
