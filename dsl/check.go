@@ -273,7 +273,9 @@ func (c *checker) entity(e *EntityDecl) {
 	c.bot.Entities = append(c.bot.Entities, ent)
 }
 
-var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
+// placeholderRE finds a placeholder as the classifier does: from a brace to
+// the next closing one.
+var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (c *checker) intent(d *IntentDecl) {
