@@ -25,8 +25,17 @@ import (
 
 // CheckOptions tells Check where the files a bot references live.
 type CheckOptions struct {
-	Dir      string                            // folder referenced files are relative to
-	ReadFile func(path string) ([]byte, error) // nil reads regular files from disk
+	// Dir is the bot's folder: referenced files are named relative to it,
+	// and must be inside it.
+	Dir string
+	// ReadFile reads a referenced file, given Dir joined with its path; nil
+	// reads regular files from disk, following symbolic links only while
+	// they stay inside Dir. The rules on absolute paths and ".." apply to
+	// any ReadFile.
+	ReadFile func(path string) ([]byte, error)
+	// AllowOutside names folders, besides Dir, that referenced files may be
+	// in (by an absolute path or a ".." path, or through a link).
+	AllowOutside []string
 }
 
 // Load reads, parses and checks the .bot file at path; referenced files are
@@ -121,9 +130,6 @@ func (c *checker) where(p ir.Pos) string {
 func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnostics) {
 	if f == nil || f.Name == nil {
 		return nil, Diagnostics{{Pos: ir.Pos{Line: 1, Col: 1}, Severity: Error, Message: "nothing to check"}}
-	}
-	if opts.ReadFile == nil {
-		opts.ReadFile = readRegularFile
 	}
 	filename := f.Pos.Filename
 	if filename == "" {

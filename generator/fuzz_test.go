@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/generator"
 )
 
@@ -75,7 +76,8 @@ test "` + botString(text, false) + `" { user file "` + p + `" bot file "` + botS
 
 // FuzzGenerate generates programs from arbitrary sources that check, with
 // arbitrary file names, and from a bot that puts an arbitrary path and text
-// everywhere they reach the program. Each program must parse as Go, declare
+// everywhere they reach the program (the path and the file name also
+// written into the model past the checker). Each program must parse as Go, declare
 // only names of the generator's own patterns (each once; main, bot and tests
 // once each), and hold only its own //go:embed directives, one per embedded
 // file: nothing from the source can add code to it.
@@ -92,21 +94,35 @@ func FuzzGenerate(f *testing.F) {
 	f.Add([]byte("bot b\ninitial state s {\n    reply image \"//x\\nfunc init() {}\\n//.png\"\n    on file -> s\n}\n"), "//b.bot", "//go:embed main.go")
 	read := fakeFiles(f)
 	f.Fuzz(func(t *testing.T, src []byte, name, path string) {
-		generate(t, src, name, read)
-		generate(t, everyComment(path, path), name, read)
+		generate(t, src, name, read, nil)
+		// The generator must not count on the checker's rules on paths
+		// and names: what they refuse is written into the model directly.
+		unchecked := func(b *ir.Bot) {
+			b.SourceFile = name
+			for i := range b.Files {
+				b.Files[i].Path = path
+			}
+		}
+		if !generate(t, everyComment(path, path), name, read, unchecked) {
+			generate(t, everyComment("f", path), name, read, unchecked)
+		}
 	})
 }
 
 // generate checks src as the file name, its files read by read, and, when
-// it checks, generates it and checks the program.
-func generate(t *testing.T, src []byte, name string, read func(string) ([]byte, error)) {
+// it checks, generates it, after mutate when not nil, and checks the
+// program. It reports whether src checked.
+func generate(t *testing.T, src []byte, name string, read func(string) ([]byte, error), mutate func(*ir.Bot)) bool {
 	file, diags := dsl.Parse(name, src)
 	if diags.HasErrors() {
-		return
+		return false
 	}
 	bot, diags := dsl.Check(file, src, dsl.CheckOptions{Dir: ".", ReadFile: read})
 	if diags.HasErrors() {
-		return
+		return false
+	}
+	if mutate != nil {
+		mutate(bot)
 	}
 	out, err := generator.Generate(bot)
 	if err != nil {
@@ -136,6 +152,7 @@ func generate(t *testing.T, src []byte, name string, read func(string) ([]byte, 
 	if len(directives) != len(out.Files) {
 		t.Fatalf("%d //go:embed directives for %d files", len(directives), len(out.Files))
 	}
+	return true
 }
 
 func count(list []string, s string) int {
@@ -151,7 +168,7 @@ func count(list []string, s string) int {
 // The bot FuzzGenerate fills in checks with any path that is a file name,
 // so that the fuzzer spends its inputs on the generator.
 func TestEveryCommentChecks(t *testing.T) {
-	for _, p := range []string{"a", "a\n*/ func init() { panic(1) } /*", `"{x}\`, "//go:embed main.go", "a\x00b\u2028"} {
+	for _, p := range []string{"a", "f", "a\n*/ func init() { panic(1) } /*", `"{x}\`, "a\x00b\u2028"} {
 		src := everyComment(p, p)
 		f, diags := dsl.Parse("b.bot", src)
 		if !diags.HasErrors() {
