@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"os"
@@ -36,20 +37,56 @@ type CheckOptions struct {
 	// AllowOutside names folders, besides Dir, that referenced files may be
 	// in (by an absolute path or a ".." path, or through a link).
 	AllowOutside []string
+	// MaxSourceSize is the largest .bot file Load reads, in bytes; 0 means
+	// DefaultMaxSourceSize.
+	MaxSourceSize int
 }
 
-// Load reads, parses and checks the .bot file at path; referenced files are
-// read relative to its folder.
-func Load(path string) (*ir.Bot, Diagnostics) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, Diagnostics{{Pos: ir.Pos{File: path, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err))}}
+// Load reads, parses and checks the .bot file at path. opts.Dir, when
+// empty, is the file's folder.
+func Load(path string, opts CheckOptions) (*ir.Bot, Diagnostics) {
+	src, diags := readSource(path, opts.MaxSourceSize)
+	if diags != nil {
+		return nil, diags
 	}
-	f, diags := Parse(path, src)
+	f, diags := ParseLimited(path, src, opts.MaxSourceSize)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return Check(f, src, CheckOptions{Dir: filepath.Dir(path)})
+	if opts.Dir == "" {
+		opts.Dir = filepath.Dir(path)
+	}
+	return Check(f, src, opts)
+}
+
+// readSource reads a .bot file of at most maxSize bytes (0 for
+// DefaultMaxSourceSize): a larger one is refused before it is read.
+func readSource(path string, maxSize int) ([]byte, Diagnostics) {
+	fail := func(err error) ([]byte, Diagnostics) {
+		return nil, Diagnostics{{Pos: ir.Pos{File: path, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err))}}
+	}
+	if maxSize <= 0 {
+		maxSize = DefaultMaxSourceSize
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if d, ok := checkSize(path, st.Size(), maxSize); !ok {
+		return nil, Diagnostics{d}
+	}
+	// One byte more than allowed tells a file that grew, or a device, from
+	// one that fits.
+	src, err := io.ReadAll(io.LimitReader(f, int64(maxSize)+1))
+	if err != nil {
+		return fail(err)
+	}
+	return src, nil
 }
 
 // builtinEntities are the entities every bot has.

@@ -201,7 +201,7 @@ func load(c *cli.Context, path string) (*ir.Bot, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, inputError("%s: no such file", path)
 	}
-	bot, diags := dsl.Load(path)
+	bot, diags := dsl.Load(path, dsl.CheckOptions{})
 	for _, d := range diags {
 		fmt.Fprintln(c.App.ErrWriter, d.String())
 	}
