@@ -261,7 +261,9 @@ func (c *checker) readReferenced(p string) ([]byte, error) {
 		dir = "."
 	}
 	native := filepath.FromSlash(p)
-	abs := filepath.IsAbs(native) || strings.HasPrefix(p, "/")
+	// Rooted or with a volume name counts as absolute, even where the
+	// system would read it relative to something.
+	abs := filepath.IsAbs(native) || strings.HasPrefix(p, "/") || strings.HasPrefix(native, string(filepath.Separator)) || filepath.VolumeName(native) != ""
 	full := filepath.Join(dir, native)
 	if abs {
 		full = filepath.Clean(native)
@@ -347,6 +349,13 @@ func readUnder(root, rel string) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
+	// Opening a named pipe would wait for a writer: only a regular file is
+	// opened, and checked again once open.
+	if st, err := r.Stat(rel); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
 	f, err := r.Open(rel)
 	if err != nil {
 		return nil, err
