@@ -17,8 +17,10 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/template"
+	"unicode"
 
 	"github.com/botgen-dev/botgen"
 	"github.com/botgen-dev/botgen/generator"
@@ -90,21 +92,44 @@ func goMod(opts ModuleOptions) ([]byte, error) {
 		goVersion = string(m[1])
 	}
 	var buf bytes.Buffer
+	// The .bot file's name and the runtime's folder are not ours: quoted
+	// where need be, neither can end its line and add a directive.
 	err = tmpl.Execute(&buf, map[string]string{
 		"Version":    version.Version,
-		"Source":     opts.Source,
+		"Source":     generator.CommentText(opts.Source),
 		"Module":     "botgen.local/" + modulePathElem(opts.Name),
 		"GoVersion":  goVersion,
 		"Requires":   strings.Join(requireRE.FindAllString(string(own), -1), "\n"),
-		"RuntimeDir": filepath.ToSlash(opts.RuntimeDir),
+		"RuntimeDir": modQuote(filepath.ToSlash(opts.RuntimeDir)),
 	})
 	return buf.Bytes(), err
 }
 
+// modQuote returns s as one go.mod token: s itself when go.mod reads it so,
+// else quoted (the rule of golang.org/x/mod/modfile's AutoQuote).
+func modQuote(s string) string {
+	if s == "" || strings.Contains(s, "//") || strings.Contains(s, "/*") {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '"' || r == '\'' || r == '`':
+			return strconv.Quote(s)
+		case strings.ContainsRune("()[]{},", r) && len(s) > 1:
+			return strconv.Quote(s)
+		case !unicode.IsPrint(r):
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// modulePathElem turns a bot's name into a module path element: lower-case
+// letters, digits, '-' and '_' only.
 func modulePathElem(name string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			b.WriteRune(r)
 		} else {
 			b.WriteByte('_')

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"os"
@@ -25,22 +26,67 @@ import (
 
 // CheckOptions tells Check where the files a bot references live.
 type CheckOptions struct {
-	Dir      string                            // folder referenced files are relative to
-	ReadFile func(path string) ([]byte, error) // nil reads regular files from disk
+	// Dir is the bot's folder: referenced files are named relative to it,
+	// and must be inside it.
+	Dir string
+	// ReadFile reads a referenced file, given Dir joined with its path; nil
+	// reads regular files from disk, following symbolic links only while
+	// they stay inside Dir. The rules on absolute paths and ".." apply to
+	// any ReadFile.
+	ReadFile func(path string) ([]byte, error)
+	// AllowOutside names folders, besides Dir, that referenced files may be
+	// in (by an absolute path or a ".." path, or through a link).
+	AllowOutside []string
+	// MaxSourceSize is the largest .bot file Load reads, in bytes; 0 means
+	// DefaultMaxSourceSize.
+	MaxSourceSize int
 }
 
-// Load reads, parses and checks the .bot file at path; referenced files are
-// read relative to its folder.
-func Load(path string) (*ir.Bot, Diagnostics) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, Diagnostics{{Pos: ir.Pos{File: path, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err))}}
+// Load reads, parses and checks the .bot file at path. opts.Dir, when
+// empty, is the file's folder.
+func Load(path string, opts CheckOptions) (*ir.Bot, Diagnostics) {
+	src, diags := readSource(path, opts.MaxSourceSize)
+	if diags != nil {
+		return nil, diags
 	}
-	f, diags := Parse(path, src)
+	f, diags := ParseLimited(path, src, opts.MaxSourceSize)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return Check(f, src, CheckOptions{Dir: filepath.Dir(path)})
+	if opts.Dir == "" {
+		opts.Dir = filepath.Dir(path)
+	}
+	return Check(f, src, opts)
+}
+
+// readSource reads a .bot file of at most maxSize bytes (0 for
+// DefaultMaxSourceSize): a larger one is refused before it is read.
+func readSource(path string, maxSize int) ([]byte, Diagnostics) {
+	fail := func(err error) ([]byte, Diagnostics) {
+		return nil, Diagnostics{{Pos: ir.Pos{File: path, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err))}}
+	}
+	if maxSize <= 0 {
+		maxSize = DefaultMaxSourceSize
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if d, ok := checkSize(path, st.Size(), maxSize); !ok {
+		return nil, Diagnostics{d}
+	}
+	// One byte more than allowed tells a file that grew, or a device, from
+	// one that fits.
+	src, err := io.ReadAll(io.LimitReader(f, int64(maxSize)+1))
+	if err != nil {
+		return fail(err)
+	}
+	return src, nil
 }
 
 // builtinEntities are the entities every bot has.
@@ -121,9 +167,6 @@ func (c *checker) where(p ir.Pos) string {
 func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnostics) {
 	if f == nil || f.Name == nil {
 		return nil, Diagnostics{{Pos: ir.Pos{Line: 1, Col: 1}, Severity: Error, Message: "nothing to check"}}
-	}
-	if opts.ReadFile == nil {
-		opts.ReadFile = readRegularFile
 	}
 	filename := f.Pos.Filename
 	if filename == "" {
@@ -273,7 +316,9 @@ func (c *checker) entity(e *EntityDecl) {
 	c.bot.Entities = append(c.bot.Entities, ent)
 }
 
-var placeholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
+// placeholderRE finds a placeholder as the classifier does: from a brace to
+// the next closing one.
+var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (c *checker) intent(d *IntentDecl) {

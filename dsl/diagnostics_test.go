@@ -15,10 +15,20 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the want files of the golden tests")
 
-// archiveFS serves the files of a txtar archive to Check.
+// archiveDir is the folder the bot of a golden case is in, as its messages
+// show it.
+const archiveDir = "/bot"
+
+// archiveFS serves the files of a txtar archive to Check, as if they were in
+// archiveDir.
 func archiveFS(a *txtar.Archive) func(string) ([]byte, error) {
 	return func(name string) ([]byte, error) {
 		name = path.Clean(filepath.ToSlash(name))
+		rel, ok := strings.CutPrefix(name, archiveDir+"/")
+		if !ok {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		}
+		name = rel
 		for _, f := range a.Files {
 			if path.Clean(f.Name) == name {
 				return f.Data, nil
@@ -39,7 +49,7 @@ func checkArchive(a *txtar.Archive) Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
-	_, diags = Check(file, src, CheckOptions{ReadFile: archiveFS(a)})
+	_, diags = Check(file, src, CheckOptions{Dir: archiveDir, ReadFile: archiveFS(a)})
 	return diags
 }
 

@@ -15,7 +15,7 @@ import (
 
 func loadExample(t *testing.T, name string) *ir.Bot {
 	t.Helper()
-	bot, diags := Load(filepath.Join("..", "testdata", "examples", name))
+	bot, diags := Load(filepath.Join("..", "testdata", "examples", name), CheckOptions{})
 	if len(diags) > 0 {
 		t.Fatalf("%s: want no diagnostics, got:\n%s", name, diags.Error())
 	}

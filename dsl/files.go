@@ -64,15 +64,15 @@ func (c *checker) load(s *Str, how treatment) *loadedFile {
 		c.errorf(pos, "empty file path")
 		return lf
 	}
-	full := p
-	if !filepath.IsAbs(p) {
-		full = filepath.Join(c.opts.Dir, filepath.FromSlash(p))
-	}
-	data, err := c.opts.ReadFile(full)
+	data, err := c.readReferenced(p)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		var out *outsideError
+		switch {
+		case errors.As(err, &out):
+			c.errorf(pos, "%s", out.msg)
+		case errors.Is(err, fs.ErrNotExist):
 			c.errorf(pos, "file %q not found", p)
-		} else {
+		default:
 			c.errorf(pos, "cannot read file %q: %v", p, unwrapPathErr(err))
 		}
 		return lf
@@ -244,8 +244,124 @@ func toJPEG(data []byte) ([]byte, error) {
 // or a huge file cannot stall or exhaust the build.
 const maxFileSize = 256 << 20
 
-func readRegularFile(name string) ([]byte, error) {
-	st, err := os.Stat(name)
+// outsideError is a referenced file that the file rules keep a bot from
+// embedding; msg says which rule.
+type outsideError struct{ msg string }
+
+func (e *outsideError) Error() string { return e.msg }
+
+// readReferenced reads the file a bot references as p. The files a bot
+// embeds are sent to anyone who chats with it, so a .bot file may only name
+// files inside its own folder (or inside one of opts.AllowOutside): no
+// absolute path, no ".." out of the folder, and, on disk, no symbolic link
+// that resolves outside of it.
+func (c *checker) readReferenced(p string) ([]byte, error) {
+	dir := c.opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	native := filepath.FromSlash(p)
+	// Rooted or with a volume name counts as absolute, even where the
+	// system would read it relative to something.
+	abs := filepath.IsAbs(native) || strings.HasPrefix(p, "/") || strings.HasPrefix(native, string(filepath.Separator)) || filepath.VolumeName(native) != ""
+	full := filepath.Join(dir, native)
+	if abs {
+		full = filepath.Clean(native)
+	}
+	if rel := filepath.Clean(native); abs || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if !c.allowedPath(full) {
+			if abs {
+				return nil, &outsideError{fmt.Sprintf("file %q: absolute paths are not allowed (files a bot embeds must be inside its folder, named relative to it)", p)}
+			}
+			return nil, &outsideError{fmt.Sprintf("file %q is outside the bot's folder %s (files a bot embeds must be inside its folder)", p, absPath(dir))}
+		}
+	}
+	if c.opts.ReadFile != nil {
+		return c.opts.ReadFile(full)
+	}
+	// On disk: where the path leads once symbolic links are followed.
+	dirReal, err := realPath(dir)
+	if err != nil {
+		return nil, fmt.Errorf("the bot's folder: %w", unwrapPathErr(err))
+	}
+	real, err := realPath(full)
+	if err != nil {
+		return nil, err
+	}
+	roots := []string{dirReal}
+	for _, a := range c.opts.AllowOutside {
+		if r, err := realPath(a); err == nil {
+			roots = append(roots, r)
+		}
+	}
+	for _, root := range roots {
+		if rel, ok := within(root, real); ok {
+			return readUnder(root, rel)
+		}
+	}
+	if st, err := os.Lstat(full); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return nil, &outsideError{fmt.Sprintf("file %q is a symbolic link to %s, outside the bot's folder %s (files a bot embeds must be inside its folder)", p, real, dirReal)}
+	}
+	return nil, &outsideError{fmt.Sprintf("file %q leads through a symbolic link to %s, outside the bot's folder %s (files a bot embeds must be inside its folder)", p, real, dirReal)}
+}
+
+// allowedPath reports whether path, not followed through links, is inside
+// one of the folders of opts.AllowOutside.
+func (c *checker) allowedPath(path string) bool {
+	for _, a := range c.opts.AllowOutside {
+		if _, ok := within(absPath(a), absPath(path)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// within returns path relative to root when path is root or inside it.
+func within(root, path string) (string, bool) {
+	rel, err := filepath.Rel(root, path)
+	if err != nil || filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// realPath is the absolute path p leads to once symbolic links are followed.
+func realPath(p string) (string, error) {
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(r)
+}
+
+// readUnder reads the regular file rel inside root, through an os.Root so
+// that a link changed since it was resolved cannot lead out of root.
+func readUnder(root, rel string) ([]byte, error) {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	// Opening a named pipe would wait for a writer: only a regular file is
+	// opened, and checked again once open.
+	if st, err := r.Stat(rel); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	f, err := r.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
@@ -255,5 +371,9 @@ func readRegularFile(name string) ([]byte, error) {
 	if st.Size() > maxFileSize {
 		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
 	}
-	return os.ReadFile(name)
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err == nil && len(data) > maxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
+	}
+	return data, err
 }

@@ -47,6 +47,8 @@ var (
 	tokNumber     = botLexer.Symbols()["Number"]
 	tokIdent      = botLexer.Symbols()["Ident"]
 	tokRegex      = botLexer.Symbols()["Regex"]
+	tokKeyword    = botLexer.Symbols()["Keyword"]
+	tokPunct      = botLexer.Symbols()["Punct"]
 )
 
 // allTokens lexes src, whitespace and comments included.

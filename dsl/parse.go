@@ -37,9 +37,22 @@ var (
 	)
 )
 
-// Parse parses a .bot source. On syntax errors it returns a nil File and a
-// diagnostic for each error found (see recoverSyntax).
-func Parse(filename string, src []byte) (f *File, diags Diagnostics) {
+// DefaultMaxSourceSize is the largest .bot source, in bytes, that Parse
+// reads: a thousand times the size of a large hand-written bot, and small
+// enough that checking the worst such file takes a second or two, so that a
+// huge file from a stranger cannot stall botgen or an editor.
+const DefaultMaxSourceSize = 1 << 20
+
+// Parse parses a .bot source of at most DefaultMaxSourceSize bytes. On
+// syntax errors it returns a nil File and a diagnostic for each error found
+// (see recoverSyntax).
+func Parse(filename string, src []byte) (*File, Diagnostics) {
+	return ParseLimited(filename, src, DefaultMaxSourceSize)
+}
+
+// ParseLimited is Parse for a source of at most maxSize bytes (0 for
+// DefaultMaxSourceSize); a larger one is an error, found before any work.
+func ParseLimited(filename string, src []byte, maxSize int) (f *File, diags Diagnostics) {
 	defer func() {
 		// participle is not ours: never let it take the caller down.
 		if r := recover(); r != nil {
@@ -47,6 +60,9 @@ func Parse(filename string, src []byte) (f *File, diags Diagnostics) {
 			diags = Diagnostics{{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("internal parser error: %v", r)}}
 		}
 	}()
+	if d, ok := checkSize(filename, int64(len(src)), maxSize); !ok {
+		return nil, Diagnostics{d}
+	}
 	if d, ok := checkStart(filename, src); !ok {
 		return nil, Diagnostics{d}
 	}
@@ -107,9 +123,93 @@ func toPos(p lexer.Position) ir.Pos {
 	return ir.Pos{File: p.Filename, Line: p.Line, Col: p.Column}
 }
 
-// maxDepth bounds the nesting of brackets, so that a pathological input
-// cannot exhaust the stack of the recursive-descent parser.
+// checkSize reports a source of size bytes larger than maxSize (0 for
+// DefaultMaxSourceSize).
+func checkSize(filename string, size int64, maxSize int) (Diagnostic, bool) {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxSourceSize
+	}
+	if size <= int64(maxSize) {
+		return Diagnostic{}, true
+	}
+	return Diagnostic{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: Error,
+		Message: fmt.Sprintf("the file is %d bytes, larger than the limit of %d bytes (--max-source-size)", size, maxSize)}, false
+}
+
+// maxDepth bounds how deeply a source nests. The parser, the checker and the
+// generator recurse once per level: past a bound, a pathological input
+// (a megabyte of "-") would exhaust their stacks.
 const maxDepth = 200
+
+// nesting measures how deeply a source's tokens nest, as the parser will
+// recurse on them: a level per open bracket, per unary operator ("-",
+// "not") before its operand, and per "else if" of a chain.
+type nesting struct {
+	saved []level // the levels of the enclosing brackets
+	base  int     // the depth of the enclosing brackets
+	cur   level
+	prev  string // the previous token
+}
+
+// level is what nests inside one pair of brackets: the unary operators
+// before the current operand and the "else if" links of the current chain.
+type level struct{ unary, chain int }
+
+// add reads the next token (neither blank nor comment) and returns the depth
+// reached.
+func (n *nesting) add(t lexer.Token) int {
+	v := t.Value
+	if n.prev == "}" && v != "else" {
+		n.cur.chain = 0 // the if chain, if any, ended with its block
+	}
+	switch {
+	case v == "(" || v == "{" || v == "[":
+		n.saved = append(n.saved, n.cur)
+		n.base += 1 + n.cur.unary + n.cur.chain
+		n.cur = level{}
+	case v == ")" || v == "}" || v == "]":
+		n.cur = level{}
+		if k := len(n.saved); k > 0 {
+			last := n.saved[k-1]
+			n.saved = n.saved[:k-1]
+			n.base -= 1 + last.unary + last.chain
+			n.cur.chain = last.chain // the operand before it has ended
+		}
+	case (v == "-" && t.Type == tokPunct) || (v == "not" && t.Type == tokKeyword):
+		n.cur.unary++
+	case v == "if" && t.Type == tokIdent:
+		if n.prev == "else" {
+			n.cur.chain++
+		} else {
+			n.cur.chain = 0
+		}
+		n.cur.unary = 0
+	case t.Type == tokIdent || t.Type == tokNumber || t.Type == tokString || t.Type == tokKeyword:
+		n.cur.unary = 0 // an operand ends the unary operators before it
+	}
+	n.prev = v
+	return n.base + n.cur.unary + n.cur.chain
+}
+
+// tooDeep returns the first significant token of lex at which the source
+// nests deeper than maxDepth.
+func tooDeep(lex lexer.Lexer) (lexer.Token, bool) {
+	var n nesting
+	for {
+		tok, err := lex.Next()
+		if err != nil || tok.EOF() {
+			return lexer.Token{}, false
+		}
+		if tok.Type == tokComment || tok.Type == tokWhitespace {
+			continue
+		}
+		if n.add(tok) > maxDepth {
+			return tok, true
+		}
+	}
+}
+
+var deepMessage = fmt.Sprintf("syntax error: nesting deeper than %d levels", maxDepth)
 
 // checkStart gives a clearer message than the grammar's when the file does
 // not start with `bot NAME`, and rejects absurdly deep nesting.
@@ -118,53 +218,24 @@ func checkStart(filename string, src []byte) (Diagnostic, bool) {
 	if err != nil {
 		return Diagnostic{}, true
 	}
-	syms := botLexer.Symbols()
-	comment, space := syms["Comment"], syms["Whitespace"]
-	first, depth := true, 0
 	for {
 		tok, err := lex.Next()
-		if err != nil || tok.EOF() {
-			if first && err == nil {
-				return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: "syntax error: empty file: a .bot file starts with `bot NAME`"}, false
-			}
+		if err != nil {
 			return Diagnostic{}, true // the parser reports lexical errors
 		}
-		if tok.Type == comment || tok.Type == space {
+		if tok.EOF() {
+			return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: "syntax error: empty file: a .bot file starts with `bot NAME`"}, false
+		}
+		if tok.Type == tokComment || tok.Type == tokWhitespace {
 			continue
 		}
-		if first && tok.Value != "bot" {
+		if tok.Value != "bot" {
 			return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: "syntax error: a .bot file must start with `bot NAME`"}, false
 		}
-		first = false
-		switch tok.Value {
-		case "(", "{", "[":
-			if depth++; depth > maxDepth {
-				return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: fmt.Sprintf("syntax error: nesting deeper than %d levels", maxDepth)}, false
-			}
-		case ")", "}", "]":
-			depth--
-		}
+		break
 	}
-}
-
-// parenDepth is the deepest nesting of parentheses in an interpolation.
-func parenDepth(src string) int {
-	depth, max := 0, 0
-	for _, r := range src {
-		switch r {
-		case '(':
-			depth++
-			max = maxInt(max, depth)
-		case ')':
-			depth--
-		}
+	if tok, deep := tooDeep(lex); deep {
+		return Diagnostic{Pos: toPos(tok.Pos), Severity: Error, Message: deepMessage}, false
 	}
-	return max
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
+	return Diagnostic{}, true
 }

@@ -52,6 +52,12 @@ func recoverSyntax(filename string, src []byte, err error) Diagnostics {
 			break // the error is in the header, or nothing is left to skip
 		}
 		skipped[from] = true
+		// Blanking a declaration that closes brackets can leave the rest
+		// nesting deeper than the source did.
+		if d, ok := checkStart(filename, work); !ok {
+			diags = append(diags, d)
+			break
+		}
 		_, err = fileParser.ParseBytes(filename, work)
 	}
 	diags.sort()

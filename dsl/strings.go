@@ -31,7 +31,7 @@ func literalChars(s *Str) []char {
 	if len(raw) < 2*q {
 		return nil
 	}
-	var all []char
+	all := make([]char, 0, utf8.RuneCountInString(raw))
 	p := toPos(s.Pos)
 	for _, r := range raw {
 		all = append(all, char{r, p})
@@ -130,30 +130,42 @@ var escapes = map[rune]rune{'\\': '\\', '"': '"', 'n': '\n', 't': '\t', 'r': '\r
 // decodeString returns the value of a string literal that is not a
 // template: escapes are decoded and braces are plain characters.
 func (c *checker) decodeString(s *Str) string {
-	text, _ := c.decodeWithPos(s)
+	text, _ := c.decode(s, false)
 	return text
 }
 
 // decodeWithPos is decodeString that also returns the source position of
 // every character (rune) of the value.
 func (c *checker) decodeWithPos(s *Str) (string, []ir.Pos) {
+	return c.decode(s, true)
+}
+
+func (c *checker) decode(s *Str, withPos bool) (string, []ir.Pos) {
 	chars := literalChars(s)
 	var b strings.Builder
+	b.Grow(len(s.Raw))
 	var pos []ir.Pos
+	if withPos {
+		pos = make([]ir.Pos, 0, len(chars))
+	}
 	for i := 0; i < len(chars); i++ {
 		ch := chars[i]
 		if ch.r == '\\' && i+1 < len(chars) {
 			i++
 			if e, ok := escapes[chars[i].r]; ok {
 				b.WriteRune(e)
-				pos = append(pos, ch.pos)
+				if withPos {
+					pos = append(pos, ch.pos)
+				}
 			} else {
 				c.errorf(ch.pos, "unknown escape sequence \\%c", chars[i].r)
 			}
 			continue
 		}
 		b.WriteRune(ch.r)
-		pos = append(pos, ch.pos)
+		if withPos {
+			pos = append(pos, ch.pos)
+		}
 	}
 	return b.String(), pos
 }
@@ -216,13 +228,30 @@ func (c *checker) template(s *Str) ir.Template {
 // chars[start], up to the closing brace (whose index it returns). Inside it,
 // \" and \\ stand for " and \ so that expressions may hold strings.
 func exprChars(chars []char, start int) (expr []char, end int, ok bool) {
+	// A first pass finds the end, so that the expression is allocated once.
+	end, ok = scanExpr(chars, start, nil)
+	if !ok {
+		return nil, 0, false
+	}
+	expr = make([]char, 0, end-start)
+	scanExpr(chars, start, &expr)
+	return expr, end, true
+}
+
+// scanExpr is exprChars, appending the expression to *expr when not nil.
+func scanExpr(chars []char, start int, expr *[]char) (end int, ok bool) {
+	emit := func(cs ...char) {
+		if expr != nil {
+			*expr = append(*expr, cs...)
+		}
+	}
 	inStr := false
 	for i := start; i < len(chars); i++ {
 		ch := chars[i]
 		if ch.r == '\\' && i+1 < len(chars) && (chars[i+1].r == '"' || chars[i+1].r == '\\') {
 			i++
 			r := chars[i].r
-			expr = append(expr, char{r, ch.pos})
+			emit(char{r, ch.pos})
 			if r == '"' {
 				inStr = !inStr
 			}
@@ -230,25 +259,25 @@ func exprChars(chars []char, start int) (expr []char, end int, ok bool) {
 		}
 		if inStr {
 			if ch.r == '\\' && i+1 < len(chars) {
-				expr = append(expr, ch, chars[i+1])
+				emit(ch, chars[i+1])
 				i++
 				continue
 			}
 			if ch.r == '"' {
 				inStr = false
 			}
-			expr = append(expr, ch)
+			emit(ch)
 			continue
 		}
 		switch ch.r {
 		case '"':
 			inStr = true
 		case '}':
-			return expr, i, true
+			return i, true
 		}
-		expr = append(expr, ch)
+		emit(ch)
 	}
-	return nil, 0, false
+	return 0, false
 }
 
 func charsString(cs []char) string {
@@ -277,9 +306,11 @@ func (c *checker) interpolation(expr []char, closing ir.Pos) ir.Expr {
 		}
 		return closing
 	}
-	if parenDepth(src) > maxDepth {
-		c.errorf(expr[0].pos, "syntax error: nesting deeper than %d levels", maxDepth)
-		return badExpr()
+	if lex, err := botLexer.LexString("", src); err == nil {
+		if _, deep := tooDeep(lex); deep {
+			c.errorf(expr[0].pos, "%s", deepMessage)
+			return badExpr()
+		}
 	}
 	ast, err := exprParser.ParseString("", src)
 	if err != nil {

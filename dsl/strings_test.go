@@ -121,7 +121,7 @@ func TestDiagnosticString(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
-	_, diags := Load("no/such/file.bot")
+	_, diags := Load("no/such/file.bot", CheckOptions{})
 	if got := diags.Error(); got != "no/such/file.bot:1:1: cannot read no/such/file.bot: no such file or directory" {
 		t.Errorf("missing source: %q", got)
 	}
@@ -134,7 +134,7 @@ func TestLoadErrors(t *testing.T) {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, diags = Load(path)
+	_, diags = Load(path, CheckOptions{})
 	if len(diags) != 1 || !strings.HasSuffix(diags[0].String(), `b.bot:4:16: cannot read file "sub": not a regular file`) {
 		t.Errorf("directory as a file: %q", diags.Error())
 	}

@@ -47,8 +47,13 @@ type Symbol struct {
 // can go to a definition or complete a name while the file does not parse.
 
 // significant returns the tokens of src that are neither blanks nor
-// comments; it stops at the first lexical error.
+// comments; it stops at the first lexical error. A source larger than
+// DefaultMaxSourceSize, which Parse refuses, has none: an editor asking
+// about it must not stall on it.
 func significant(filename string, src []byte) []lexer.Token {
+	if len(src) > DefaultMaxSourceSize {
+		return nil
+	}
 	lex, err := botLexer.LexString(filename, string(src))
 	if err != nil {
 		return nil

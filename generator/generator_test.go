@@ -42,7 +42,7 @@ func TestExamplesGolden(t *testing.T) {
 	for _, path := range bots {
 		name := strings.TrimSuffix(filepath.Base(path), ".bot")
 		t.Run(name, func(t *testing.T) {
-			bot, diags := dsl.Load(path)
+			bot, diags := dsl.Load(path, dsl.CheckOptions{})
 			if diags.HasErrors() {
 				t.Fatalf("%s does not check:\n%v", path, diags)
 			}

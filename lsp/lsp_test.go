@@ -269,3 +269,42 @@ func TestDiagnosticsOfReferencedFiles(t *testing.T) {
 		t.Errorf("diagnostics:\n%s", got)
 	}
 }
+
+// A document nested too deeply, or too large, is answered with a diagnostic,
+// and the server goes on answering: two megabytes of "-" crashed it.
+func TestHostileDocuments(t *testing.T) {
+	e := startServer(t)
+	e.call("initialize", map[string]any{})
+	deep := "bot b\ninitial state s {\n    set x = " + strings.Repeat("-", 20_000) + "1\n}\n"
+	huge := "bot b\ninitial state s {\n    set x = " + strings.Repeat("-", 2<<20) + "1\n}\n"
+	long := "bot b\ninitial state s {\n    reply \"" + strings.Repeat("a", 4<<20) + "\"\n}\n"
+	cases := []struct{ text, want string }{
+		{deep, "2:211-2:212 1 syntax error: nesting deeper than 200 levels"},
+		{huge, fmt.Sprintf("0:0-0:3 1 the file is %d bytes, larger than the limit of 1048576 bytes (--max-source-size)", len(huge))},
+		{long, fmt.Sprintf("0:0-0:3 1 the file is %d bytes, larger than the limit of 1048576 bytes (--max-source-size)", len(long))},
+	}
+	for i, c := range cases {
+		start := time.Now()
+		e.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": i}, "contentChanges": []any{map[string]any{"text": c.text}}})
+		if got := strings.Join(e.diagnostics(), "\n"); got != c.want {
+			t.Errorf("diagnostics:\n%s\nwant\n%s", got, c.want)
+		}
+		for _, m := range []string{"textDocument/hover", "textDocument/completion", "textDocument/definition"} {
+			if resp, _ := e.call(m, at(uri, 2, 12)); resp["error"] != nil {
+				t.Errorf("%s: %v", m, resp)
+			}
+		}
+		if resp, _ := e.call("textDocument/formatting", map[string]any{"textDocument": doc(uri)}); len(resp["result"].([]any)) != 0 {
+			t.Errorf("formatting a document with errors: %v", resp)
+		}
+		if resp, _ := e.call("textDocument/documentSymbol", map[string]any{"textDocument": doc(uri)}); resp["error"] != nil {
+			t.Errorf("documentSymbol: %v", resp)
+		}
+		t.Logf("document %d (%d bytes): answered in %v", i, len(c.text), time.Since(start))
+	}
+	// A good document after them is checked as ever.
+	e.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 9}, "contentChanges": []any{map[string]any{"text": "bot b\ninitial state s { go nowhere }\n"}}})
+	if got := strings.Join(e.diagnostics(), "\n"); !strings.Contains(got, `unknown state "nowhere"`) {
+		t.Errorf("diagnostics of a good document: %s", got)
+	}
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -61,44 +63,45 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Name:      "build",
 				Usage:     "compile a .bot file into a binary",
 				ArgsUsage: "FILE.bot",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the binary to write (default: the file's base name)"},
 					&cli.StringFlag{Name: "work", Usage: "keep the generated Go module in this folder"},
-				},
+				}, sourceFlags()...),
 				Action: cmdBuild,
 			},
 			{
 				Name:      "check",
 				Usage:     "report the errors and warnings of .bot files",
 				ArgsUsage: "FILE.bot...",
+				Flags:     sourceFlags(),
 				Action:    cmdCheck,
 			},
 			{
 				Name:      "run",
 				Usage:     "build a .bot file into the cache and run it; flags after -- go to the bot",
 				ArgsUsage: "[--watch] FILE.bot [-- BOT FLAGS]",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "rebuild and restart the bot when the .bot file or a file it uses changes; conversations carry over"},
-				},
+				}, sourceFlags()...),
 				Action: cmdRun,
 			},
 			{
 				Name:      "test",
 				Usage:     "run the test blocks of .bot files against their built bots over WebSocket",
 				ArgsUsage: "FILE.bot...",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "protocol", Usage: `run the tests in this dialect ("bbf" or "baf")`},
 					&cli.StringFlag{Name: "junit", Usage: "also write the results of every file to this file as a JUnit XML report"},
-				},
+				}, sourceFlags()...),
 				Action: cmdTest,
 			},
 			{
 				Name:      "generate",
 				Usage:     "write the Go source of a bot as a module you own",
 				ArgsUsage: "FILE.bot",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the folder to write", Required: true},
-				},
+				}, sourceFlags()...),
 				Action: cmdGenerate,
 			},
 			initCommand(),
@@ -190,6 +193,47 @@ func argAt(args []string, i int) string {
 	return ""
 }
 
+// sourceFlags are the flags of the commands that read a .bot file: its
+// limits and the folders its files may come from.
+func sourceFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "allow-outside", Usage: "let the bot embed files from this folder too, not only from its own (repeatable)"},
+		&cli.StringFlag{Name: "max-source-size", Usage: "refuse .bot files larger than this, in bytes or with KiB or MiB (default: 1MiB)"},
+	}
+}
+
+// checkOptions are the options sourceFlags give.
+func checkOptions(c *cli.Context) (dsl.CheckOptions, error) {
+	opts := dsl.CheckOptions{AllowOutside: c.StringSlice("allow-outside")}
+	if s := c.String("max-source-size"); s != "" {
+		n, err := parseSize(s)
+		if err != nil {
+			return opts, usageError("--max-source-size: %v", err)
+		}
+		opts.MaxSourceSize = n
+	}
+	return opts, nil
+}
+
+// parseSize reads a positive size in bytes, written with a KiB or MiB
+// suffix or none.
+func parseSize(s string) (int, error) {
+	num, mult := s, 1
+	for _, u := range []struct {
+		suffix string
+		mult   int
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			num, mult = n, u.mult
+		}
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(num))
+	if err != nil || n <= 0 || n > math.MaxInt32/mult {
+		return 0, fmt.Errorf("%q is not a size (write 4194304, 4096KiB or 4MiB)", s)
+	}
+	return n * mult, nil
+}
+
 // load parses and checks one .bot file, printing its diagnostics. It fails
 // when there are errors.
 func load(c *cli.Context, path string) (*ir.Bot, error) {
@@ -201,7 +245,11 @@ func load(c *cli.Context, path string) (*ir.Bot, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, inputError("%s: no such file", path)
 	}
-	bot, diags := dsl.Load(path)
+	opts, err := checkOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	bot, diags := dsl.Load(path, opts)
 	for _, d := range diags {
 		fmt.Fprintln(c.App.ErrWriter, d.String())
 	}

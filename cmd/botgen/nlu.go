@@ -46,10 +46,10 @@ func nluCommand() *cli.Command {
 				Name:      "check",
 				Usage:     "cross-validate a bot's own training sentences: which ones its other sentences do not teach",
 				ArgsUsage: "FILE.bot",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.IntFlag{Name: "folds", Value: 10, Usage: "hold out one sentence in this many at a time"},
 					&cli.Float64Flag{Name: "fail-under", Usage: "exit 1 when the share of sentences understood is below this (for CI)"},
-				},
+				}, sourceFlags()...),
 				Action:       cmdNLUCheck,
 				OnUsageError: usage,
 			},
@@ -57,9 +57,9 @@ func nluCommand() *cli.Command {
 				Name:      "explain",
 				Usage:     "score a message against a bot's intents and show what it extracts",
 				ArgsUsage: "FILE.bot MESSAGE",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "state", Usage: "score among the intents this state listens to (default: every intent)"},
-				},
+				}, sourceFlags()...),
 				Action:       cmdNLUExplain,
 				OnUsageError: usage,
 			},

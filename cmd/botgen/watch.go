@@ -182,7 +182,11 @@ func setsSessionStore(args []string) bool {
 func referencedFiles(path string, b *ir.Bot) []string {
 	out := []string{path}
 	for _, f := range b.Files {
-		out = append(out, filepath.Join(filepath.Dir(path), filepath.FromSlash(f.Path)))
+		p := filepath.FromSlash(f.Path)
+		if !filepath.IsAbs(p) { // absolute with --allow-outside
+			p = filepath.Join(filepath.Dir(path), p)
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -1,0 +1,94 @@
+package build
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// modFile is what `go mod edit -json` says a go.mod holds.
+type modFile struct {
+	Module    struct{ Path string }
+	Go        string
+	Toolchain string
+	Godebug   []json.RawMessage
+	Require   []struct {
+		Path, Version string
+		Indirect      bool
+	}
+	Exclude, Retract, Tool, Ignore []json.RawMessage
+	Replace                        []struct {
+		Old, New struct{ Path, Version string }
+	}
+}
+
+// readMod parses a go.mod with the Go toolchain's own parser.
+func readMod(t *testing.T, data []byte) modFile {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go on PATH")
+	}
+	path := filepath.Join(t.TempDir(), "go.mod")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goBin, "mod", "edit", "-json", path)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go mod edit -json: %v: %s\n%s", err, stderr, data)
+	}
+	var m modFile
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// The .bot file's name and the runtime's folder reach go.mod; whatever they
+// hold, the module has exactly the directives botgen writes: its path, the
+// go version, botgen's requirements and the one replace.
+func TestGoModHasOnlyItsDirectives(t *testing.T) {
+	own := readMod(t, mustRead(t, "../go.mod"))
+	cases := []ModuleOptions{
+		{Name: "b", Source: "b.bot", RuntimeDir: "./botgen"},
+		{Name: "b", Source: "c\ngodebug tlsrsakex=1\nreplace golang.org/x/tools => ./evil\n//.bot", RuntimeDir: "./botgen"},
+		{Name: "b\ngodebug x=1", Source: "b.bot // */ /*", RuntimeDir: "/cache dir/src\ngodebug tlsrsakex=1"},
+		{Name: "", Source: "", RuntimeDir: "/home/a b/.cache/botgen"},
+	}
+	for _, opts := range cases {
+		data, err := goMod(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := readMod(t, data)
+		if m.Module.Path != "botgen.local/"+modulePathElem(opts.Name) || m.Go != own.Go || m.Toolchain != "" {
+			t.Errorf("%q: module %q, go %q, toolchain %q\n%s", opts.Source, m.Module.Path, m.Go, m.Toolchain, data)
+		}
+		if m.Godebug != nil || m.Exclude != nil || m.Retract != nil || m.Tool != nil || m.Ignore != nil {
+			t.Errorf("%q: directives botgen does not write:\n%s", opts.Source, data)
+		}
+		if len(m.Require) == 0 || m.Require[0].Path != "github.com/botgen-dev/botgen" || !reflect.DeepEqual(m.Require[1:], own.Require) {
+			t.Errorf("%q: requires %+v, want botgen and %+v\n%s", opts.Source, m.Require, own.Require, data)
+		}
+		if len(m.Replace) != 1 || m.Replace[0].Old.Path != "github.com/botgen-dev/botgen" || m.Replace[0].New.Path != filepath.ToSlash(opts.RuntimeDir) {
+			t.Errorf("%q: replace %+v\n%s", opts.Source, m.Replace, data)
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

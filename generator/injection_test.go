@@ -1,0 +1,108 @@
+package generator_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/generator"
+)
+
+// checkBot parses and checks src, serving every referenced file, whatever
+// its path, with the same bytes.
+func checkBot(t testing.TB, name, src string) *ir.Bot {
+	t.Helper()
+	f, diags := dsl.Parse(name, []byte(src))
+	if diags.HasErrors() {
+		t.Fatalf("parse: %v", diags)
+	}
+	bot, diags := dsl.Check(f, []byte(src), dsl.CheckOptions{Dir: ".", ReadFile: func(string) ([]byte, error) { return []byte("data\n"), nil }})
+	if diags.HasErrors() {
+		t.Fatalf("check: %v", diags)
+	}
+	return bot
+}
+
+// topLevel returns the names declared at the top level of a Go file and the
+// comments that are directives or block comments.
+func topLevel(t *testing.T, src []byte) (names, directives []string) {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatalf("the generated source does not parse: %v\n%s", err, src)
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			names = append(names, d.Name.Name)
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						names = append(names, n.Name)
+					}
+				case *ast.TypeSpec:
+					names = append(names, sp.Name.Name)
+				}
+			}
+		}
+	}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//go:") || strings.HasPrefix(c.Text, "/*") {
+				directives = append(directives, c.Text)
+			}
+		}
+	}
+	return names, directives
+}
+
+// Text from a .bot file that reaches a comment of the generated program (a
+// file path, the file's name, names) cannot end the comment and add code:
+// the program declares what the generator declares, nothing more.
+func TestSourceTextCannotAddCode(t *testing.T) {
+	const inject = "*/ func init() { panic(1) } /*"
+	cases := []struct {
+		name   string
+		path   string // of the reply file
+		mutate func(*ir.Bot)
+	}{
+		{name: "file path closes a block comment", path: `a\n` + inject},
+		// The checker refuses absolute paths; the generator does not count on it.
+		{name: "file path starts with //", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//x\nfunc init() { panic(1) }\n//" }},
+		{name: "file path is a directive", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//go:embed main.go" }},
+		{name: "source file name", path: "a.txt", mutate: func(b *ir.Bot) { b.SourceFile = "b\n" + inject + ".bot" }},
+		{name: "names and MIME type", path: "a.txt", mutate: func(b *ir.Bot) {
+			b.Name = "n\n" + inject
+			b.States[0].Name = "s\n" + inject
+			b.Files[0].MIME = "text/plain\n" + inject
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := "bot b\ninitial state s {\n    reply file \"" + c.path + "\"\n    fallback { reply \"?\" }\n}\n"
+			bot := checkBot(t, "b.bot", src)
+			if c.mutate != nil {
+				c.mutate(bot)
+			}
+			out, err := generator.Generate(bot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names, directives := topLevel(t, out.Source)
+			want := []string{"_", "_", "file0", "main", "bot", "document0", "state0Body", "state0Fallback", "tests"}
+			if !slices.Equal(names, want) {
+				t.Errorf("declares %v, want %v\n%s", names, want, out.Source)
+			}
+			if want := []string{"//go:embed files/0"}; !slices.Equal(directives, want) {
+				t.Errorf("directives %q, want %q", directives, want)
+			}
+		})
+	}
+}
