@@ -621,3 +621,24 @@ func BenchmarkTurn(b *testing.B) {
 		}
 	}
 }
+
+// TestLongMessageParameters: a parameter read from a huge message is a copy
+// of at most engine.MaxReadText bytes, not a window on the whole message.
+func TestLongMessageParameters(t *testing.T) {
+	b := &engine.Bot{
+		Name:     "codes",
+		Entities: []engine.Entity{{Name: "code", Regex: `[a-z]+`}},
+		Intents:  []engine.Intent{{Name: "code", Sentences: []string{"code {c}"}, Params: []engine.Param{{Name: "c", Entity: "code"}}}},
+		States: []engine.State{
+			{Name: "s", Transitions: []engine.Transition{{Kind: engine.OnIntent, Intent: "code", Target: "s"}}},
+		},
+		Initial: "s",
+	}
+	s := newEngine(t, b).NewSession("x")
+	s.Start()
+	mustHandle(t, s, engine.Input{Kind: engine.Text, Text: "code " + strings.Repeat("a", 4<<20)})
+	v, _ := s.Vars()["c"].(string)
+	if v == "" || len(v) > engine.MaxReadText {
+		t.Errorf("the parameter holds %d bytes", len(v))
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/nlu"
@@ -488,13 +489,20 @@ func (s *Session) pushReturn(i int) {
 func (s *Session) text(t *Turn, text string) error {
 	st := &s.e.states[s.state]
 	predicted := ""
+	text = readable(text)
 	if len(st.cands) > 0 {
 		scores := s.e.nlu.Classify(text, st.cands)
 		if best := scores[0]; best.Score > 0 && best.Score >= s.e.threshold {
 			predicted = best.Intent
 			s.lastIntent = predicted
 			for _, v := range s.e.nlu.Extract(predicted, text) {
-				t.Set(v.Param, v.Value)
+				// A copy: a value read from the message must not keep
+				// the whole message alive in the session.
+				if str, ok := v.Value.(string); ok {
+					t.Set(v.Param, strings.Clone(str))
+				} else {
+					t.Set(v.Param, v.Value)
+				}
 			}
 		}
 	}
@@ -603,6 +611,23 @@ func (s *Session) fallback(t *Turn) {
 // maxClientVars bounds the variables a client may set that the bot does
 // not declare (kept, but no body reads them).
 const maxClientVars = 32
+
+// MaxReadText is how much of a message the classifier and the entity
+// finder read: far more than a chat message says, and a bound on what one
+// message costs them and on a parameter's value.
+const MaxReadText = 16 << 10
+
+// readable is text cut to MaxReadText bytes, on a character boundary.
+func readable(text string) string {
+	if len(text) <= MaxReadText {
+		return text
+	}
+	cut := MaxReadText
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
+}
 
 // setVars sets variables from a client: JSON numbers, strings and bools. A
 // value of another type, of another type than the variable's declared one,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -34,7 +35,8 @@ type conn struct {
 	queued atomic.Int64  // bytes in send, bounded by cfg.SendQueueBytes
 	room   chan struct{} // signalled by the writer when it has written a frame
 
-	sniff *frameSniffer // the lengths of the messages the client sends
+	sniff     *frameSniffer // the lengths of the messages the client sends
+	inMessage atomic.Bool   // a message is being read
 
 	quitOnce  sync.Once
 	quit      chan struct{} // closed by goAway: flush, send a close frame, end
@@ -204,13 +206,22 @@ func (c *conn) readLoop() {
 	ws := c.ws
 	cfg := c.srv.cfg
 	// The client has two ping periods to answer before it counts as gone.
+	// Inside a message, the message itself must keep arriving (see
+	// readSome): a pong does not excuse a stalled upload.
 	wait := 2*cfg.PingInterval + cfg.WriteTimeout
 	extend := func() { _ = ws.SetReadDeadline(time.Now().Add(wait)) }
 	extend()
-	ws.SetPongHandler(func(string) error { extend(); return nil })
+	ws.SetPongHandler(func(string) error {
+		if !c.inMessage.Load() {
+			extend()
+		}
+		return nil
+	})
 	for {
 		mt, data, held, err := c.readFrame()
+		c.inMessage.Store(false)
 		if errors.Is(err, errBusy) {
+			extend()
 			c.refuseBusy()
 			continue
 		}
@@ -218,11 +229,12 @@ func (c *conn) readLoop() {
 			c.readFailed(err)
 			return
 		}
+		size := int64(len(data))
 		select {
 		case <-c.done:
 			// Torn down elsewhere (slow client, shutdown deadline): frames
 			// still buffered must not run as turns any more.
-			c.srv.budget.release(held)
+			c.srv.budget.release(c.ip, held, size)
 			return
 		default:
 		}
@@ -232,21 +244,47 @@ func (c *conn) readLoop() {
 		}
 		// The frame is the request's now: decoded in place, a file's
 		// bytes and a long text share its memory.
-		size := len(data)
 		req, err := c.srv.dialect.DecodeOwned(data)
 		if err != nil {
-			c.srv.budget.release(held)
+			c.srv.budget.release(c.ip, held, size)
 			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", size)
 			c.srv.metrics.badFrames.Add(1)
 			continue
 		}
 		c.srv.handle(c, req)
-		c.srv.budget.release(held)
+		c.srv.budget.release(c.ip, held, size)
 	}
 }
 
 // errBusy: the read budget stayed full; the frame was read and dropped.
 var errBusy = errors.New("read budget full")
+
+// errStalled: a message stopped arriving.
+var errStalled = errors.New("the message being received stalled")
+
+// readStep is what of a message must arrive within websocket.write_timeout
+// of the last step: a message may arrive slowly, but not stall while it
+// holds its share of the read budget.
+const readStep = 64 << 10
+
+// readSome fills p from the message, readStep bytes at a time, each within
+// websocket.write_timeout.
+func (c *conn) readSome(r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		_ = c.ws.SetReadDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+		m, err := io.ReadFull(r, p[n:min(len(p), n+readStep)])
+		n += m
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return n, errStalled
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
 
 // readFrame reads the next message whole, once it has its share of the read
 // budget; held is the share, to release once the message is handled. A
@@ -257,9 +295,10 @@ func (c *conn) readFrame() (mt int, data []byte, held int64, err error) {
 	if err != nil {
 		return 0, nil, 0, err
 	}
+	c.inMessage.Store(true)
 	hint := c.sniff.next()
 	if mt != websocket.TextMessage {
-		n, err := io.Copy(io.Discard, r)
+		n, err := c.discard(r)
 		if err == nil {
 			c.log.Warn("bad frame ignored", "reason", "binary frame", "bytes", n)
 			c.srv.metrics.badFrames.Add(1)
@@ -267,34 +306,33 @@ func (c *conn) readFrame() (mt int, data []byte, held int64, err error) {
 		return mt, nil, 0, err
 	}
 	b := c.srv.budget
-	wait := c.srv.cfg.WriteTimeout
-	if hint >= 0 && hint <= c.srv.cfg.MaxSize {
-		// The usual case: one buffer of the message's size.
-		if !b.acquire(hint, wait, c.done) {
-			return mt, nil, 0, c.drain(r)
-		}
-		data = make([]byte, hint)
-		n, err := io.ReadFull(r, data)
-		if err == io.ErrUnexpectedEOF {
-			return mt, data[:n], hint, nil // shorter than its header said
-		}
-		if err != nil {
-			b.release(hint)
-			return 0, nil, 0, err
-		}
-		var one [1]byte
-		switch m, err := r.Read(one[:]); {
-		case m > 0: // longer than the hint: a sniffer out of step, never seen
-			return c.readRest(r, mt, append(data, one[0]), hint)
-		case err == io.EOF:
-			return mt, data, hint, nil
-		case err != nil:
-			b.release(hint)
-			return 0, nil, 0, err
-		}
-		return c.readRest(r, mt, data, hint)
+	if hint < 0 || hint > c.srv.cfg.MaxSize {
+		return c.readRest(r, mt)
 	}
-	return c.readRest(r, mt, nil, 0)
+	// The usual case: one buffer of the message's size.
+	if !b.acquire(c.ip, hint, c.srv.cfg.WriteTimeout, c.done) {
+		return mt, nil, 0, c.drain(r)
+	}
+	data = make([]byte, hint)
+	n, err := c.readSome(r, data)
+	if err == io.ErrUnexpectedEOF {
+		return mt, data[:n], hint, nil // shorter than its header said
+	}
+	if err != nil {
+		b.release(c.ip, hint, 0)
+		return 0, nil, 0, err
+	}
+	var one [1]byte
+	if m, err := r.Read(one[:]); m > 0 || err != io.EOF {
+		// Longer than its header said: a sniffer out of step, never
+		// seen. Read it as a message of unknown length.
+		b.release(c.ip, hint, 0)
+		if err != nil && err != io.EOF && m == 0 {
+			return 0, nil, 0, err
+		}
+		return c.readRest(io.MultiReader(bytes.NewReader(append(data, one[:m]...)), r), mt)
+	}
+	return mt, data, hint, nil
 }
 
 // chunkSize is the size of the pieces a message of unknown length is read
@@ -305,21 +343,17 @@ const chunkSize = 64 << 10
 // message is read into pieces and then copied into one buffer of its size.
 var chunks = sync.Pool{New: func() any { return new([chunkSize]byte) }}
 
-// readRest reads what remains of a message after data (of which held bytes
-// are counted against the budget) into pieces, then puts the message
-// together in one buffer of its size. It serves messages whose length the
-// sniffer could not give (fragmented ones): such a message takes a share of
-// websocket.max_size at once, the most it can be, and gives back what it did
-// not use. Taking its share bit by bit as it arrived, several messages could
-// each hold a part and all wait for the rest.
-func (c *conn) readRest(r io.Reader, mt int, data []byte, held int64) (int, []byte, int64, error) {
+// readRest reads a message whose length the sniffer could not give (a
+// fragmented one) into pieces, then puts it together in one buffer of its
+// size. Such a message takes a share of websocket.max_size at once, the
+// most it can be, and gives back what it did not use: taking its share bit
+// by bit as it arrived, several messages could each hold a part and all wait
+// for the rest.
+func (c *conn) readRest(r io.Reader, mt int) (int, []byte, int64, error) {
 	b := c.srv.budget
-	if share := c.srv.cfg.MaxSize - held; share > 0 {
-		if !b.acquire(share, c.srv.cfg.WriteTimeout, c.done) {
-			b.release(held)
-			return mt, nil, 0, c.drain(r)
-		}
-		held += share
+	held := c.srv.cfg.MaxSize
+	if !b.acquire(c.ip, held, c.srv.cfg.WriteTimeout, c.done) {
+		return mt, nil, 0, c.drain(r)
 	}
 	var pieces []*[chunkSize]byte
 	defer func() {
@@ -327,36 +361,54 @@ func (c *conn) readRest(r io.Reader, mt int, data []byte, held int64) (int, []by
 			chunks.Put(p)
 		}
 	}()
-	total := len(data)
+	total := 0
 	for {
 		p := chunks.Get().(*[chunkSize]byte)
 		pieces = append(pieces, p)
-		n, err := io.ReadFull(r, p[:])
+		n, err := c.readSome(r, p[:])
 		total += n
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			break
 		}
 		if err != nil {
-			b.release(held)
+			b.release(c.ip, held, 0)
 			return 0, nil, 0, err
 		}
 	}
 	whole := make([]byte, total)
-	n := copy(whole, data)
+	n := 0
 	for _, p := range pieces {
 		n += copy(whole[n:], p[:])
 	}
 	if unused := held - int64(total); unused > 0 {
-		b.release(unused)
+		b.release(c.ip, unused, 0)
 		held = int64(total)
 	}
 	return mt, whole, held, nil
 }
 
+// discard reads and drops the rest of a message, under the same rule of
+// progress as reading it.
+func (c *conn) discard(r io.Reader) (int64, error) {
+	p := chunks.Get().(*[chunkSize]byte)
+	defer chunks.Put(p)
+	var total int64
+	for {
+		n, err := c.readSome(r, p[:])
+		total += int64(n)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
 // drain reads and drops the rest of a message the budget had no room for,
 // so the connection can go on.
 func (c *conn) drain(r io.Reader) error {
-	if _, err := io.Copy(io.Discard, r); err != nil {
+	if _, err := c.discard(r); err != nil {
 		return err
 	}
 	return errBusy
@@ -365,7 +417,7 @@ func (c *conn) drain(r io.Reader) error {
 // refuseBusy tells the user a message was dropped for want of room.
 func (c *conn) refuseBusy() {
 	c.srv.metrics.framesRefused.Add(1)
-	c.log.Warn("frame dropped: websocket.read_budget stayed full", "read_budget", c.srv.budget.limit, "waited", c.srv.cfg.WriteTimeout)
+	c.log.Warn("frame dropped: websocket.read_budget stayed full (or this address's share of it)", "read_budget", c.srv.budget.limit, "waited", c.srv.cfg.WriteTimeout)
 	f, err := c.srv.dialect.EncodeReply(reply.NewText(reply.Str, busyText), c.srv.now())
 	if err == nil {
 		c.enqueue(f)
@@ -393,6 +445,9 @@ func (c *conn) readFailed(err error) {
 		_ = c.ws.Close()
 	case errors.As(err, &ce):
 		c.teardown("client closed: " + ce.Error())
+	case errors.Is(err, errStalled):
+		c.log.Warn("closing connection: a message stopped arriving", "step", readStep, "write_timeout", c.srv.cfg.WriteTimeout)
+		c.teardown("message stalled")
 	case errors.As(err, &ne) && ne.Timeout():
 		c.teardown("keepalive timeout")
 	default:

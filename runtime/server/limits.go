@@ -112,7 +112,8 @@ type guardedListener struct {
 	tls      *tls.Config   // set when the listener's connections are TLS
 
 	spareMu sync.Mutex
-	spare   *os.File // nil when it could not be opened
+	spare   *os.File // nil when it could not be opened (yet)
+	closed  bool
 }
 
 func (s *Server) guard(ln net.Listener, tlsCfg *tls.Config) *guardedListener {
@@ -120,7 +121,7 @@ func (s *Server) guard(ln net.Listener, tlsCfg *tls.Config) *guardedListener {
 	if limit := fileLimit(); limit > 0 {
 		// Leave room for what else the process opens: the store's files,
 		// the spare, refused connections being answered.
-		reserve := min(max(limit/4, 8), 256)
+		reserve := min(max(limit/4, 2*maxShedding), 256)
 		g.max = int64(limit - reserve)
 		if mc := s.cfg.MaxConnections; mc > 0 && int64(mc) > g.max {
 			s.log.Warn("the process's file limit allows fewer connections than server.max_connections: raise it (ulimit -n)",
@@ -134,6 +135,7 @@ func (s *Server) guard(ln net.Listener, tlsCfg *tls.Config) *guardedListener {
 // Accept returns the next connection within the limit.
 func (g *guardedListener) Accept() (net.Conn, error) {
 	for {
+		g.keepSpare()
 		c, err := g.Listener.Accept()
 		if err != nil {
 			if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
@@ -147,6 +149,16 @@ func (g *guardedListener) Accept() (net.Conn, error) {
 		}
 		g.open.Add(1)
 		return &countedConn{Conn: c, open: &g.open}, nil
+	}
+}
+
+// keepSpare takes the spare descriptor back when it was given up and
+// could not be taken back at once.
+func (g *guardedListener) keepSpare() {
+	g.spareMu.Lock()
+	defer g.spareMu.Unlock()
+	if g.spare == nil && !g.closed {
+		g.spare, _ = os.Open(os.DevNull)
 	}
 }
 
@@ -174,6 +186,7 @@ func (g *guardedListener) Close() error {
 		g.spare.Close()
 		g.spare = nil
 	}
+	g.closed = true
 	g.spareMu.Unlock()
 	return g.Listener.Close()
 }

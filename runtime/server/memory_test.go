@@ -141,12 +141,12 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 		t.Error(err)
 	}
 
-	// A budget held by a frame that never ends: the next one waits, then
-	// is dropped with a reply.
+	// A budget held by a slow upload: the next one waits, then is dropped
+	// with a reply; a small message still fits.
 	ts = start(t, nil, baf, func(c *config.Config) {
 		c.MaxSize = 6 << 20
 		c.ReadBudget = 8 << 20
-		c.WriteTimeout = 300 * time.Millisecond
+		c.WriteTimeout = 500 * time.Millisecond
 	})
 	hog := ts.dial(t, "", nil)
 	hog.next()
@@ -156,9 +156,22 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 	}
 	// A fragmented message (the writer sends a fragment each time its
 	// buffer fills): its length is not known until its end, so it takes
-	// a share of websocket.max_size at once, and the upload after it finds
-	// too little room left; a small message still fits.
-	w.Write(frame[:len(frame)/2])
+	// a share of websocket.max_size at once. It arrives slowly but
+	// steadily, 64 KiB every 100 ms.
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for off := 0; off < len(frame); off += 64 << 10 {
+			w.Write(frame[off:min(len(frame), off+64<<10)])
+			time.Sleep(100 * time.Millisecond)
+			if off > 1<<20 { // long enough for the other upload to give up
+				w.Write(frame[off+64<<10:])
+				break
+			}
+		}
+		w.Close()
+	}()
+	time.Sleep(200 * time.Millisecond)
 	c := ts.dial(t, "", nil)
 	c.next()
 	writeWhole(t, c.ws, frame)
@@ -170,10 +183,58 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 	if m := scrape(t, ts); !strings.Contains(m, "botgen_frames_dropped_total 1\n") {
 		t.Errorf("metrics:\n%s", m)
 	}
-	w.Write(frame[len(frame)/2:])
-	w.Close()
+	<-sent
 	if b, err := hog.tryNext(10 * time.Second); err != nil || !strings.Contains(string(b), "got big.csv") {
-		t.Errorf("the fragmented upload: %s %v", b, err)
+		t.Errorf("the slow upload: %s %v", b, err)
+	}
+}
+
+// TestStalledMessageCutOff: a message that stops arriving while it holds
+// its share of the read budget closes its connection after
+// websocket.write_timeout, pongs or not, and the share goes back.
+func TestStalledMessageCutOff(t *testing.T) {
+	frame := uploadFrame(t, 4<<20)
+	ts := start(t, nil, baf, func(c *config.Config) {
+		c.MaxSize = 6 << 20
+		c.ReadBudget = 8 << 20
+		c.WriteTimeout = 500 * time.Millisecond
+		c.PingInterval = 100 * time.Millisecond
+	})
+	hog := ts.dial(t, "", nil)
+	hog.next()
+	hog.ws.SetPingHandler(nil) // answers the server's pings while it stalls
+	go hog.ws.ReadMessage()
+	w, err := hog.ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(frame[:1<<20]) // then nothing
+	eventually(t, "the stalled connection closed", func() bool { return strings.Contains(ts.logs.String(), "a message stopped arriving") })
+	c := ts.dial(t, "", nil)
+	c.next()
+	writeWhole(t, c.ws, frame)
+	if got := c.frame(); !strings.Contains(fmt.Sprint(got.Message), "got big.csv") {
+		t.Fatalf("an upload after the stalled one: %v", got.Message)
+	}
+}
+
+// TestReadBudgetSharePerAddress: one address holds at most an eighth of
+// websocket.read_budget (or one largest frame), so uploads from elsewhere
+// still find room.
+func TestReadBudgetSharePerAddress(t *testing.T) {
+	b := newBudget(64<<20, 4<<20)
+	if !b.acquire("10.0.0.1", 8<<20, time.Millisecond, nil) {
+		t.Fatal("a first share refused")
+	}
+	if b.acquire("10.0.0.1", 1, 10*time.Millisecond, nil) {
+		t.Error("one address got more than an eighth of the budget")
+	}
+	if !b.acquire("10.0.0.2", 8<<20, time.Millisecond, nil) || !b.acquire("127.0.0.1", 40<<20, time.Millisecond, nil) {
+		t.Error("another address, or loopback, found no room")
+	}
+	b.release("10.0.0.1", 8<<20, 0)
+	if !b.acquire("10.0.0.1", 8<<20, time.Millisecond, nil) {
+		t.Error("a released share was not given back")
 	}
 }
 

@@ -142,7 +142,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		eng:         eng,
 		cfg:         cfg,
 		metrics:     newMetrics(intents),
-		budget:      newBudget(cfg.ReadBudget),
+		budget:      newBudget(cfg.ReadBudget, cfg.MaxSize),
 		log:         logger,
 		dialect:     d,
 		loc:         loc,
@@ -171,6 +171,11 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
+		// A plain request (the page, /metrics) must arrive whole in time:
+		// a body announced and never sent must not hold a connection. The
+		// WebSocket library clears the deadline when it takes a chat
+		// connection over.
+		ReadTimeout: 30 * time.Second,
 		// Idle keep-alive connections hold a descriptor each: they go
 		// after a while, as browsers' own idle connections do.
 		IdleTimeout: cfg.IdleTimeout,
@@ -377,12 +382,21 @@ func badKey(key string) string {
 // begun.
 func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok bool) {
 	// A session the store holds is read before taking the server's lock, so
-	// that reading a file holds up no other connection.
+	// that reading a file holds up no other connection. Should the session
+	// leave memory (evicted) between the look and the lock, it is read
+	// then: a fresh session would overwrite its file.
 	var restored *session
-	if key != "" && s.Store != nil && !s.holds(key) {
-		restored = s.restore(key)
+	tried := false
+	for {
+		if key != "" && s.Store != nil && !tried && !s.holds(key) {
+			restored, tried = s.restore(key), true
+		}
+		s.mu.Lock()
+		if key == "" || s.Store == nil || tried || s.sessions[key] != nil {
+			break
+		}
+		s.mu.Unlock()
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		return nil, false, false

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -247,6 +248,7 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 // history. f is updated to what the file holds; after an error, the next
 // turn rewrites it.
 func (st *Store) appendTurn(id string, f *fileState, reset, started bool, added, history []entry, snap engine.Snapshot) error {
+	snap.Vars = storable(snap.Vars)
 	if f.due() {
 		all := make([]storedEntry, len(history))
 		for i, e := range history {
@@ -291,6 +293,24 @@ func (st *Store) appendTurn(id string, f *fileState, reset, started bool, added,
 	}
 	maps.Copy(f.vars, changed.Vars)
 	return nil
+}
+
+// storable is vars without the numbers JSON cannot hold (infinities, NaN,
+// which a body's arithmetic can make): left out, such a variable comes back
+// at its initial value, where holding it would make every later write fail.
+func storable(vars map[string]any) map[string]any {
+	for _, v := range vars {
+		if f, ok := v.(float64); ok && (math.IsInf(f, 0) || math.IsNaN(f)) {
+			out := make(map[string]any, len(vars))
+			for k, v := range vars {
+				if f, ok := v.(float64); !ok || !math.IsInf(f, 0) && !math.IsNaN(f) {
+					out[k] = v
+				}
+			}
+			return out
+		}
+	}
+	return vars
 }
 
 // appendLine appends b to the session's file, which must exist.
