@@ -44,10 +44,12 @@ type Config struct {
 	SessionHistory int           // session.history, messages kept for replay
 	HistoryBytes   int64         // session.history_bytes: bytes of messages kept per session
 	SessionMax     int           // session.max: sessions held in memory; beyond it the longest idle is evicted; 0: no limit
+	SessionMemory  int64         // session.memory: bytes of sessions held in memory; beyond it the longest idle is evicted; 0: no limit
 	// session.max_variable_bytes: the longest string a client may set a
 	// variable to with user_set_variable
 	MaxVariableBytes int
 	SessionStore     string // session.store: folder keeping resumable sessions across restarts; empty: memory only
+	StoreBytes       int64  // session.store_bytes: bytes the store's files may take; 0: no limit
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
@@ -168,7 +170,21 @@ var keys = []Key{
 		return nil
 	}},
 	{Name: "session.max", Kind: Int, Default: "10000", Doc: "sessions held in memory; to make room for a new one, the session idle the longest (without a connection) is dropped, and a stored one is read back from session.store when its key returns (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionMax })},
+	{Name: "session.memory", Kind: Int, Default: "1073741824", Doc: "bytes the sessions held in memory may take (their history and variables); to make room for a new session, those idle the longest are dropped, as for session.max (0: no limit)", set: func(c *Config, v parsed) error {
+		if v.i < 0 {
+			return fmt.Errorf("must not be negative")
+		}
+		c.SessionMemory = v.i
+		return nil
+	}},
 	{Name: "session.max_variable_bytes", Kind: Int, Default: "65536", Doc: "longest string a client may set a variable to (user_set_variable); a longer one is refused", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxVariableBytes })},
+	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: func(c *Config, v parsed) error {
+		if v.i < 0 {
+			return fmt.Errorf("must not be negative")
+		}
+		c.StoreBytes = v.i
+		return nil
+	}},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},

@@ -609,7 +609,8 @@ func (s *Session) fallback(t *Turn) {
 }
 
 // maxClientVars bounds the variables a client may set that the bot does
-// not declare (kept, but no body reads them).
+// not declare (kept, but no body reads them); together their strings take
+// at most session.max_variable_bytes.
 const maxClientVars = 32
 
 // MaxReadText is how much of a message the classifier and the entity
@@ -656,14 +657,39 @@ func (s *Session) setVars(vars map[string]any) error {
 				errs = append(errs, fmt.Errorf("engine: variable %s holds a %s: a %s was sent", n, want, v.kind))
 				continue
 			}
-		} else if _, ok := s.extra[n]; !ok && len(s.extra) >= maxClientVars {
+		} else if old, ok := s.extra[n]; !ok && len(s.extra) >= maxClientVars {
 			errs = append(errs, fmt.Errorf("engine: variable %s: the bot does not declare it and the session already holds %d such variables", n, maxClientVars))
+			continue
+		} else if max := s.e.cfg.MaxVariableBytes; max > 0 && s.extraBytes()-len(old.str)+len(v.str) > max {
+			errs = append(errs, fmt.Errorf("engine: variable %s: the variables the bot does not declare would take over session.max_variable_bytes (%d)", n, max))
 			continue
 		}
 		t.set(n, v)
 	}
 	s.undo = s.undo[:0]
 	return errors.Join(errs...)
+}
+
+// extraBytes is what the strings of the undeclared variables take.
+func (s *Session) extraBytes() int {
+	n := 0
+	for _, v := range s.extra {
+		n += len(v.str)
+	}
+	return n
+}
+
+// Size is roughly what the session's variables take in memory, in bytes.
+func (s *Session) Size() int64 {
+	const perVar = 32
+	n := int64(len(s.vars)+len(s.extra)) * perVar
+	for _, v := range s.vars {
+		n += int64(len(v.str))
+	}
+	for name, v := range s.extra {
+		n += int64(len(name) + len(v.str))
+	}
+	return n
 }
 
 // jsonType names the JSON type of a value decoded from a client.

@@ -105,9 +105,13 @@ func peerIP(remote string) string {
 // and answer a connection when accepting fails with EMFILE.
 type guardedListener struct {
 	net.Listener
-	srv      *Server
-	max      int64 // connections handed out at most; 0: no limit
-	open     atomic.Int64
+	srv     *Server
+	max     int64 // connections handed out at most; 0: no limit
+	open    atomic.Int64
+	perPeer int // TCP connections from one address at most (loopback not counted); 0: no limit
+
+	peersMu  sync.Mutex
+	peers    map[string]int
 	shedding chan struct{} // a token per refused connection being answered
 	tls      *tls.Config   // set when the listener's connections are TLS
 
@@ -117,7 +121,11 @@ type guardedListener struct {
 }
 
 func (s *Server) guard(ln net.Listener, tlsCfg *tls.Config) *guardedListener {
-	g := &guardedListener{Listener: ln, srv: s, shedding: make(chan struct{}, maxShedding), tls: tlsCfg}
+	g := &guardedListener{Listener: ln, srv: s, shedding: make(chan struct{}, maxShedding), tls: tlsCfg, peers: map[string]int{}}
+	if n := s.cfg.MaxConnectionsPerIP; n > 0 {
+		// Room for a browser's plain requests beside its chats.
+		g.perPeer = n + 16
+	}
 	if limit := fileLimit(); limit > 0 {
 		// Leave room for what else the process opens: the store's files,
 		// the spare, refused connections being answered.
@@ -144,11 +152,16 @@ func (g *guardedListener) Accept() (net.Conn, error) {
 			return nil, err // http.Server retries after a pause
 		}
 		if g.max > 0 && g.open.Load() >= g.max {
-			g.shed(c)
+			g.shed(c, refusedFiles)
+			continue
+		}
+		ip := peerIP(c.RemoteAddr().String())
+		if !g.take(ip) {
+			g.shed(c, refusedPerIP)
 			continue
 		}
 		g.open.Add(1)
-		return &countedConn{Conn: c, open: &g.open}, nil
+		return &countedConn{Conn: c, g: g, ip: ip}, nil
 	}
 }
 
@@ -174,7 +187,7 @@ func (g *guardedListener) acceptWithSpare() {
 	g.spare.Close()
 	g.spare = nil
 	if c, err := g.Listener.Accept(); err == nil {
-		g.shed(c)
+		g.shed(c, refusedFiles)
 	}
 	g.spare, _ = os.Open(os.DevNull)
 }
@@ -191,10 +204,36 @@ func (g *guardedListener) Close() error {
 	return g.Listener.Close()
 }
 
+// take counts a connection from ip, unless ip has perPeer already.
+func (g *guardedListener) take(ip string) bool {
+	if g.perPeer <= 0 || isLoopbackHost(ip) {
+		return true
+	}
+	g.peersMu.Lock()
+	defer g.peersMu.Unlock()
+	if g.peers[ip] >= g.perPeer {
+		return false
+	}
+	g.peers[ip]++
+	return true
+}
+
+// give uncounts a connection from ip.
+func (g *guardedListener) give(ip string) {
+	if g.perPeer <= 0 || isLoopbackHost(ip) {
+		return
+	}
+	g.peersMu.Lock()
+	defer g.peersMu.Unlock()
+	if g.peers[ip]--; g.peers[ip] <= 0 {
+		delete(g.peers, ip)
+	}
+}
+
 // shed answers a connection the listener does not hand out, in the
 // background, and closes it.
-func (g *guardedListener) shed(c net.Conn) {
-	g.srv.metrics.refused(refusedFiles)
+func (g *guardedListener) shed(c net.Conn, reason string) {
+	g.srv.metrics.refused(reason)
 	select {
 	case g.shedding <- struct{}{}:
 	default:
@@ -225,14 +264,18 @@ func (g *guardedListener) shed(c net.Conn) {
 	}()
 }
 
-// countedConn gives its slot back to the listener when closed.
+// countedConn gives its slots back to the listener when closed.
 type countedConn struct {
 	net.Conn
-	open *atomic.Int64
+	g    *guardedListener
+	ip   string
 	once sync.Once
 }
 
 func (c *countedConn) Close() error {
-	c.once.Do(func() { c.open.Add(-1) })
+	c.once.Do(func() {
+		c.g.open.Add(-1)
+		c.g.give(c.ip)
+	})
 	return c.Conn.Close()
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,6 +60,33 @@ func TestMaxConnectionsPerIP(t *testing.T) {
 	}
 	if m := scrape(t, ts); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections_per_ip"} 1`) {
 		t.Errorf("metrics:\n%s", m)
+	}
+
+	// Plain connections from the address are bounded too, with room for a
+	// browser's requests beside its chats: one announcing a body it never
+	// sends cannot pile up.
+	var held []net.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	refused := false
+	for range 2 + 16 + 5 {
+		nc, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(ts.url, "ws://"), "/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, nc)
+		io.WriteString(nc, "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+		_ = nc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		if resp, err := http.ReadResponse(bufio.NewReader(nc), nil); err == nil && resp.StatusCode == 503 {
+			refused = true
+			break
+		}
+	}
+	if !refused {
+		t.Errorf("%d plain connections from one address all held", len(held))
 	}
 
 	// The same cap does not apply to loopback.
@@ -251,5 +279,75 @@ func TestKeylessSessionsDropped(t *testing.T) {
 		if n := ts.SessionCount(); n != 0 {
 			t.Errorf("%s: %d sessions held after their connections closed, want 0", ts.Dialect(), n)
 		}
+	}
+}
+
+// TestSessionMemory: the sessions in memory take at most session.memory
+// bytes (history and variables) once new ones need room: those idle the
+// longest go first.
+func TestSessionMemory(t *testing.T) {
+	ts := start(t, nil, baf, func(c *config.Config) { c.SessionMemory = 1 << 20; c.HistoryBytes = 256 << 10 })
+	msg := strings.Repeat("m", 60<<10) // kept whole: under a quarter of the history bound
+	for i := range 20 {
+		c := ts.dial(t, fmt.Sprintf("session_id=s%d", i), nil)
+		c.next()
+		for range 3 {
+			c.say(msg)
+			c.next()
+		}
+		c.ws.Close()
+		ts.waitConns(t, 0)
+	}
+	ts.mu.Lock()
+	n, bytes := len(ts.sessions), ts.sessionBytes
+	ts.mu.Unlock()
+	if bytes > 1<<20 || n >= 20 {
+		t.Errorf("%d sessions hold %d bytes, want at most session.memory (1 MiB)", n, bytes)
+	}
+	if m := scrape(t, ts); strings.Contains(m, "botgen_sessions_evicted_total 0\n") {
+		t.Errorf("no session evicted:\n%s", m)
+	}
+	// The newest is still there.
+	c := ts.dial(t, "session_id=s19", nil)
+	c.say("count")
+	c.expect(bafStr, "count=1")
+}
+
+// TestStoreBytes: the store's files take at most session.store_bytes: the
+// sessions written least recently go first.
+func TestStoreBytes(t *testing.T) {
+	dir := t.TempDir()
+	ts := startWith(t, nil, withStore(t, dir), baf, func(c *config.Config) { c.StoreBytes = 64 << 10; c.SessionMax = 2 })
+	msg := strings.Repeat("m", 10<<10)
+	for i := range 20 {
+		c := ts.dial(t, fmt.Sprintf("session_id=f%d", i), nil)
+		c.next()
+		c.say(msg)
+		c.next()
+		c.ws.Close()
+		ts.waitConns(t, 0)
+		time.Sleep(10 * time.Millisecond) // distinct modification times
+	}
+	ts.reclaim(time.Now())
+	var total int64
+	files := storeFiles(t, dir)
+	for _, f := range files {
+		info, err := os.Stat(f)
+		if err == nil {
+			total += info.Size()
+		}
+	}
+	if total > 64<<10 {
+		t.Errorf("%d files take %d bytes, want at most session.store_bytes (64 KiB)", len(files), total)
+	}
+	st, _ := OpenStore(dir)
+	if _, err := os.Stat(st.path("f19")); err != nil {
+		t.Errorf("the newest session's file is gone: %v", err)
+	}
+	if _, err := os.Stat(st.path("f0")); err == nil {
+		t.Error("the oldest session's file is kept")
+	}
+	if m := scrape(t, ts); strings.Contains(m, "botgen_stored_sessions_removed_total 0\n") {
+		t.Errorf("metrics:\n%s", m)
 	}
 }

@@ -28,6 +28,7 @@ type metrics struct {
 	restored      atomic.Uint64 // sessions read back from the store
 	expired       atomic.Uint64 // sessions reclaimed after session.ttl
 	evicted       atomic.Uint64 // idle sessions dropped for session.max
+	storeEvicted  atomic.Uint64 // stored sessions removed for session.store_bytes
 	replies       atomic.Uint64 // reply frames queued (per session, not per connection)
 	// Connections refused, by reason (see limits.go); the set is fixed.
 	refusedBy map[string]*atomic.Uint64
@@ -90,6 +91,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	counter("botgen_sessions_created_total", "Sessions started.", m.created.Load())
 	counter("botgen_sessions_restored_total", "Sessions read back from session.store.", m.restored.Load())
 	counter("botgen_sessions_expired_total", "Sessions reclaimed after session.ttl without a connection.", m.expired.Load())
+	counter("botgen_stored_sessions_removed_total", "Stored sessions removed, the least recently written first, because session.store_bytes was reached.", m.storeEvicted.Load())
 	counter("botgen_sessions_evicted_total", "Idle sessions dropped from memory because session.max was reached (stored ones stay in session.store).", m.evicted.Load())
 
 	fmt.Fprintf(w, "# HELP botgen_requests_total Client requests handled, by action.\n# TYPE botgen_requests_total counter\n")

@@ -71,7 +71,10 @@ type Server struct {
 	mu       sync.Mutex // guards the fields below; taken before session.mu
 	sessions map[string]*session
 	idle     *list.List // of *session: those without a connection, longest idle first
-	conns    map[*conn]struct{}
+	// sessionBytes is the sum of the sessions' sizes, bounded by
+	// session.memory (see makeRoom).
+	sessionBytes int64
+	conns        map[*conn]struct{}
 	// chatSlots counts the chat connections admitted (handshakes in
 	// progress included) and perIP the same by peer address, loopback
 	// peers left out; see admit.
@@ -411,7 +414,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	if sess == nil && restored != nil {
 		s.makeRoom()
 		sess = restored
-		s.sessions[key] = sess
+		s.adopt(sess)
 		s.metrics.restored.Add(1)
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
@@ -424,7 +427,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 			key = newUUID()
 		}
 		sess = &session{id: key, resumable: resumable, stored: stored, es: s.eng.NewSession(key)}
-		s.sessions[key] = sess
+		s.adopt(sess)
 		fresh = true
 		s.metrics.created.Add(1)
 		s.janitorOnce.Do(func() { go s.janitor() })
@@ -471,34 +474,62 @@ func (s *Server) detach(c *conn) {
 		return
 	}
 	if !sess.resumable {
-		delete(s.sessions, sess.id)
+		s.forget(sess)
 		s.log.Debug("session deleted", "session", sess.logID())
 		return
 	}
 	sess.idle = s.idle.PushBack(sess)
+	// Sessions grow while they converse: once one goes idle, the oldest
+	// idle ones make up for what the memory bound was exceeded by.
+	if s.cfg.SessionMemory > 0 && s.sessionBytes > s.cfg.SessionMemory {
+		s.evictIdle(func() bool { return s.sessionBytes > s.cfg.SessionMemory && s.idle.Front() != sess.idle })
+	}
+}
+
+// adopt adds sess, which no one else holds yet, to the server. Called with
+// s.mu held.
+func (s *Server) adopt(sess *session) {
+	sess.size = sessionOverhead + sess.historyBytes + sess.es.Size()
+	s.sessions[sess.id] = sess
+	s.sessionBytes += sess.size
+}
+
+// forget removes sess from the server. Called with s.mu held.
+func (s *Server) forget(sess *session) {
+	delete(s.sessions, sess.id)
+	if sess.idle != nil {
+		s.idle.Remove(sess.idle)
+		sess.idle = nil
+	}
+	s.sessionBytes -= sess.size
+	sess.size = 0
 }
 
 // makeRoom evicts the sessions idle the longest (no connection) while the
-// server holds session.max sessions or more, to make room for one more.
+// server holds session.max sessions or more, or more than session.memory
+// bytes of them, to make room for one more.
 // Sessions with a connection are never evicted, nor one whose last turn is
 // still running; a stored session stays in the store, where its key finds
 // it again. Called with s.mu held.
 func (s *Server) makeRoom() {
-	max := s.cfg.SessionMax
-	if max <= 0 {
-		return
-	}
-	for e := s.idle.Front(); e != nil && len(s.sessions) >= max; {
+	s.evictIdle(func() bool {
+		return s.cfg.SessionMax > 0 && len(s.sessions) >= s.cfg.SessionMax ||
+			s.cfg.SessionMemory > 0 && s.sessionBytes+sessionOverhead > s.cfg.SessionMemory
+	})
+}
+
+// evictIdle evicts the sessions idle the longest while full holds. Called
+// with s.mu held.
+func (s *Server) evictIdle(full func() bool) {
+	for e := s.idle.Front(); e != nil && full(); {
 		next := e.Next()
 		sess := e.Value.(*session)
 		if sess.turn.TryLock() {
-			s.idle.Remove(e)
-			sess.idle = nil
-			delete(s.sessions, sess.id)
+			s.forget(sess)
 			sess.evicted = true
 			sess.turn.Unlock()
 			s.metrics.evicted.Add(1)
-			s.log.Debug("idle session evicted: session.max reached", "session", sess.logID(), "stored", sess.stored)
+			s.log.Debug("idle session evicted: session.max or session.memory reached", "session", sess.logID(), "stored", sess.stored)
 		}
 		e = next
 	}
@@ -523,17 +554,12 @@ func (s *Server) janitor() {
 
 func (s *Server) reclaim(now time.Time) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for id, sess := range s.sessions {
 		sess.mu.Lock()
 		idle := len(sess.conns) == 0 && now.Sub(sess.idleSince) >= s.cfg.SessionTTL
 		sess.mu.Unlock()
 		if idle {
-			delete(s.sessions, id)
-			if sess.idle != nil {
-				s.idle.Remove(sess.idle)
-				sess.idle = nil
-			}
+			s.forget(sess)
 			s.metrics.expired.Add(1)
 			if sess.stored {
 				s.Store.remove(id)
@@ -541,15 +567,26 @@ func (s *Server) reclaim(now time.Time) {
 			s.log.Info("session expired", "session", sess.logID())
 		}
 	}
+	var live map[string]bool
 	if s.Store != nil {
-		live := map[string]bool{}
+		live = map[string]bool{}
 		for id, sess := range s.sessions {
 			if sess.stored {
 				live[fileName(id)] = true
 			}
 		}
-		if n := s.Store.sweep(s.cfg.SessionTTL, live); n > 0 {
-			s.log.Info("stored sessions expired", "count", n)
+	}
+	s.mu.Unlock()
+	// Listing the folder holds up no connection: a session read back in
+	// the meantime, whose file goes, is written whole at its next turn.
+	if s.Store != nil {
+		expired, evicted := s.Store.sweep(s.cfg.SessionTTL, s.cfg.StoreBytes, live)
+		if expired > 0 {
+			s.log.Info("stored sessions expired", "count", expired)
+		}
+		if evicted > 0 {
+			s.metrics.storeEvicted.Add(uint64(evicted))
+			s.log.Warn("stored sessions removed: session.store_bytes reached", "count", evicted, "store_bytes", s.cfg.StoreBytes)
 		}
 	}
 }

@@ -28,6 +28,9 @@ type session struct {
 	started      bool
 	history      []entry
 	historyBytes int64 // the sum of the history's sizes
+	// size is what the session counts against session.memory; guarded by
+	// Server.mu.
+	size int64
 
 	// stored sessions are kept in the server's Store: pending holds the
 	// entries recorded since the last write, wiped whether the history was
@@ -49,6 +52,22 @@ type session struct {
 	mu        sync.Mutex // guards conns and idleSince; taken after Server.mu
 	conns     []*conn
 	idleSince time.Time
+}
+
+// sessionOverhead is what a session costs in memory besides its history and
+// variables: its engine state, random source and bookkeeping.
+const sessionOverhead = 2 << 10
+
+// account brings the session's size up to date in the server's total, if
+// the server still holds it. Called with sess.turn held.
+func (s *Server) account(sess *session) {
+	size := sessionOverhead + sess.historyBytes + sess.es.Size()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions[sess.id] == sess {
+		s.sessionBytes += size - sess.size
+		sess.size = size
+	}
 }
 
 // logID names the session in logs: session ids are chosen by clients and
@@ -362,6 +381,7 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		s.record(sess, entry{at: at, reply: r})
 	}
 	s.persist(sess)
+	s.account(sess)
 	if len(frames) == 0 {
 		return
 	}

@@ -376,32 +376,61 @@ func (st *Store) remove(id string) {
 }
 
 // sweep removes the session files not written to for ttl: sessions that
-// expired while no process held them. The files of the sessions in live
-// (those held in memory, which expire by their own clock) are kept. It
-// returns how many it removed.
-func (st *Store) sweep(ttl time.Duration, live map[string]bool) int {
+// expired while no process held them. Then, while the files take more than
+// maxBytes (0: no bound), it removes the least recently written: a store
+// never fills the disk, however many sessions clients start. The files of
+// the sessions in live (held in memory, which expire by their own clock)
+// are kept. It returns how many files it removed for each reason.
+func (st *Store) sweep(ttl time.Duration, maxBytes int64, live map[string]bool) (expired, evicted int) {
 	entries, err := os.ReadDir(st.dir)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	n := 0
+	type file struct {
+		name string
+		size int64
+		mod  time.Time
+	}
+	var kept []file
+	var total int64
+	remove := func(name string) bool {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return os.Remove(filepath.Join(st.dir, name)) == nil
+	}
 	for _, de := range entries {
 		name := de.Name()
 		if !strings.HasSuffix(name, ".jsonl") && !strings.HasPrefix(name, ".session-") {
 			continue
 		}
-		if live[name] {
-			continue
-		}
 		info, err := de.Info()
-		if err != nil || time.Since(info.ModTime()) < ttl {
+		if err != nil {
 			continue
 		}
-		st.mu.Lock()
-		if os.Remove(filepath.Join(st.dir, name)) == nil {
-			n++
+		total += info.Size()
+		switch {
+		case live[name]:
+		case time.Since(info.ModTime()) >= ttl:
+			if remove(name) {
+				expired++
+				total -= info.Size()
+			}
+		default:
+			kept = append(kept, file{name, info.Size(), info.ModTime()})
 		}
-		st.mu.Unlock()
 	}
-	return n
+	if maxBytes <= 0 || total <= maxBytes {
+		return expired, 0
+	}
+	slices.SortFunc(kept, func(a, b file) int { return a.mod.Compare(b.mod) })
+	for _, f := range kept {
+		if total <= maxBytes {
+			break
+		}
+		if remove(f.name) {
+			evicted++
+			total -= f.size
+		}
+	}
+	return expired, evicted
 }
