@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/engine"
 )
 
 // withStore gives the server a store in dir.
@@ -376,5 +378,25 @@ func TestStoreReadsVersion1(t *testing.T) {
 	data, _ := os.ReadFile(st.path("old"))
 	if !strings.HasPrefix(string(data), `{"botgen_session":2,`) {
 		t.Errorf("not rewritten in version 2:\n%s", data)
+	}
+}
+
+// TestStoreLeavesOutInfinities: a number JSON cannot hold is left out of
+// the store rather than making every later write of the session fail.
+func TestStoreLeavesOutInfinities(t *testing.T) {
+	st, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f fileState
+	for _, v := range []any{math.Inf(1), 2.0} {
+		snap := engine.Snapshot{State: "main", Vars: map[string]any{"x": v, "n": 1.0}}
+		if err := st.appendTurn("inf", &f, false, true, nil, nil, snap); err != nil {
+			t.Fatalf("x=%v: %v", v, err)
+		}
+	}
+	sv, err := st.load("inf", time.Hour, 10)
+	if err != nil || sv.snap.Vars["x"] != 2.0 || sv.snap.Vars["n"] != 1.0 {
+		t.Fatalf("loaded %+v, %v", sv, err)
 	}
 }
