@@ -108,13 +108,7 @@ func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Se
 var keys = []Key{
 	{Name: "websocket.host", Kind: String, Default: "localhost", Doc: "address to listen on", set: func(c *Config, v parsed) error { c.Host = v.s; return nil }},
 	{Name: "websocket.port", Kind: Int, Default: "8765", Doc: "port to listen on (0 picks a free one)", set: intIn(0, 65535, func(c *Config) *int { return &c.Port })},
-	{Name: "websocket.max_size", Kind: Int, Default: "16777216", Doc: "largest inbound frame in bytes; a larger one closes the connection with 1009", set: func(c *Config, v parsed) error {
-		if v.i < 1024 {
-			return fmt.Errorf("must be at least 1024")
-		}
-		c.MaxSize = v.i
-		return nil
-	}},
+	{Name: "websocket.max_size", Kind: Int, Default: "16777216", Doc: "largest inbound frame in bytes; a larger one closes the connection with 1009", set: bytesFrom(1024, func(c *Config) *int64 { return &c.MaxSize })},
 	{Name: "websocket.origins", Kind: List, Default: "", Doc: "allowed Origin values; when empty, any origin on a loopback address, same-origin otherwise", set: func(c *Config, v parsed) error { c.Origins = v.list; return nil }},
 	{Name: "websocket.ping_interval", Kind: Float, Default: "30", Doc: "seconds between keepalive pings", set: positiveSeconds(func(c *Config) *time.Duration { return &c.PingInterval })},
 	{Name: "websocket.write_timeout", Kind: Float, Default: "10", Doc: "seconds a write may take before the connection is dropped", set: positiveSeconds(func(c *Config) *time.Duration { return &c.WriteTimeout })},
@@ -122,20 +116,8 @@ var keys = []Key{
 	{Name: "server.max_connections", Kind: Int, Default: "10000", Doc: "chat connections served at once; beyond it a handshake is answered 503 (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.MaxConnections })},
 	{Name: "server.max_connections_per_ip", Kind: Int, Default: "256", Doc: "chat connections at once from one address, loopback not counted (behind a proxy on another host, raise it or set 0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.MaxConnectionsPerIP })},
 	{Name: "server.idle_timeout", Kind: Float, Default: "60", Doc: "seconds an idle HTTP keep-alive connection is kept open", set: positiveSeconds(func(c *Config) *time.Duration { return &c.IdleTimeout })},
-	{Name: "websocket.send_queue_bytes", Kind: Int, Default: "8388608", Doc: "bytes queued per connection before the bot waits for the client to read (a larger reply goes alone); a client that reads nothing for websocket.write_timeout is dropped", set: func(c *Config, v parsed) error {
-		if v.i < 1024 {
-			return fmt.Errorf("must be at least 1024")
-		}
-		c.SendQueueBytes = v.i
-		return nil
-	}},
-	{Name: "websocket.read_budget", Kind: Int, Default: "268435456", Doc: "bytes of inbound frames held at once across all connections; a frame that finds no room waits, and is dropped with a reply after websocket.write_timeout (at least websocket.max_size is used)", set: func(c *Config, v parsed) error {
-		if v.i < 1024 {
-			return fmt.Errorf("must be at least 1024")
-		}
-		c.ReadBudget = v.i
-		return nil
-	}},
+	{Name: "websocket.send_queue_bytes", Kind: Int, Default: "8388608", Doc: "bytes queued per connection before the bot waits for the client to read (a larger reply goes alone); a client that reads nothing for websocket.write_timeout is dropped", set: bytesFrom(1024, func(c *Config) *int64 { return &c.SendQueueBytes })},
+	{Name: "websocket.read_budget", Kind: Int, Default: "268435456", Doc: "bytes of inbound frames held at once across all connections; a frame that finds no room waits, and is dropped with a reply after websocket.write_timeout (at least websocket.max_size is used)", set: bytesFrom(1024, func(c *Config) *int64 { return &c.ReadBudget })},
 	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: oneOf(func(c *Config) *string { return &c.Protocol }, "bbf", "baf")},
 	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {
 		switch v.s {
@@ -162,29 +144,11 @@ var keys = []Key{
 	}},
 	{Name: "session.ttl", Kind: Float, Default: "86400", Doc: "seconds a session without connections is kept", set: positiveSeconds(func(c *Config) *time.Duration { return &c.SessionTTL })},
 	{Name: "session.history", Kind: Int, Default: "1000", Doc: "messages per session kept for replay", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionHistory })},
-	{Name: "session.history_bytes", Kind: Int, Default: "262144", Doc: "bytes of messages kept per session for replay: the oldest go first, and a message over a quarter of it is kept cut short", set: func(c *Config, v parsed) error {
-		if v.i < 1024 {
-			return fmt.Errorf("must be at least 1024")
-		}
-		c.HistoryBytes = v.i
-		return nil
-	}},
+	{Name: "session.history_bytes", Kind: Int, Default: "262144", Doc: "bytes of messages kept per session for replay: the oldest go first, and a message over a quarter of it is kept cut short", set: bytesFrom(1024, func(c *Config) *int64 { return &c.HistoryBytes })},
 	{Name: "session.max", Kind: Int, Default: "10000", Doc: "sessions held in memory; to make room for a new one, the session idle the longest (without a connection) is dropped, and a stored one is read back from session.store when its key returns (0: no limit)", set: intIn(0, math.MaxInt32, func(c *Config) *int { return &c.SessionMax })},
-	{Name: "session.memory", Kind: Int, Default: "1073741824", Doc: "bytes the sessions held in memory may take (their history and variables); to make room for a new session, those idle the longest are dropped, as for session.max (0: no limit)", set: func(c *Config, v parsed) error {
-		if v.i < 0 {
-			return fmt.Errorf("must not be negative")
-		}
-		c.SessionMemory = v.i
-		return nil
-	}},
+	{Name: "session.memory", Kind: Int, Default: "1073741824", Doc: "bytes the sessions held in memory may take (their history and variables); to make room for a new session, those idle the longest are dropped, as for session.max (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.SessionMemory })},
 	{Name: "session.max_variable_bytes", Kind: Int, Default: "65536", Doc: "longest string a client may set a variable to (user_set_variable); a longer one is refused", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxVariableBytes })},
-	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: func(c *Config, v parsed) error {
-		if v.i < 0 {
-			return fmt.Errorf("must not be negative")
-		}
-		c.StoreBytes = v.i
-		return nil
-	}},
+	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.StoreBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},
@@ -221,6 +185,20 @@ func positiveSeconds(field func(*Config) *time.Duration) func(*Config, parsed) e
 			return fmt.Errorf("must be positive")
 		}
 		*field(c) = seconds(v.f)
+		return nil
+	}
+}
+
+// bytesFrom stores a number of bytes of at least lo.
+func bytesFrom(lo int64, field func(*Config) *int64) func(*Config, parsed) error {
+	return func(c *Config, v parsed) error {
+		switch {
+		case v.i < lo && lo == 0:
+			return fmt.Errorf("must not be negative")
+		case v.i < lo:
+			return fmt.Errorf("must be at least %d", lo)
+		}
+		*field(c) = v.i
 		return nil
 	}
 }
