@@ -53,6 +53,10 @@ type Request struct {
 	// string holding, a JSON object); nil for plain text.
 	Event map[string]any
 
+	// FromAgent: the message came from another agent (baf's
+	// agent_reply_str), not from a person.
+	FromAgent bool
+
 	File  *File          // user_file
 	Audio []byte         // user_voice: the decoded audio bytes
 	Vars  map[string]any // user_set_variable
@@ -103,15 +107,14 @@ func (d Dialect) Decode(frame []byte) (Request, error) {
 	if !isString(rawAction) || json.Unmarshal(rawAction, &action) != nil {
 		return Request{}, fmt.Errorf("%w: %s", ErrActionType, clip(rawAction))
 	}
-	req := Request{Action: Action(action)}
+	req, known := d.request(action)
 	rawMsg, hasMsg := fields.Message, fields.Message != nil
-	switch req.Action {
-	case Reset, FetchUserMessages:
+	switch {
+	case !known:
+		return Request{}, fmt.Errorf("%w %q", ErrUnknownAction, clip([]byte(action)))
+	case req.Action == Reset || req.Action == FetchUserMessages:
 		// The message is null by the protocol; anything else carries no meaning.
 		return req, nil
-	case UserMessage, UserFile, UserVoice, UserSetVariable:
-	default:
-		return Request{}, fmt.Errorf("%w %q", ErrUnknownAction, clip([]byte(action)))
 	}
 	if !hasMsg {
 		return Request{}, fmt.Errorf("%w (action %s)", ErrNoMessage, action)
@@ -132,6 +135,24 @@ func (d Dialect) Decode(frame []byte) (Request, error) {
 	}
 	return req, nil
 }
+
+// request starts the request for an action, and reports whether the
+// dialect knows it. In baf, a message another agent sends
+// (agent_reply_str) is the user's message, as the reference handles it.
+func (d Dialect) request(action string) (Request, bool) {
+	switch a := Action(action); a {
+	case Reset, FetchUserMessages, UserMessage, UserFile, UserVoice, UserSetVariable:
+		return Request{Action: a}, true
+	case agentMessage:
+		if d == BAF {
+			return Request{Action: UserMessage, FromAgent: true}, true
+		}
+	}
+	return Request{}, false
+}
+
+// agentMessage is what a baf agent sends another agent.
+const agentMessage Action = "agent_reply_str"
 
 func (d Dialect) decodeUserMessage(raw json.RawMessage, req *Request) error {
 	switch {

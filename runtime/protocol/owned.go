@@ -54,13 +54,12 @@ func (d Dialect) DecodeOwned(frame []byte) (Request, error) {
 		return Request{}, fmt.Errorf("%w %q", ErrUnknownAction, clip(rawAction))
 	}
 	action := string(unquoteInPlace(rawAction))
-	req := Request{Action: Action(action)}
-	switch req.Action {
-	case Reset, FetchUserMessages:
-		return req, nil
-	case UserMessage, UserFile, UserVoice, UserSetVariable:
-	default:
+	req, known := d.request(action)
+	switch {
+	case !known:
 		return Request{}, fmt.Errorf("%w %q", ErrUnknownAction, clip([]byte(action)))
+	case req.Action == Reset || req.Action == FetchUserMessages:
+		return req, nil
 	}
 	if rawMsg == nil {
 		return Request{}, fmt.Errorf("%w (action %s)", ErrNoMessage, action)

@@ -132,6 +132,9 @@ func TestDecodeValid(t *testing.T) {
 			Request{Action: UserSetVariable, Vars: map[string]any{"n": 3.0, "s": "x", "b": true}}},
 		{BBF, `{"action":"user_set_variable","message":{}}`,
 			Request{Action: UserSetVariable, Vars: map[string]any{}}},
+		// A baf agent's message to another agent is the user's message.
+		{BAF, `{"action": "agent_reply_str", "message": "what now?", "history": false, "timestamp": null}`,
+			Request{Action: UserMessage, FromAgent: true, Message: "what now?", Text: "what now?"}},
 	}
 	for _, tt := range tests {
 		got, err := tt.d.Decode([]byte(tt.frame))
@@ -163,6 +166,9 @@ func TestDecodeErrors(t *testing.T) {
 		{BBF, `{"action":null,"message":"x"}`, ErrActionType},
 		{BBF, `{"action":"dance","message":"x"}`, ErrUnknownAction},
 		{BBF, `{"action":"bot_reply_str","message":"x"}`, ErrUnknownAction},
+		{BBF, `{"action":"agent_reply_str","message":"x"}`, ErrUnknownAction},
+		{BAF, `{"action":"agent_reply_markdown","message":"x"}`, ErrUnknownAction},
+		{BAF, `{"action":"agent_reply_str","message":5}`, ErrMessageType},
 		{BBF, `{"action":"user_message"}`, ErrNoMessage},
 		{BBF, `{"action":"user_message","message":null}`, ErrMessageType},
 		{BBF, `{"action":"user_message","message":12}`, ErrMessageType},
@@ -229,6 +235,7 @@ func FuzzDecode(f *testing.F) {
 		`{"action":"user_message","message":" {\"message\":\"hi\",\"n\":[1,2]} "}`,
 		`{"action":"user_set_variable","message":{"a":"\u0000"}} `,
 		`{"meſſage":"x","action":"user_message"}`,
+		`{"action":"agent_reply_str","message":"from another agent","history":false,"timestamp":null}`,
 	} {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)

@@ -29,6 +29,12 @@ type conn struct {
 	// session's other connections, so that every open tab shows the whole
 	// conversation.
 	echo bool
+	// since is the session's count of recorded entries when the connection
+	// attached: a replay sends it those, live delivery those after.
+	// replayAll: the client asked (replay=all) for the whole history in a
+	// replay, as the bot's own page does.
+	since     uint64
+	replayAll bool
 
 	send   chan []byte   // frames to write, bounded by cfg.SendQueue
 	qmu    sync.Mutex    // serialises queueing, so the byte bound holds

@@ -243,7 +243,7 @@ func TestReadBudgetSharePerAddress(t *testing.T) {
 // of that cut short, and the replay says so.
 func TestHistoryBoundedInBytes(t *testing.T) {
 	ts := start(t, nil, baf, func(c *config.Config) { c.HistoryBytes = 1 << 20 })
-	c := ts.dial(t, "session_id=hoarder", nil)
+	c := ts.dial(t, "session_id=hoarder&replay=all", nil)
 	c.next()
 	big := strings.Repeat("x", 2<<20)
 	for range 20 {
@@ -283,7 +283,7 @@ func TestReplayBoundedByTheSendQueue(t *testing.T) {
 		c.SendQueueBytes = 4 << 20
 		c.WriteTimeout = 2 * time.Second
 	})
-	c := ts.dial(t, "session_id=reader", nil)
+	c := ts.dial(t, "session_id=reader&replay=all", nil)
 	c.next()
 	for range 100 { // 100 replies of 1 MiB in the history
 		c.say("big")

@@ -32,7 +32,7 @@ func (ts *testServer) scrape(t *testing.T) (int, string) {
 // has a histogram of turn durations.
 func TestMetrics(t *testing.T) {
 	ts := start(t, nil, baf)
-	c := ts.dial(t, "", header("X-Session-ID", "m"))
+	c := ts.dial(t, "replay=all", header("X-Session-ID", "m"))
 	c.expect(bafStr, greeting)
 	c.say("hello")
 	c.expect(bafStr, hiThere)

@@ -346,6 +346,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		echo:       r.URL.Query().Get("echo") == "1",
+		replayAll:  r.URL.Query().Get("replay") == "all",
 	}
 	sess, fresh, ok := s.attach(c, key, r.RemoteAddr)
 	if !ok { // Shutdown began during the handshake
@@ -440,6 +441,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	c.log = s.log.With("session", sess.logID(), "conn", c.id, "remote", remote, "dialect", string(s.dialect))
 	sess.mu.Lock()
 	sess.conns = append(sess.conns, c)
+	c.since = sess.recorded
 	sess.mu.Unlock()
 	s.conns[c] = struct{}{}
 	s.connWG.Add(1)

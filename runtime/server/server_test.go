@@ -90,7 +90,8 @@ func TestEveryReplyKind(t *testing.T) {
 
 func TestClientActions(t *testing.T) {
 	ts := start(t, nil, baf)
-	c := ts.dial(t, "", nil)
+	// replay=all: the replay covers what came on this connection too.
+	c := ts.dial(t, "replay=all", nil)
 	c.expect(bafStr, greeting)
 
 	// user_file: the message is a string holding JSON.
@@ -299,7 +300,7 @@ func TestTwoConnectionsOneSession(t *testing.T) {
 
 func TestFetchUserMessagesBBF(t *testing.T) {
 	ts := start(t, nil, func(c *config.Config) { c.SessionHistory = 3 })
-	c := ts.dial(t, "", nil)
+	c := ts.dial(t, "replay=all", nil)
 	c.next()
 	c.say("count")
 	c.next()
@@ -335,6 +336,8 @@ func TestReplayedUpload(t *testing.T) {
 		file, _ := json.Marshal(map[string]string{"name": "a.csv", "type": "text/csv", "base64": base64.StdEncoding.EncodeToString([]byte("a,b\n1,2\n"))})
 		c.send("user_file", string(file))
 		c.next()
+		c.ws.Close()
+		c = ts.dial(t, "session_id=upload-replay", nil) // reconnecting
 		c.send("fetch_user_messages", nil)
 		c.next() // the greeting
 		f := c.frame()
@@ -351,7 +354,7 @@ func TestFetchLongHistory(t *testing.T) {
 	// The history is longer than the send queue: the replay waits for room
 	// rather than dropping the client.
 	ts := start(t, nil, baf, func(c *config.Config) { c.SendQueue = 4 })
-	c := ts.dial(t, "", nil)
+	c := ts.dial(t, "replay=all", nil)
 	c.next()
 	for i := 1; i <= 20; i++ {
 		c.say("count")
@@ -858,18 +861,20 @@ func TestReplayCoversWhatWasSentBefore(t *testing.T) {
 			}
 			q := "session_id=page-" + proto
 			c := ts.dial(t, q, nil)
-			c.send("fetch_user_messages", nil)
 			if f := c.frame(); f.Action != prefix+"str" || f.Message != greeting || isHistory(f) {
 				t.Fatalf("new session: first frame %+v, want the live greeting", f)
 			}
-			if f := c.frame(); f.Action != prefix+"str" || f.Message != greeting || !isHistory(f) {
-				t.Fatalf("new session: second frame %+v, want the greeting replayed", f)
-			}
+			// The greeting came after the connection opened: it is not
+			// replayed, so the next frame answers the next message.
+			c.send("fetch_user_messages", nil)
 			c.say("count")
-			c.expect(prefix+"str", "count=1")
+			if f := c.frame(); f.Action != prefix+"str" || f.Message != "count=1" || isHistory(f) {
+				t.Fatalf("new session: got %+v after asking for the history, want no replay and live count=1", f)
+			}
 			c.ws.Close()
 			eventually(t, "connection closed", func() bool { return ts.ConnCount() == 0 })
 
+			// A reconnecting client gets all the session held.
 			c = ts.dial(t, q, nil)
 			c.send("fetch_user_messages", nil)
 			want := []struct{ action, message string }{
@@ -886,7 +891,56 @@ func TestReplayCoversWhatWasSentBefore(t *testing.T) {
 			if f := c.frame(); f.Action != prefix+"str" || f.Message != "count=2" || isHistory(f) {
 				t.Fatalf("resumed session: got %+v, want live count=2 (no second greeting)", f)
 			}
+			// replay=all (the bot's own page) also covers what came live.
+			p := ts.dial(t, q+"&replay=all", nil)
+			c.say("count")
+			c.expect(prefix+"str", "count=3")
+			p.next() // count=3, live
+			p.send("fetch_user_messages", nil)
+			for i := range 7 { // the 5 before it opened and the 2 after
+				if f := p.frame(); !isHistory(f) {
+					t.Fatalf("replay=all: frame %d %+v", i, f)
+				}
+			}
 		})
+	}
+}
+
+// TestAgentToAgent: in baf, a botgen bot can be the target agent of a
+// multi-agent system: another agent's agent_reply_str is handled as the
+// user's message. In bbf that action means nothing.
+func TestAgentToAgent(t *testing.T) {
+	ts := start(t, nil, baf)
+	c := ts.dial(t, "", nil)
+	c.next()
+	c.raw(`{"action": "agent_reply_str", "message": "hello", "history": false, "timestamp": null}`)
+	c.expect(bafStr, hiThere)
+
+	b := start(t, nil)
+	d := b.dial(t, "", nil)
+	d.next()
+	d.raw(`{"action": "agent_reply_str", "message": "hello"}`)
+	d.say("count")
+	d.expect(bbfStr, "count=1")
+	if !strings.Contains(b.logs.String(), `unknown action \"agent_reply_str\"`) {
+		t.Errorf("bbf: not logged as an unknown action:\n%s", b.logs.String())
+	}
+}
+
+// TestBAFStreamlitLogin is the frame sequence of baf's Streamlit UI with
+// login: it connects with X-User-ID and no session key, and sends
+// fetch_user_messages at once. The greeting comes once, live, and is not
+// replayed after it (the UI would show it twice).
+func TestBAFStreamlitLogin(t *testing.T) {
+	ts := start(t, nil, baf)
+	c := ts.dial(t, "", header("X-User-ID", "alice"))
+	c.raw(`{"action": "fetch_user_messages", "message": null, "history": false, "timestamp": null}`)
+	if f := c.frame(); f.Message != greeting || isHistory(f) {
+		t.Fatalf("first frame %+v, want the live greeting", f)
+	}
+	c.raw(`{"action": "user_message", "message": "hello", "history": false, "timestamp": null}`)
+	if f := c.frame(); f.Message != hiThere || isHistory(f) {
+		t.Fatalf("got %+v, want the live answer: the greeting was replayed", f)
 	}
 }
 

@@ -49,9 +49,10 @@ type session struct {
 	idle    *list.Element
 	evicted bool
 
-	mu        sync.Mutex // guards conns and idleSince; taken after Server.mu
+	mu        sync.Mutex // guards conns, idleSince and recorded; taken after Server.mu
 	conns     []*conn
 	idleSince time.Time
+	recorded  uint64 // entries ever recorded (see entry.seq)
 }
 
 // sessionOverhead is what a session costs in memory besides its history and
@@ -82,6 +83,7 @@ func logID(id string) string { return fileName(id)[:12] }
 // sent it, an upload (its name, type and size, not its bytes), or a bot
 // reply.
 type entry struct {
+	seq     uint64 // the session's count of entries when it was recorded
 	at      time.Time
 	user    bool
 	message any         // user message
@@ -99,20 +101,31 @@ type upload struct {
 // session.history messages or session.history_bytes bytes. A user message
 // over a quarter of session.history_bytes is kept cut short. Called with
 // sess.turn held.
-func (s *Server) record(sess *session, e entry) {
+func (s *Server) record(sess *session, e entry) uint64 {
 	limit := s.cfg.SessionHistory
 	if limit <= 0 {
-		return
+		sess.mu.Lock()
+		sess.recorded++
+		seq := sess.recorded
+		sess.mu.Unlock()
+		return seq
 	}
 	if e.user && e.file == nil {
 		e.message = shorten(e.message, int(s.cfg.HistoryBytes/4))
 	}
+	// Under mu, as a connection attaches: a connection sees live what is
+	// recorded after it attached, and in a replay what was recorded before.
+	sess.mu.Lock()
+	sess.recorded++
+	e.seq = sess.recorded
+	sess.mu.Unlock()
 	sess.history = append(sess.history, e)
 	sess.historyBytes += e.size()
 	if sess.stored {
 		sess.pending = append(sess.pending, e)
 	}
 	s.trimHistory(sess)
+	return e.seq
 }
 
 // trimHistory drops the oldest entries beyond the session's bounds, keeping
@@ -221,8 +234,10 @@ func (s *Server) restore(key string) *session {
 	}
 	s.log.Info("session restored from the store", "session", logID(key), "state", es.State(), "history", len(sv.history))
 	sess := &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, file: sv.file}
-	for _, e := range sess.history {
-		sess.historyBytes += e.size()
+	for i := range sess.history {
+		sess.recorded++
+		sess.history[i].seq = sess.recorded
+		sess.historyBytes += sess.history[i].size()
 	}
 	s.trimHistory(sess)
 	return sess
@@ -282,13 +297,13 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 	case protocol.UserMessage:
 		in = engine.Input{Kind: engine.Text, Text: req.Text}
 		at := s.now()
-		s.record(sess, entry{at: at, user: true, message: req.Message})
-		s.echo(c, protocol.UserMessageFrame(req.Message, at))
+		seq := s.record(sess, entry{at: at, user: true, message: req.Message})
+		s.echo(c, seq, protocol.UserMessageFrame(req.Message, at))
 	case protocol.UserFile:
 		in = engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: req.File.Name, Type: req.File.Type, Data: req.File.Data}}
 		at := s.now()
-		s.record(sess, entry{at: at, user: true, file: &upload{name: req.File.Name, typ: req.File.Type, size: len(req.File.Data)}})
-		s.echo(c, protocol.UserFileFrame(req.File.Name, req.File.Type, len(req.File.Data), at))
+		seq := s.record(sess, entry{at: at, user: true, file: &upload{name: req.File.Name, typ: req.File.Type, size: len(req.File.Data)}})
+		s.echo(c, seq, protocol.UserFileFrame(req.File.Name, req.File.Type, len(req.File.Data), at))
 	case protocol.UserVoice:
 		in = engine.Input{Kind: engine.Voice}
 	case protocol.UserSetVariable:
@@ -329,12 +344,12 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 // echo queues what the user sent on from, as a live frame (history false),
 // on the session's other connections that asked for it (echo=1), before the
 // replies to it. Called with sess.turn held.
-func (s *Server) echo(from *conn, f protocol.Frame) {
+func (s *Server) echo(from *conn, seq uint64, f protocol.Frame) {
 	sess := from.sess
 	sess.mu.Lock()
 	var to []*conn
 	for _, c := range sess.conns {
-		if c != from && c.echo {
+		if c != from && c.echo && seq > c.since {
 			to = append(to, c)
 		}
 	}
@@ -370,6 +385,7 @@ func guard(f func() ([]reply.Reply, error)) (rs []reply.Reply, err error) {
 // Called with sess.turn held.
 func (s *Server) deliver(sess *session, replies []reply.Reply) {
 	frames := make([][]byte, 0, len(replies))
+	seqs := make([]uint64, 0, len(replies))
 	for _, r := range replies {
 		at := s.now()
 		f, err := s.dialect.EncodeReply(r, at)
@@ -378,7 +394,7 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 			continue
 		}
 		frames = append(frames, f)
-		s.record(sess, entry{at: at, reply: r})
+		seqs = append(seqs, s.record(sess, entry{at: at, reply: r}))
 	}
 	s.persist(sess)
 	s.account(sess)
@@ -390,7 +406,10 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 	conns := append([]*conn(nil), sess.conns...)
 	sess.mu.Unlock()
 	for _, c := range conns {
-		for _, f := range frames {
+		for i, f := range frames {
+			if seqs[i] <= c.since {
+				continue // recorded before c attached: c gets it in a replay
+			}
 			if !c.enqueue(f) {
 				break
 			}
@@ -399,14 +418,20 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 }
 
 // replay sends the session's history to c alone, every frame with history
-// true. The frames are queued without holding the session, waiting for room
+// true: what the session held when c attached (what came after, c received
+// live), or for a connection that asked for replay=all, everything. The frames are queued without holding the session, waiting for room
 // in c's queue, because a long history may exceed the queue's size.
 func (s *Server) replay(c *conn) {
 	sess := c.sess
 	sess.turn.Lock()
 	hist := append([]entry(nil), sess.history...)
 	sess.turn.Unlock()
+	n := 0
 	for _, e := range hist {
+		if e.seq > c.since && !c.replayAll {
+			break
+		}
+		n++
 		var f []byte
 		var err error
 		switch {
@@ -425,5 +450,5 @@ func (s *Server) replay(c *conn) {
 			return
 		}
 	}
-	c.log.Debug("history replayed", "messages", len(hist))
+	c.log.Debug("history replayed", "messages", n)
 }

@@ -73,7 +73,7 @@ func TestStoreSurvivesRestart(t *testing.T) {
 				str = bafStr
 			}
 			a := startWith(t, nil, withStore(t, dir), dialect)
-			c := a.dial(t, "", header("X-Session-ID", "alice"))
+			c := a.dial(t, "replay=all", header("X-Session-ID", "alice"))
 			c.expect(str, greeting)
 			c.send("user_set_variable", map[string]any{"tag": "kept"})
 			c.say("count")
@@ -95,7 +95,7 @@ func TestStoreSurvivesRestart(t *testing.T) {
 			}
 
 			b := startWith(t, nil, withStore(t, dir), dialect)
-			c = b.dial(t, "", header("X-Session-ID", "alice"))
+			c = b.dial(t, "replay=all", header("X-Session-ID", "alice"))
 			// No greeting: the session is resumed, not new.
 			c.say("count")
 			c.expect(str, "kept count=2")

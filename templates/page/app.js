@@ -474,7 +474,8 @@
   function wsURL() {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     // echo=1: what this session's user types in another tab shows here too.
-    return proto + "//" + location.host + location.pathname + "?session_id=" + encodeURIComponent(session) + "&echo=1";
+    // replay=all: the replay also covers what arrived live before it.
+    return proto + "//" + location.host + location.pathname + "?session_id=" + encodeURIComponent(session) + "&echo=1&replay=all";
   }
 
   function frame(action, message) {
