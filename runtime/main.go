@@ -460,6 +460,7 @@ func newPage(p *Program, cfg config.Config) (*webui.Handler, error) {
 		Dialect:     cfg.Protocol,
 
 		FrameAncestors: cfg.UIFrameAncestors,
+		MaxFrame:       cfg.MaxSize,
 	})
 }
 

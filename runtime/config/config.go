@@ -108,7 +108,7 @@ func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Se
 var keys = []Key{
 	{Name: "websocket.host", Kind: String, Default: "localhost", Doc: "address to listen on", set: func(c *Config, v parsed) error { c.Host = v.s; return nil }},
 	{Name: "websocket.port", Kind: Int, Default: "8765", Doc: "port to listen on (0 picks a free one)", set: intIn(0, 65535, func(c *Config) *int { return &c.Port })},
-	{Name: "websocket.max_size", Kind: Int, Default: "16777216", Doc: "largest inbound frame in bytes; a larger one closes the connection with 1009", set: bytesFrom(1024, func(c *Config) *int64 { return &c.MaxSize })},
+	{Name: "websocket.max_size", Kind: Int, Default: "67108864", Doc: "largest inbound frame in bytes (files arrive base64-encoded: 64 MiB holds a 48 MB file); a larger one is answered with a message saying so, then the connection is closed with 1009", set: bytesFrom(1024, func(c *Config) *int64 { return &c.MaxSize })},
 	{Name: "websocket.origins", Kind: List, Default: "", Doc: "allowed Origin values; when empty, any origin on a loopback address, same-origin otherwise", set: func(c *Config, v parsed) error { c.Origins = v.list; return nil }},
 	{Name: "websocket.ping_interval", Kind: Float, Default: "30", Doc: "seconds between keepalive pings", set: positiveSeconds(func(c *Config) *time.Duration { return &c.PingInterval })},
 	{Name: "websocket.write_timeout", Kind: Float, Default: "10", Doc: "seconds a write may take before the connection is dropped", set: positiveSeconds(func(c *Config) *time.Duration { return &c.WriteTimeout })},

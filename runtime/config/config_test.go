@@ -11,7 +11,7 @@ import (
 func TestDefaults(t *testing.T) {
 	c := Default()
 	if c.Host != "localhost" || c.Port != 8765 || c.Protocol != "bbf" || c.IntentThreshold != 0.4 ||
-		c.MaxSize != 16<<20 || !c.PreProcessing || c.PingInterval != 30*time.Second || !c.UIEnabled {
+		c.MaxSize != 64<<20 || !c.PreProcessing || c.PingInterval != 30*time.Second || !c.UIEnabled {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
 }

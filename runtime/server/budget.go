@@ -45,7 +45,8 @@ func newBudget(limit, maxFrame int64) *budget {
 }
 
 // acquire takes n bytes for the peer at ip, waiting up to timeout for them
-// (or until done is closed). It reports whether it got them.
+// (not at all when timeout is 0, or until done is closed). It reports
+// whether it got them.
 func (b *budget) acquire(ip string, n int64, timeout time.Duration, done <-chan struct{}) bool {
 	if n > b.limit {
 		return false
@@ -66,6 +67,10 @@ func (b *budget) acquire(ip string, n int64, timeout time.Duration, done <-chan 
 				timer.Stop()
 			}
 			return true
+		}
+		if timeout <= 0 {
+			b.mu.Unlock()
+			return false
 		}
 		b.waiters++
 		wake := b.wake

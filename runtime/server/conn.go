@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -231,6 +232,16 @@ func (c *conn) readLoop() {
 			c.refuseBusy()
 			continue
 		}
+		if errors.Is(err, errTooLarge) {
+			// The user has been told; close as the protocol says (1009),
+			// reading what still comes so that the close is not lost to a
+			// reset connection.
+			c.goAway(websocket.CloseMessageTooBig, "message too big")
+			nc := c.ws.NetConn()
+			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
+			_, _ = io.Copy(io.Discard, nc)
+			return
+		}
 		if err != nil {
 			c.readFailed(err)
 			return
@@ -312,7 +323,10 @@ func (c *conn) readFrame() (mt int, data []byte, held int64, err error) {
 		return mt, nil, 0, err
 	}
 	b := c.srv.budget
-	if hint < 0 || hint > c.srv.cfg.MaxSize {
+	if hint > c.srv.cfg.MaxSize {
+		return mt, nil, 0, c.tooLarge(r, hint)
+	}
+	if hint < 0 {
 		return c.readRest(r, mt)
 	}
 	// The usual case: one buffer of the message's size.
@@ -350,29 +364,39 @@ const chunkSize = 64 << 10
 var chunks = sync.Pool{New: func() any { return new([chunkSize]byte) }}
 
 // readRest reads a message whose length the sniffer could not give (a
-// fragmented one) into pieces, then puts it together in one buffer of its
-// size. Such a message takes a share of websocket.max_size at once, the
-// most it can be, and gives back what it did not use: taking its share bit
-// by bit as it arrived, several messages could each hold a part and all wait
-// for the rest.
+// fragmented or compressed one) into pieces, each counted against the
+// budget as it is taken, then puts it together in one buffer of its size.
+// Only the first piece waits for room: a message that holds pieces never
+// waits for more, or several could each hold a part and all wait for the
+// rest; it is dropped instead, with the reply that asks to send again.
 func (c *conn) readRest(r io.Reader, mt int) (int, []byte, int64, error) {
 	b := c.srv.budget
-	held := c.srv.cfg.MaxSize
-	if !b.acquire(c.ip, held, c.srv.cfg.WriteTimeout, c.done) {
-		return mt, nil, 0, c.drain(r)
-	}
 	var pieces []*[chunkSize]byte
 	defer func() {
 		for _, p := range pieces {
 			chunks.Put(p)
 		}
 	}()
+	var held int64
 	total := 0
 	for {
+		wait := c.srv.cfg.WriteTimeout
+		if held > 0 {
+			wait = 0
+		}
+		if !b.acquire(c.ip, chunkSize, wait, c.done) {
+			b.release(c.ip, held, 0)
+			return mt, nil, 0, c.drain(r)
+		}
+		held += chunkSize
 		p := chunks.Get().(*[chunkSize]byte)
 		pieces = append(pieces, p)
 		n, err := c.readSome(r, p[:])
 		total += n
+		if (err == nil || err == io.EOF || err == io.ErrUnexpectedEOF) && int64(total) > c.srv.cfg.MaxSize {
+			b.release(c.ip, held, 0)
+			return mt, nil, 0, c.tooLarge(r, -1)
+		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			break
 		}
@@ -381,14 +405,12 @@ func (c *conn) readRest(r io.Reader, mt int) (int, []byte, int64, error) {
 			return 0, nil, 0, err
 		}
 	}
+	// The pieces' share of the budget stays with the whole, which is no
+	// larger.
 	whole := make([]byte, total)
 	n := 0
 	for _, p := range pieces {
 		n += copy(whole[n:], p[:])
-	}
-	if unused := held - int64(total); unused > 0 {
-		b.release(c.ip, unused, 0)
-		held = int64(total)
 	}
 	return mt, whole, held, nil
 }
@@ -409,6 +431,46 @@ func (c *conn) discard(r io.Reader) (int64, error) {
 			return total, err
 		}
 	}
+}
+
+// errTooLarge: a message over websocket.max_size; the user was told.
+var errTooLarge = errors.New("message over websocket.max_size")
+
+// tooLarge tells the user a message of size bytes (-1: unknown, more than
+// the limit) is over websocket.max_size, and reads the rest of it, up to a
+// few times the limit, so that the client finishes sending and reads the
+// answer. The connection is then closed with 1009.
+func (c *conn) tooLarge(r io.Reader, size int64) error {
+	max := c.srv.cfg.MaxSize
+	c.srv.metrics.tooLarge.Add(1)
+	c.log.Warn("frame larger than websocket.max_size, closing connection", "bytes", size, "max_size", max)
+	what := "more than " + humanBytes(max)
+	if size >= 0 {
+		what = humanBytes(size)
+	}
+	text := fmt.Sprintf("Sorry, that is too large for me: %s, and I take at most %s. Please send something smaller.", what, humanBytes(max))
+	if f, err := c.srv.dialect.EncodeReply(reply.NewText(reply.Str, text), c.srv.now()); err == nil {
+		c.enqueue(f)
+	}
+	if size <= 4*max {
+		if _, err := c.discard(io.LimitReader(r, 4*max)); err != nil {
+			return err
+		}
+	}
+	return errTooLarge
+}
+
+// humanBytes writes a size for people: 18.2 MB, 64 MiB.
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // drain reads and drops the rest of a message the budget had no room for,

@@ -145,31 +145,27 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 	// with a reply; a small message still fits.
 	ts = start(t, nil, baf, func(c *config.Config) {
 		c.MaxSize = 6 << 20
-		c.ReadBudget = 8 << 20
+		c.ReadBudget = 6 << 20
 		c.WriteTimeout = 500 * time.Millisecond
 	})
 	hog := ts.dial(t, "", nil)
 	hog.next()
-	w, err := hog.ws.NextWriter(websocket.TextMessage)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A fragmented message (the writer sends a fragment each time its
-	// buffer fills): its length is not known until its end, so it takes
-	// a share of websocket.max_size at once. It arrives slowly but
-	// steadily, 64 KiB every 100 ms.
+	// Its header announces 4 MiB, which it takes at once; the rest arrives
+	// slowly but steadily, 64 KiB every 100 ms.
+	whole := wholeFrame(frame)
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
-		for off := 0; off < len(frame); off += 64 << 10 {
-			w.Write(frame[off:min(len(frame), off+64<<10)])
+		nc := hog.ws.NetConn()
+		nc.Write(whole[:64<<10])
+		for off := 64 << 10; off < len(whole); off += 64 << 10 {
 			time.Sleep(100 * time.Millisecond)
 			if off > 1<<20 { // long enough for the other upload to give up
-				w.Write(frame[off+64<<10:])
-				break
+				nc.Write(whole[off:])
+				return
 			}
+			nc.Write(whole[off : off+64<<10])
 		}
-		w.Close()
 	}()
 	time.Sleep(200 * time.Millisecond)
 	c := ts.dial(t, "", nil)

@@ -23,6 +23,7 @@ type metrics struct {
 	badFrames  atomic.Uint64
 	// frames dropped because websocket.read_budget stayed full
 	framesRefused atomic.Uint64
+	tooLarge      atomic.Uint64 // frames over websocket.max_size
 	opened        atomic.Uint64 // connections
 	created       atomic.Uint64 // sessions
 	restored      atomic.Uint64 // sessions read back from the store
@@ -116,6 +117,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	}
 	counter("botgen_replies_total", "Bot replies sent (once per session, whatever its connections).", m.replies.Load())
 	counter("botgen_bad_frames_total", "Frames ignored as malformed.", m.badFrames.Load())
+	counter("botgen_frames_too_large_total", "Frames over websocket.max_size: the user was told, and the connection closed with 1009.", m.tooLarge.Load())
 	counter("botgen_frames_dropped_total", "Frames dropped unread because websocket.read_budget stayed full; the user was asked to send again.", m.framesRefused.Load())
 
 	fmt.Fprintf(w, "# HELP botgen_turn_duration_seconds Time to run a turn and queue its replies.\n# TYPE botgen_turn_duration_seconds histogram\n")

@@ -332,7 +332,8 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		s.release(ip)
 		return // the upgrader has answered and logged
 	}
-	ws.SetReadLimit(s.cfg.MaxSize)
+	// No limit in the library: the reader enforces websocket.max_size itself
+	// (see readFrame), so that it can tell the user before closing.
 
 	c := &conn{
 		srv:        s,

@@ -384,6 +384,10 @@ func TestReadLimit(t *testing.T) {
 	a2.expect(bafStr, "count=1")
 
 	a.say(strings.Repeat("x", 2000))
+	// The user is told first, then the connection closes with 1009.
+	if f := a.frame(); f.Action != bafStr || f.Message != "Sorry, that is too large for me: 2.0 kB, and I take at most 1.0 kB. Please send something smaller." {
+		t.Fatalf("got %+v, want the reply saying the message is too large", f)
+	}
 	if code := a.expectClose(); code != websocket.CloseMessageTooBig {
 		t.Fatalf("close code %d, want 1009", code)
 	}
@@ -400,6 +404,36 @@ func TestReadLimit(t *testing.T) {
 	// A frame just under the limit is fine.
 	a.say(strings.Repeat("y", 900))
 	a.expect(bafStr, fellOver)
+	// A message sent in fragments is counted as it arrives.
+	w, err := a.ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		w.Write([]byte(strings.Repeat("z", 4000)))
+	}
+	w.Close()
+	if f := a.frame(); !strings.HasPrefix(fmt.Sprint(f.Message), "Sorry, that is too large for me: more than 1.0 kB") {
+		t.Fatalf("fragmented: got %+v", f)
+	}
+	if code := a.expectClose(); code != websocket.CloseMessageTooBig {
+		t.Fatalf("fragmented: close code %d, want 1009", code)
+	}
+	// Also when the whole of it is shorter than a piece the server reads
+	// in.
+	a = ts.dial(t, "", h)
+	w, _ = a.ws.NextWriter(websocket.TextMessage)
+	// Two fragments (the writer sends one each time its 4,096-byte buffer
+	// fills), 5,000 bytes in all: less than a piece.
+	w.Write([]byte(`{"action":"user_message","message":"` + strings.Repeat("z", 5000) + `"}`))
+	w.Close()
+	if f := a.frame(); !strings.HasPrefix(fmt.Sprint(f.Message), "Sorry, that is too large for me") {
+		t.Fatalf("short fragmented: got %+v", f)
+	}
+	a.expectClose()
+	if m := scrape(t, ts); !strings.Contains(m, "botgen_frames_too_large_total 3\n") {
+		t.Errorf("metrics:\n%s", m)
+	}
 }
 
 func TestOrigins(t *testing.T) {

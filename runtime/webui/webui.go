@@ -35,6 +35,10 @@ type Settings struct {
 	Placeholder string // placeholder of the message box
 	Avatar      []byte // image shown beside the bot's messages (JPEG, PNG or GIF); nil: the bot's initial
 	Dialect     string // "bbf" or "baf": tells the page the reply actions' prefix
+	// MaxFrame is the largest frame the bot reads (websocket.max_size): the
+	// page refuses a file that would not fit, base64-encoded, before
+	// sending it. 0: 16 MiB.
+	MaxFrame int64
 	// FrameAncestors are the CSP sources allowed to embed the page in a
 	// frame; empty: 'self' only, so that no other site can frame the page
 	// and trick its users into clicking through it.
@@ -139,6 +143,17 @@ type pageData struct {
 	BotName     string
 	Avatar      bool
 	Initial     string
+	MaxUpload   int64
+}
+
+// maxUpload is the largest file that fits in a frame of max bytes: base64
+// makes 3 bytes 4, and the frame's JSON takes some room of its own.
+func maxUpload(frame int64) int64 {
+	if frame <= 0 {
+		frame = 16 << 20
+	}
+	const envelope = 4 << 10 // action, name, type, quotes and escapes
+	return max(0, (frame-envelope)/4*3)
 }
 
 func newHandler(fsys fs.FS, s Settings) (*Handler, error) {
@@ -192,6 +207,7 @@ func newHandler(fsys fs.FS, s Settings) (*Handler, error) {
 		BotName:     s.BotName,
 		Avatar:      h.avatar != nil,
 		Initial:     initial,
+		MaxUpload:   maxUpload(s.MaxFrame),
 	}
 	tmpl, err := template.ParseFS(page, "index.html")
 	if err != nil {

@@ -12,6 +12,9 @@
     dialect: body.dataset.dialect === "baf" ? "baf" : "bbf",
     avatar: body.dataset.avatar || "",
     initial: body.dataset.initial || "B",
+    // The largest file the bot takes: what fits, base64-encoded, in its
+    // websocket.max_size.
+    maxUpload: Number(body.dataset.maxUpload) || 12 * 1024 * 1024,
   };
   // The prefix of reply actions in this bot's dialect.
   const replyPrefix = cfg.dialect === "baf" ? "agent_reply_" : "bot_reply_";
@@ -612,7 +615,7 @@
 
   // Files larger than this would exceed the server's default frame limit
   // once base64-encoded.
-  const maxUpload = 12 * 1024 * 1024;
+  const maxUpload = cfg.maxUpload;
 
   function upload(file) {
     if (!file) return;
