@@ -642,3 +642,33 @@ func TestLongMessageParameters(t *testing.T) {
 		t.Errorf("the parameter holds %d bytes", len(v))
 	}
 }
+
+// TestFilesAsBrowsersTypeThem: `on file "text/csv"` takes a .csv whether
+// the browser typed it text/csv, application/vnd.ms-excel (Windows) or not
+// at all; file.type is the type sent, or the one the name implies when none
+// was; a file whose name and type both say otherwise is not taken.
+func TestFilesAsBrowsersTypeThem(t *testing.T) {
+	b := &engine.Bot{
+		Name: "files",
+		States: []engine.State{
+			{Name: "s", Transitions: []engine.Transition{{Kind: engine.OnFile, MIMETypes: []string{"text/csv"}, Target: "got"}}},
+			{Name: "got", Body: func(t *engine.Turn) {
+				t.Reply(reply.NewText(reply.Str, "csv "+t.Str(engine.FileType)))
+			}, Transitions: []engine.Transition{{Kind: engine.Go, Target: "s"}}},
+		},
+		Initial: "s",
+	}
+	s := newEngine(t, b).NewSession("x")
+	s.Start()
+	for _, c := range []struct{ name, typ, want string }{
+		{"sales.csv", "text/csv", "csv text/csv"},
+		{"sales.csv", "application/vnd.ms-excel", "csv application/vnd.ms-excel"},
+		{"SALES.CSV", "", "csv text/csv"},
+		{"sales.csv", "application/octet-stream", "csv text/csv"},
+		{"data.bin", "text/csv; charset=utf-8", "csv text/csv; charset=utf-8"},
+		{"photo.png", "image/png", engine.DefaultFallbackText},
+		{"notes", "", engine.DefaultFallbackText},
+	} {
+		wantTexts(t, mustHandle(t, s, engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: c.name, Type: c.typ}}), c.want)
+	}
+}

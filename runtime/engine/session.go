@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -537,15 +538,25 @@ func (s *Session) file(t *Turn, f *UploadedFile) error {
 	if f == nil {
 		return errors.New("engine: file input without a file")
 	}
+	// Browsers type files unevenly (Windows sends a .csv as
+	// application/vnd.ms-excel; an extension a browser does not know comes
+	// with no type): a transition takes the file when either the type sent
+	// or the one its name implies is allowed, and file.type is the one
+	// sent, or the implied one when none was.
+	implied := reply.TypeByName(f.Name)
+	typ := f.Type
+	if mediaType(typ) == "" || mediaType(typ) == "application/octet-stream" {
+		typ = cmp.Or(implied, typ)
+	}
 	t.Set(FileName, f.Name)
-	t.Set(FileType, f.Type)
+	t.Set(FileType, typ)
 	t.Set(FileSize, float64(len(f.Data)))
 	st := &s.e.states[s.state]
 	for k, tr := range st.Transitions {
 		var holds bool
 		switch tr.Kind {
 		case OnFile:
-			holds = MIMEAllowed(f.Type, tr.MIMETypes)
+			holds = MIMEAllowed(f.Type, tr.MIMETypes) || implied != "" && MIMEAllowed(implied, tr.MIMETypes)
 		case When:
 			holds = tr.Cond(t)
 		}

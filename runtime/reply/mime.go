@@ -25,6 +25,23 @@ var mimeTable = map[string]string{
 	".xml":  "application/xml",
 	".wav":  "audio/wav",
 	".mp3":  "audio/mpeg",
+	".ogg":  "audio/ogg",
+	".tsv":  "text/tab-separated-values",
+	".htm":  "text/html",
+	".webp": "image/webp",
+	".yaml": "application/yaml",
+	".yml":  "application/yaml",
+	".xls":  "application/vnd.ms-excel",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".doc":  "application/msword",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".mp4":  "video/mp4",
+}
+
+// TypeByName is the MIME type a file name's extension implies, from the
+// fixed table only (the same on every machine); "" when it implies none.
+func TypeByName(name string) string {
+	return mimeTable[strings.ToLower(path.Ext(name))]
 }
 
 // MIMEType picks a file's MIME type: a fixed table first, so that builds do
