@@ -28,6 +28,8 @@ type Config struct {
 	// websocket.read_budget: bytes of inbound frames held at once across all
 	// connections
 	ReadBudget int64
+	// websocket.compression: accept permessage-deflate when a client offers it
+	Compression bool
 
 	MaxConnections      int           // server.max_connections: chat connections at once; 0: no limit
 	MaxConnectionsPerIP int           // server.max_connections_per_ip: chat connections per peer address (loopback not counted); 0: no limit
@@ -118,6 +120,7 @@ var keys = []Key{
 	{Name: "server.idle_timeout", Kind: Float, Default: "60", Doc: "seconds an idle HTTP keep-alive connection is kept open", set: positiveSeconds(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{Name: "websocket.send_queue_bytes", Kind: Int, Default: "8388608", Doc: "bytes queued per connection before the bot waits for the client to read (a larger reply goes alone); a client that reads nothing for websocket.write_timeout is dropped", set: bytesFrom(1024, func(c *Config) *int64 { return &c.SendQueueBytes })},
 	{Name: "websocket.read_budget", Kind: Int, Default: "268435456", Doc: "bytes of inbound frames held at once across all connections; a frame that finds no room waits, and is dropped with a reply after websocket.write_timeout (at least websocket.max_size is used)", set: bytesFrom(1024, func(c *Config) *int64 { return &c.ReadBudget })},
+	{Name: "websocket.compression", Kind: Bool, Default: "true", Doc: "compress frames (permessage-deflate) with clients that offer it, as browsers do", set: func(c *Config, v parsed) error { c.Compression = v.b; return nil }},
 	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: oneOf(func(c *Config) *string { return &c.Protocol }, "bbf", "baf")},
 	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {
 		switch v.s {

@@ -140,10 +140,16 @@ func (c *conn) retire(reason string) {
 	})
 }
 
+// compressFrom is the size from which a frame is compressed, when the
+// client accepted compression: each message is deflated on its own, and a
+// short one comes out no shorter.
+const compressFrom = 512
+
 func (c *conn) write(f []byte) error {
 	if err := c.ws.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
 		return err
 	}
+	c.ws.EnableWriteCompression(len(f) >= compressFrom)
 	return c.ws.WriteMessage(websocket.TextMessage, f)
 }
 

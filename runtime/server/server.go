@@ -162,6 +162,9 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		// Set, so that the connection's reader reads from the sniffed
 		// connection rather than the HTTP server's buffer (see sniff.go).
 		ReadBufferSize: 4096,
+		// permessage-deflate, when the client offers it (browsers do):
+		// chat text shrinks to a third or less on the wire.
+		EnableCompression: cfg.Compression,
 		// Idle connections then hold no write buffer: a bot may keep many
 		// connections open that rarely receive anything.
 		WriteBufferPool: &sync.Pool{},

@@ -67,7 +67,9 @@ func (f *frameSniffer) feed(p []byte) {
 		}
 		if op := f.hdr[0] & 0x0f; op == 1 || op == 2 { // a text or binary message starts
 			l := int64(length)
-			if f.hdr[0]&0x80 == 0 || l < 0 {
+			// Fragmented (no FIN) or compressed (RSV1: the length is that
+			// of the deflated bytes): the message's length is not known.
+			if f.hdr[0]&0x80 == 0 || f.hdr[0]&0x40 != 0 || l < 0 {
 				l = -1
 			}
 			if len(f.lengths) == maxAhead {

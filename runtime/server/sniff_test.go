@@ -49,6 +49,13 @@ func TestFrameSniffer(t *testing.T) {
 				want = append(want, -1)
 				continue
 			}
+			if rng.IntN(5) == 0 { // compressed: RSV1
+				f := clientFrame(true, op, size)
+				f[0] |= 0x40
+				stream = append(stream, f...)
+				want = append(want, -1)
+				continue
+			}
 			stream = append(stream, clientFrame(true, op, size)...)
 			want = append(want, int64(size))
 		}
