@@ -502,6 +502,21 @@ func TestConfigFile(t *testing.T) {
 		t.Errorf("BOTGEN_CONFIG with BOTGEN_PROTOCOL: first line %q, want protocol bbf", first)
 	}
 
+	// baf's config.yaml, with the keys of baf's documented example.
+	yml := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(yml, []byte("agent:\n  check_transitions_delay: 5\nnlp:\n  language: en\n  region: US\n  timezone: Europe/Madrid\n  pre_processing: True\n  intent_threshold: 0.4\nplatforms:\n  websocket:\n    host: 127.0.0.1\n    port: 0\n    streamlit:\n      port: 5000\n  telegram:\n    token: YOUR-BOT-TOKEN\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first, stderr = firstLine([]string{"BOTGEN_PROTOCOL=baf"}, "--config", yml)
+	if !regexp.MustCompile(`^greetings_bot serving on ws://127\.0\.0\.1:\d+/ \(protocol baf\)$`).MatchString(first) {
+		t.Errorf("--config config.yaml: first line %q", first)
+	}
+	for _, w := range []string{yml + ":1: agent is not a setting", yml + ":5: nlp.region is not a setting", yml + ":13: platforms.websocket.streamlit is not a setting", yml + ":15: platforms.telegram is not a setting"} {
+		if !strings.Contains(stderr, "greetings_bot: warning: "+w) {
+			t.Errorf("config.yaml: no warning %q; stderr:\n%s", w, stderr)
+		}
+	}
+
 	bad := filepath.Join(dir, "bad.ini")
 	if err := os.WriteFile(bad, []byte("websocket.port = 99999\nprotocol\n"), 0o644); err != nil {
 		t.Fatal(err)

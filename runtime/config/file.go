@@ -19,7 +19,13 @@ import (
 // Each such key is returned as a warning, with the known key it looks like
 // when there is one. Every malformed line and every bad value is an error
 // "name:line: ..."; they are all collected and returned together.
+//
+// A file named *.yaml or *.yml is read as YAML instead (see ApplyYAML), so a
+// BESSER Agentic Framework config.yaml works as it is too.
 func (c *Config) ApplyFile(name string, data []byte) (warnings []string, err error) {
+	if IsYAML(name) {
+		return c.ApplyYAML(name, data)
+	}
 	var errs []error
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	for i, line := range strings.Split(text, "\n") {
