@@ -859,23 +859,18 @@ func (c *checker) inlineTable(t *InlineTable) *ir.Table {
 		}
 		out.Columns = append(out.Columns, name)
 	}
+	var rows [][]inlineCell
 	for _, row := range t.Rows {
 		if len(row.Cells) != len(out.Columns) {
 			c.errorf(toPos(row.Pos), "row has %d cells but the table has %d columns", len(row.Cells), len(out.Columns))
 		}
-		var cells []ir.Value
+		var cells []inlineCell
 		for _, cell := range row.Cells {
-			v := c.literal(cell)
-			if v.Type == ir.Bool {
-				c.errorf(toPos(cell.Pos), "a table cell must be a number or a string, found a bool")
-			}
-			cells = append(cells, v)
+			cells = append(cells, newInlineCell(c.literal(cell), cell.Num))
 		}
-		out.Rows = append(out.Rows, cells)
+		rows = append(rows, cells)
 	}
-	if out.Rows == nil {
-		out.Rows = [][]ir.Value{}
-	}
+	out.Rows = typeInlineTable(rows, len(out.Columns))
 	return out
 }
 

@@ -498,11 +498,7 @@ func (g *gen) reply(r *ir.Reply) jen.Code {
 		rows := make([][]any, len(r.Table.Rows))
 		for i, row := range r.Table.Rows {
 			for _, c := range row {
-				if c.Type == ir.Number {
-					rows[i] = append(rows[i], c.Num)
-				} else {
-					rows[i] = append(rows[i], c.Str)
-				}
+				rows[i] = append(rows[i], c.Value())
 			}
 		}
 		name := g.constant("table", jen.Lit(reply.TableJSON(r.Table.Columns, rows)), true)
