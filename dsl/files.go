@@ -30,6 +30,7 @@ const (
 	asPlotly
 	asImage
 	asRaw
+	asAudio
 )
 
 type fileKey struct {
@@ -104,6 +105,15 @@ func (c *checker) load(s *Str, how treatment) *loadedFile {
 		base := path.Base(filepath.ToSlash(p))
 		lf.index = len(c.bot.Files)
 		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: reply.MIMEType(base, data), Data: data})
+	case asAudio:
+		base := path.Base(filepath.ToSlash(p))
+		mime, err := audioType(base, data)
+		if err != nil {
+			c.errorf(pos, "cannot use %q as audio: %v", p, err)
+			return lf
+		}
+		lf.index = len(c.bot.Files)
+		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: mime, Data: data})
 	}
 	lf.ok = true
 	return lf

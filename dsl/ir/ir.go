@@ -183,6 +183,7 @@ const (
 	ReplyImage     ReplyKind = "image"
 	ReplyFile      ReplyKind = "file"
 	ReplyLocation  ReplyKind = "location"
+	ReplyAudio     ReplyKind = "audio"
 )
 
 // Reply sends one message. Which fields are set depends on Kind:
@@ -192,6 +193,7 @@ const (
 //   - plotly: Chart (from `reply chart`) or Figure (a figure file)
 //   - image: File (already re-encoded to JPEG)
 //   - file: File
+//   - audio: File (a WAV, MP3 or Ogg file, checked)
 //   - location: Lat, Lon
 type Reply struct {
 	Kind     ReplyKind
@@ -387,14 +389,15 @@ const (
 // (str when not written) and at most one of the match fields is used:
 //   - Text: exact text (Regex false) or a regular expression (Regex true)
 //   - Options: the exact option labels
-//   - FileName: the expected file name of a file reply
+//   - FileName: the expected file name of a file or audio reply (for
+//     audio, File is then the sound the bot sends under that name)
 //   - HasLocation: Lat, Lon of a location reply
 //
 // With none, only the kind is checked.
 type Step struct {
 	Kind        StepKind
 	Text        string   // UserText: the message; BotExpect: text or regex
-	File        *FileRef // UserFile
+	File        *FileRef // UserFile; BotExpect of audio with a FileName
 	Reply       ReplyKind
 	Regex       bool
 	HasText     bool

@@ -25,6 +25,7 @@ var mimeTable = map[string]string{
 	".xml":  "application/xml",
 	".wav":  "audio/wav",
 	".mp3":  "audio/mpeg",
+	".ogg":  "audio/ogg",
 }
 
 // MIMEType picks a file's MIME type: a fixed table first, so that builds do
