@@ -221,6 +221,7 @@ type ReplyStmt struct {
 	Plotly   *Str         `parser:"| 'plotly' @@"`
 	Image    *Str         `parser:"| 'image' @@"`
 	File     *Str         `parser:"| 'file' @@"`
+	Audio    *Str         `parser:"| 'audio' @@"`
 	Location *LatLon      `parser:"| 'location' @@"`
 	Text     *Str         `parser:"| @@ )"`
 }

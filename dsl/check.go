@@ -224,6 +224,7 @@ func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnosti
 		}
 	}
 	c.finishVars()
+	c.audioChecks()
 	c.graph(f)
 	c.unusedIntents()
 	c.sameSentences(f)
@@ -812,6 +813,9 @@ func (c *checker) reply(r *ReplyStmt) ir.Stmt {
 	case r.File != nil:
 		out.Kind = ir.ReplyFile
 		out.File = c.rawFile(r.File)
+	case r.Audio != nil:
+		out.Kind = ir.ReplyAudio
+		out.File = c.audio(r.Audio)
 	case r.Location != nil:
 		out.Kind = ir.ReplyLocation
 		out.Lat, out.Lon = c.latLon(r.Location)
@@ -859,23 +863,18 @@ func (c *checker) inlineTable(t *InlineTable) *ir.Table {
 		}
 		out.Columns = append(out.Columns, name)
 	}
+	var rows [][]inlineCell
 	for _, row := range t.Rows {
 		if len(row.Cells) != len(out.Columns) {
 			c.errorf(toPos(row.Pos), "row has %d cells but the table has %d columns", len(row.Cells), len(out.Columns))
 		}
-		var cells []ir.Value
+		var cells []inlineCell
 		for _, cell := range row.Cells {
-			v := c.literal(cell)
-			if v.Type == ir.Bool {
-				c.errorf(toPos(cell.Pos), "a table cell must be a number or a string, found a bool")
-			}
-			cells = append(cells, v)
+			cells = append(cells, newInlineCell(c.literal(cell), cell.Num))
 		}
-		out.Rows = append(out.Rows, cells)
+		rows = append(rows, cells)
 	}
-	if out.Rows == nil {
-		out.Rows = [][]ir.Value{}
-	}
+	out.Rows = typeInlineTable(rows, len(out.Columns))
 	return out
 }
 
@@ -951,6 +950,7 @@ var botKinds = map[string]ir.ReplyKind{
 	"chart":    ir.ReplyPlotly,
 	"image":    ir.ReplyImage,
 	"file":     ir.ReplyFile,
+	"audio":    ir.ReplyAudio,
 	"location": ir.ReplyLocation,
 }
 
@@ -989,7 +989,7 @@ func (c *checker) botStep(b *BotStep, pos ir.Pos) (ir.Step, bool) {
 		kindName = "bot " + b.Kind.Name
 		k, ok := botKinds[b.Kind.Name]
 		if !ok {
-			c.errorf(toPos(b.Kind.Pos), "unknown reply kind %q (want text, markdown, html, options, table, plotly, image, file or location)", b.Kind.Name)
+			c.errorf(toPos(b.Kind.Pos), "unknown reply kind %q (want text, markdown, html, options, table, plotly, image, file, audio or location)", b.Kind.Name)
 			return st, false
 		}
 		st.Reply = k
@@ -1012,11 +1012,11 @@ func (c *checker) botStep(b *BotStep, pos ir.Pos) (ir.Step, bool) {
 			for _, s := range b.Texts {
 				st.Options = append(st.Options, c.decodeString(s))
 			}
-		case st.Reply == ir.ReplyFile && len(b.Texts) == 1:
+		case (st.Reply == ir.ReplyFile || st.Reply == ir.ReplyAudio) && len(b.Texts) == 1:
 			st.FileName = c.decodeString(b.Texts[0])
 		case textual && len(b.Texts) == 1:
 			st.Text, st.HasText = c.decodeString(b.Texts[0]), true
-		case textual || st.Reply == ir.ReplyFile:
+		case textual || st.Reply == ir.ReplyFile || st.Reply == ir.ReplyAudio:
 			c.errorf(toPos(b.Texts[1].Pos), "%s expects one text, found %d", kindName, len(b.Texts))
 			return st, false
 		default:

@@ -143,16 +143,16 @@ func TestShowcaseIR(t *testing.T) {
 			t.Errorf("ragged row %v", row)
 		}
 		for _, v := range row {
-			if v.Type == ir.Number {
+			if v.Kind == ir.CellFloat || v.Kind == ir.CellInt {
 				numbers++
 			}
 		}
 	}
 	if numbers == 0 {
-		t.Errorf("no Number cell in %+v", tbl.Table)
+		t.Errorf("no number cell in %+v", tbl.Table)
 	}
 	team := reply("show_team").Table
-	if strings.Join(team.Columns, ",") != "name,role" || len(team.Rows) != 2 || team.Rows[1][0].Str != "Linus" {
+	if strings.Join(team.Columns, ",") != "name,role" || len(team.Rows) != 2 || team.Rows[1][0].Text != "Linus" {
 		t.Errorf("inline table: %+v", team)
 	}
 

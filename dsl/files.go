@@ -2,7 +2,6 @@ package dsl
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,12 +13,9 @@ import (
 	_ "image/png"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
@@ -34,6 +30,7 @@ const (
 	asPlotly
 	asImage
 	asRaw
+	asAudio
 )
 
 type fileKey struct {
@@ -79,10 +76,14 @@ func (c *checker) load(s *Str, how treatment) *loadedFile {
 	}
 	switch how {
 	case asTable:
-		lf.table, err = parseCSV(data)
+		var notes []string
+		lf.table, notes, err = parseCSV(data)
 		if err != nil {
 			c.errorf(pos, "cannot use %q as a table: %v", p, err)
 			return lf
+		}
+		for _, n := range notes {
+			c.warnf(pos, "in table %q, %s", p, n)
 		}
 	case asPlotly:
 		lf.figure, err = compactFigure(data)
@@ -104,6 +105,15 @@ func (c *checker) load(s *Str, how treatment) *loadedFile {
 		base := path.Base(filepath.ToSlash(p))
 		lf.index = len(c.bot.Files)
 		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: reply.MIMEType(base, data), Data: data})
+	case asAudio:
+		base := path.Base(filepath.ToSlash(p))
+		mime, err := audioType(base, data)
+		if err != nil {
+			c.errorf(pos, "cannot use %q as audio: %v", p, err)
+			return lf
+		}
+		lf.index = len(c.bot.Files)
+		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: mime, Data: data})
 	}
 	lf.ok = true
 	return lf
@@ -140,53 +150,6 @@ func (c *checker) rawFile(s *Str) *ir.FileRef {
 		return &ir.FileRef{Index: lf.index}
 	}
 	return nil
-}
-
-// parseCSV reads a table: the first row holds the column names; a cell that
-// reads as a finite number becomes a Number.
-func parseCSV(data []byte) (*ir.Table, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	t := &ir.Table{Rows: [][]ir.Value{}}
-	for line := 1; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("line %d: %v", pe.Line, pe.Err)
-			}
-			return nil, err
-		}
-		if t.Columns == nil {
-			for i, name := range rec {
-				if slices.Contains(rec[:i], name) {
-					return nil, fmt.Errorf("column %q appears twice in the header", name)
-				}
-			}
-			t.Columns = rec
-			continue
-		}
-		if len(rec) != len(t.Columns) {
-			l, _ := r.FieldPos(0)
-			return nil, fmt.Errorf("line %d has %d cells but the header has %d", l, len(rec), len(t.Columns))
-		}
-		row := make([]ir.Value, len(rec))
-		for i, cell := range rec {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(cell), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-				row[i] = ir.Value{Type: ir.Number, Num: f}
-			} else {
-				row[i] = ir.Value{Type: ir.String, Str: cell}
-			}
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	if t.Columns == nil {
-		return nil, fmt.Errorf("the file is empty")
-	}
-	return t, nil
 }
 
 // compactFigure checks that data is a JSON object with a "data" array and

@@ -498,11 +498,7 @@ func (g *gen) reply(r *ir.Reply) jen.Code {
 		rows := make([][]any, len(r.Table.Rows))
 		for i, row := range r.Table.Rows {
 			for _, c := range row {
-				if c.Type == ir.Number {
-					rows[i] = append(rows[i], c.Num)
-				} else {
-					rows[i] = append(rows[i], c.Str)
-				}
+				rows[i] = append(rows[i], c.Value())
 			}
 		}
 		name := g.constant("table", jen.Lit(reply.TableJSON(r.Table.Columns, rows)), true)
@@ -532,6 +528,10 @@ func (g *gen) reply(r *ir.Reply) jen.Code {
 	case ir.ReplyFile:
 		f := g.bot.Files[r.File.Index]
 		name := g.constant("document", jen.Qual(pkgReply, "NewFile").Call(jen.Lit(f.Name), jen.Lit(f.MIME), jen.Id(fileVar(r.File.Index))), false)
+		return sendReply(jen.Id(name))
+	case ir.ReplyAudio:
+		f := g.bot.Files[r.File.Index]
+		name := g.constant("audio", jen.Qual(pkgReply, "NewAudio").Call(jen.Lit(f.Name), jen.Lit(f.MIME), jen.Id(fileVar(r.File.Index))), false)
 		return sendReply(jen.Id(name))
 	case ir.ReplyLocation:
 		return sendReply(jen.Qual(pkgReply, "NewLocation").Call(g.num(r.Lat), g.num(r.Lon)))
@@ -748,6 +748,11 @@ func (g *gen) step(s ir.Step) jen.Code {
 			d = d.add("Options", stringSlice(s.Options))
 		case s.FileName != "":
 			d = d.add("FileName", jen.Lit(s.FileName))
+			if s.Reply == ir.ReplyAudio && s.File != nil {
+				// What baf sends instead of a name: the file's samples.
+				f := g.bot.Files[s.File.Index]
+				d = d.add("Audio", jen.Qual(pkgReply, "NewAudio").Call(jen.Lit(f.Name), jen.Lit(f.MIME), jen.Id(fileVar(s.File.Index))).Dot("Audio"))
+			}
 		case s.HasLocation:
 			d = d.add("Location", jen.Index().Float64().Values(g.num(s.Lat), g.num(s.Lon)))
 		}

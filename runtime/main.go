@@ -424,6 +424,9 @@ func describeReply(r reply.Reply) string {
 	case reply.File:
 		n, _ := base64.StdEncoding.DecodeString(r.File.Base64)
 		return fmt.Sprintf("(file %s, %s, %d bytes)", r.File.Name, r.File.Type, len(n))
+	case reply.Audio:
+		n, _ := base64.StdEncoding.DecodeString(r.Audio.File.Base64)
+		return fmt.Sprintf("(sound %s, %s, %d bytes)", r.Audio.File.Name, r.Audio.File.Type, len(n))
 	case reply.Location:
 		return fmt.Sprintf("(location %v, %v)", r.Location.Latitude, r.Location.Longitude)
 	}

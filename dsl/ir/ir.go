@@ -183,6 +183,7 @@ const (
 	ReplyImage     ReplyKind = "image"
 	ReplyFile      ReplyKind = "file"
 	ReplyLocation  ReplyKind = "location"
+	ReplyAudio     ReplyKind = "audio"
 )
 
 // Reply sends one message. Which fields are set depends on Kind:
@@ -192,6 +193,7 @@ const (
 //   - plotly: Chart (from `reply chart`) or Figure (a figure file)
 //   - image: File (already re-encoded to JPEG)
 //   - file: File
+//   - audio: File (a WAV, MP3 or Ogg file, checked)
 //   - location: Lat, Lon
 type Reply struct {
 	Kind     ReplyKind
@@ -206,11 +208,54 @@ type Reply struct {
 	Pos      Pos
 }
 
-// Table is a table with a header row. Cells are Number or String values;
-// numbers stay numbers on the wire.
+// Table is a table with a header row. Its cells are typed as pandas types a
+// DataFrame's (read from a CSV file as pandas.read_csv reads it), so that the
+// wire carries what DataFrame.to_json() writes: a whole number of a float
+// column stays a float (98.0), a missing cell is null.
 type Table struct {
 	Columns []string
-	Rows    [][]Value
+	Rows    [][]Cell // each as long as Columns
+}
+
+// CellKind tells what a table cell holds.
+type CellKind int
+
+// The kinds of table cell.
+const (
+	CellNull  CellKind = iota // a missing value (pandas' NaN): null
+	CellInt                   // Int, of an integer column
+	CellUint                  // Uint, of a column of integers beyond int64 (pandas' uint64)
+	CellFloat                 // Float, of a float column (NaN and infinities are written null)
+	CellBool                  // Bool
+	CellText                  // Text
+)
+
+// Cell is one cell of a table.
+type Cell struct {
+	Kind  CellKind
+	Int   int64
+	Uint  uint64
+	Float float64
+	Bool  bool
+	Text  string
+}
+
+// Value returns the cell as reply.TableJSON takes it: nil, int64, uint64,
+// float64, bool or string.
+func (c Cell) Value() any {
+	switch c.Kind {
+	case CellInt:
+		return c.Int
+	case CellUint:
+		return c.Uint
+	case CellFloat:
+		return c.Float
+	case CellBool:
+		return c.Bool
+	case CellText:
+		return c.Text
+	}
+	return nil
 }
 
 // Chart is a chart written in the source: bar, line or pie. For a pie, X
@@ -344,14 +389,15 @@ const (
 // (str when not written) and at most one of the match fields is used:
 //   - Text: exact text (Regex false) or a regular expression (Regex true)
 //   - Options: the exact option labels
-//   - FileName: the expected file name of a file reply
+//   - FileName: the expected file name of a file or audio reply (for
+//     audio, File is then the sound the bot sends under that name)
 //   - HasLocation: Lat, Lon of a location reply
 //
 // With none, only the kind is checked.
 type Step struct {
 	Kind        StepKind
 	Text        string   // UserText: the message; BotExpect: text or regex
-	File        *FileRef // UserFile
+	File        *FileRef // UserFile; BotExpect of audio with a FileName
 	Reply       ReplyKind
 	Regex       bool
 	HasText     bool

@@ -15,10 +15,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
 // StepKind tells what a step does.
@@ -40,8 +43,13 @@ type File struct {
 }
 
 // Step is one line of a test. For Expect, Kind names the reply kind (str,
-// markdown, html, options, dataframe, plotly, image, file, location) and at
-// most one matcher is set; with none only the kind is compared.
+// markdown, html, options, dataframe, plotly, image, file, audio, location)
+// and at most one matcher is set; with none only the kind is compared.
+//
+// An audio reply arrives as a file of an audio type (bbf, or baf for a
+// sound without samples) or as baf's agent_reply_audio, which carries no
+// name: FileName is compared with the file's name, and Audio, the sound
+// the bot sends under that name, with the samples.
 type Step struct {
 	Kind     StepKind
 	Pos      string // file:line:col of the step in the .bot source
@@ -52,6 +60,7 @@ type Step struct {
 	HasText  bool
 	Options  []string
 	FileName string
+	Audio    *reply.AudioData
 	Location []float64 // latitude, longitude
 }
 
@@ -272,6 +281,9 @@ func show(f frame) string {
 // match compares a frame to an expectation and describes the mismatch.
 func match(s Step, f frame) string {
 	kind := kindOf(f.Action)
+	if s.Reply == string(reply.Audio) {
+		return matchAudio(s, f)
+	}
 	if kind != s.Reply {
 		return show(f)
 	}
@@ -318,6 +330,41 @@ func match(s Step, f frame) string {
 		}
 	}
 	return ""
+}
+
+// matchAudio compares a frame to an audio expectation: a file of an audio
+// type with the expected name, or baf's samples of the expected sound.
+func matchAudio(s Step, f frame) string {
+	switch kindOf(f.Action) {
+	case string(reply.File):
+		var fd reply.FileData
+		if err := json.Unmarshal(f.Message, &fd); err != nil || !strings.HasPrefix(fd.Type, "audio/") || (s.FileName != "" && fd.Name != s.FileName) {
+			return show(f)
+		}
+		return ""
+	case string(reply.Audio):
+		var got reply.AudioSamples
+		if err := json.Unmarshal(f.Message, &got); err != nil || got.Base64 == "" {
+			return show(f)
+		}
+		if s.Audio == nil || s.Audio.Samples == nil {
+			return ""
+		}
+		want := s.Audio.Samples
+		if got.Base64 != want.Base64 || got.Metadata.SampleRate != want.Metadata.SampleRate || got.Metadata.DType != want.Metadata.DType || !slices.Equal(got.Metadata.Shape, want.Metadata.Shape) {
+			return fmt.Sprintf("audio with other samples than %s (%d %s samples at %d Hz)", s.Audio.File.Name, product(got.Metadata.Shape), got.Metadata.DType, got.Metadata.SampleRate)
+		}
+		return ""
+	}
+	return show(f)
+}
+
+func product(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
 }
 
 // decodeOptions reads an options message: a string holding {"0": label, ...}.

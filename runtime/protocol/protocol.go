@@ -81,8 +81,17 @@ type Frame struct {
 	Timestamp time.Time // when the message was sent; zero: now
 }
 
-// ReplyFrame returns the live frame of r sent at ts.
+// ReplyFrame returns the live frame of r sent at ts. Audio is the one kind
+// whose frame depends on the dialect: baf sends its samples as an
+// agent_reply_audio, and bbf, which has no audio reply, the sound file as a
+// bot_reply_file (so does baf for a file without samples, such as an MP3).
 func (d Dialect) ReplyFrame(r reply.Reply, ts time.Time) Frame {
+	if r.Kind == reply.Audio && r.Audio != nil {
+		if d == BAF && r.Audio.Samples != nil {
+			return Frame{Action: d.ReplyAction(reply.Audio), Message: r.Audio.Samples, Timestamp: ts}
+		}
+		return Frame{Action: d.ReplyAction(reply.File), Message: &r.Audio.File, Timestamp: ts}
+	}
 	return Frame{Action: d.ReplyAction(r.Kind), Message: r.Message(), Timestamp: ts}
 }
 
@@ -177,6 +186,8 @@ func messageSizeHint(m any) int {
 		return len(m) + len(m)/16
 	case *reply.FileData:
 		return len(m.Base64) + len(m.Name) + len(m.Type) + 40
+	case *reply.AudioSamples:
+		return len(m.Base64) + 100
 	}
 	return 64
 }

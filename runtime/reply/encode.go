@@ -6,39 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-// TableJSON returns a table in the shape of pandas' DataFrame.to_json()
-// default (orient "columns"): {"<column>": {"0": v, "1": v, ...}, ...}, with
-// the columns in table order and the row keys "0".."n-1". A cell is a
-// float64 (integers print without a decimal point), a string, a bool or nil;
-// a missing cell, NaN and other types are null. The JSON is written by hand
-// because a Go map would lose the column order.
-func TableJSON(columns []string, rows [][]any) string {
-	b := []byte{'{'}
-	for c, col := range columns {
-		if c > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, col)
-		b = append(b, ':', '{')
-		for r, row := range rows {
-			if r > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '"')
-			b = strconv.AppendInt(b, int64(r), 10)
-			b = append(b, '"', ':')
-			var cell any
-			if c < len(row) {
-				cell = row[c]
-			}
-			b = appendValue(b, cell)
-		}
-		b = append(b, '}')
-	}
-	b = append(b, '}')
-	return string(b)
-}
-
 // Series is one named series of a chart.
 type Series struct {
 	Name string

@@ -14,19 +14,19 @@ func TestTableJSON(t *testing.T) {
 		want    string
 	}{
 		{"pandas shape", []string{"region", "revenue"}, [][]any{{"North", 120.5}, {"South", 98.0}},
-			`{"region":{"0":"North","1":"South"},"revenue":{"0":120.5,"1":98}}`},
-		{"column order kept", []string{"z", "a", "m"}, [][]any{{1.0, 2.0, 3.0}},
+			`{"region":{"0":"North","1":"South"},"revenue":{"0":120.5,"1":98.0}}`},
+		{"column order kept", []string{"z", "a", "m"}, [][]any{{int64(1), 2, uint64(3)}},
 			`{"z":{"0":1},"a":{"0":2},"m":{"0":3}}`},
 		{"no rows", []string{"a", "b"}, nil, `{"a":{},"b":{}}`},
 		{"no columns", nil, [][]any{{1.0}}, `{}`},
-		{"escapes and unicode", []string{`say "hi"`}, [][]any{{"a\\b\n\tc <é> 🥶\u2028\x01"}},
-			`{"say \"hi\"":{"0":"a\\b\n\tc <é> 🥶\u2028\u0001"}}`},
+		{"escapes and unicode", []string{`say "hi"`}, [][]any{{"a\\b\n\tc <é> 🥶\u2028\x01/\x7f"}},
+			`{"say \"hi\"":{"0":"a\\b\n\tc <\u00e9> \ud83e\udd76\u2028\u0001\/` + "\x7f" + `"}}`},
 		{"missing cells, other types", []string{"a", "b", "c"}, [][]any{{"x"}, {true, nil, math.NaN()}, {-0.25, 1e21, 3}},
 			`{"a":{"0":"x","1":true,"2":-0.25},"b":{"0":null,"1":null,"2":1e+21},"c":{"0":null,"1":null,"2":3}}`},
-		{"ten rows", []string{"n"}, [][]any{{0.0}, {1.0}, {2.0}, {3.0}, {4.0}, {5.0}, {6.0}, {7.0}, {8.0}, {9.0}, {10.0}},
+		{"ten rows", []string{"n"}, [][]any{{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}},
 			`{"n":{"0":0,"1":1,"2":2,"3":3,"4":4,"5":5,"6":6,"7":7,"8":8,"9":9,"10":10}}`},
-		{"small and large", []string{"x"}, [][]any{{1e-7}, {123456789012.0}, {0.1}},
-			`{"x":{"0":1e-7,"1":123456789012,"2":0.1}}`},
+		{"floats as pandas writes them", []string{"x"}, [][]any{{1e-7}, {123456789012.0}, {0.1}, {1e16}, {1e-16}, {-1e-11}, {-0.0}, {0.123456789012}, {math.Inf(1)}, {float32(0.5)}},
+			`{"x":{"0":0.0000001,"1":123456789012.0,"2":0.1,"3":10000000000000000.0,"4":1e-16,"5":-0.0,"6":0.0,"7":0.123456789,"8":null,"9":0.5}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,17 +22,21 @@ const (
 	Image     Kind = "image"
 	File      Kind = "file"
 	Location  Kind = "location"
+	// Audio is a sound: baf's agent_reply_audio; bbf, which has no audio
+	// reply, sends it as a file (see AudioData).
+	Audio Kind = "audio"
 )
 
 // Reply is one message from the bot. Text carries the message of every kind
 // whose wire form is a string (for options, dataframe and plotly it is
-// already the JSON string; for image the base64 JPEG); File and Location
-// carry the two object kinds.
+// already the JSON string; for image the base64 JPEG); File, Location and
+// Audio carry the object kinds.
 type Reply struct {
 	Kind     Kind
 	Text     string
 	File     *FileData
 	Location *Coordinates
+	Audio    *AudioData `json:",omitempty"`
 }
 
 // FileData is the wire form of a file: {"name", "type", "base64"}.
@@ -48,13 +52,16 @@ type Coordinates struct {
 	Longitude float64 `json:"longitude"`
 }
 
-// Message returns the value of the frame's "message" field.
+// Message returns the value of the frame's "message" field. For audio it is
+// the file, as bbf sends it; the protocol's baf dialect sends the samples.
 func (r Reply) Message() any {
 	switch {
 	case r.File != nil:
 		return r.File
 	case r.Location != nil:
 		return r.Location
+	case r.Audio != nil:
+		return &r.Audio.File
 	}
 	return r.Text
 }
@@ -62,7 +69,7 @@ func (r Reply) Message() any {
 // Empty reports whether the reply would carry an empty message, which
 // clients cannot render.
 func (r Reply) Empty() bool {
-	return r.File == nil && r.Location == nil && r.Text == ""
+	return r.File == nil && r.Location == nil && r.Audio == nil && r.Text == ""
 }
 
 // NewText returns a str, markdown or html reply.

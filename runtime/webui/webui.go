@@ -57,9 +57,10 @@ func ValidColor(s string) bool { return hexColor.MatchString(s) }
 // contentSecurityPolicy lets the page run only its own scripts: even if a
 // bot's HTML reply got past the sanitiser, no inline script or event handler
 // in it would run. Styles may be inline because Plotly sets them; images may
-// be data: and blob: URLs because image and file replies arrive as base64.
+// be data: and blob: URLs because image and file replies arrive as base64,
+// and so may sounds, which the page plays from blob: URLs.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; connect-src 'self'%s; font-src 'self' data:; object-src 'none'; " +
+	"img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'%s; font-src 'self' data:; object-src 'none'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors %s"
 
 // hostRE is what a Host header must look like to be named in the policy.

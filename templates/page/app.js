@@ -364,7 +364,47 @@
         h("span", { class: "file-name", text: name }),
         h("span", { class: "file-size", text: size + (f.type ? " · " + f.type : "") })));
     bubble.classList.add("plain");
+    // A sound (bbf sends audio as a file) gets a player above its link.
+    if (/^audio\//.test(f.type || "")) bubble.append(audioPlayer(url, name));
     bubble.append(a);
+  }
+
+  function audioPlayer(url, name) {
+    return h("audio", { class: "sound", controls: "", preload: "metadata", src: url, "aria-label": name ? "Sound: " + name : "Sound" });
+  }
+
+  // baf's agent_reply_audio carries raw samples as numpy holds them
+  // ({audio_data_base64, metadata: {sample_rate, dtype, shape}}): they are
+  // wrapped in a WAV header for the <audio> element. A 2-D shape is
+  // [channels, frames], as Streamlit reads it.
+  function renderAudio(bubble, message) {
+    const m = parseJSON(message) || {};
+    const meta = m.metadata || {};
+    const kinds = { uint8: [1, 1], int16: [1, 2], int32: [1, 4], float32: [3, 4], float64: [3, 8] };
+    const [format, size] = kinds[meta.dtype] || [];
+    const shape = Array.isArray(meta.shape) ? meta.shape.map(Number) : [];
+    const rate = Number(meta.sample_rate);
+    let pcm;
+    try { pcm = base64Bytes(m.audio_data_base64); } catch { pcm = null; }
+    if (!format || !pcm || !(rate > 0) || shape.length < 1 || shape.length > 2) { bubble.textContent = "(a sound that could not be played)"; return; }
+    const channels = shape.length === 2 ? shape[0] : 1;
+    const frames = Math.floor(pcm.length / size / channels);
+    const data = new Uint8Array(frames * channels * size);
+    for (let c = 0; c < channels; c++) {
+      for (let f = 0; f < frames; f++) {
+        const from = (c * frames + f) * size, to = (f * channels + c) * size;
+        for (let b = 0; b < size; b++) data[to + b] = pcm[from + b];
+      }
+    }
+    const head = new DataView(new ArrayBuffer(44));
+    const ascii = (at, s) => { for (let i = 0; i < s.length; i++) head.setUint8(at + i, s.charCodeAt(i)); };
+    ascii(0, "RIFF"); head.setUint32(4, 36 + data.length, true); ascii(8, "WAVE");
+    ascii(12, "fmt "); head.setUint32(16, 16, true); head.setUint16(20, format, true); head.setUint16(22, channels, true);
+    head.setUint32(24, rate, true); head.setUint32(28, rate * channels * size, true); head.setUint16(32, channels * size, true);
+    head.setUint16(34, size * 8, true); ascii(36, "data"); head.setUint32(40, data.length, true);
+    const url = URL.createObjectURL(new Blob([head.buffer, data], { type: "audio/wav" }));
+    bubble.classList.add("plain");
+    bubble.append(audioPlayer(url, ""));
   }
 
   function renderLocation(bubble, message) {
@@ -404,6 +444,7 @@
         case "plotly": renderChart(bubble, message); break;
         case "image": renderImage(bubble, message); break;
         case "file": renderFile(bubble, message); break;
+        case "audio": renderAudio(bubble, message); break;
         case "location": renderLocation(bubble, message); break;
         default:
           bubble.textContent = typeof message === "string" ? message : JSON.stringify(message);

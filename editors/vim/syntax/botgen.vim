@@ -15,7 +15,7 @@ syn match botgenName "\h\w*" contained
 
 " Statements and transitions.
 syn keyword botgenStatement reply set if else on when otherwise back user fuzzy
-syn keyword botgenReplyKind markdown html options one of table chart plotly image file location columns row title x y bar line pie text reset
+syn keyword botgenReplyKind markdown html options one of table chart plotly image file audio location columns row title x y bar line pie text reset
 
 " Where a transition leads: a state.
 syn match botgenArrow "->" nextgroup=botgenTarget skipwhite
