@@ -146,7 +146,7 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 	ts = start(t, nil, baf, func(c *config.Config) {
 		c.MaxSize = 6 << 20
 		c.ReadBudget = 6 << 20
-		c.WriteTimeout = 500 * time.Millisecond
+		c.WriteTimeout = 2 * time.Second
 	})
 	hog := ts.dial(t, "", nil)
 	hog.next()
@@ -160,7 +160,7 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 		nc.Write(whole[:64<<10])
 		for off := 64 << 10; off < len(whole); off += 64 << 10 {
 			time.Sleep(100 * time.Millisecond)
-			if off > 1<<20 { // long enough for the other upload to give up
+			if off > 3<<20 { // long enough for the other upload to give up
 				nc.Write(whole[off:])
 				return
 			}
@@ -168,9 +168,12 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 		}
 	}()
 	time.Sleep(200 * time.Millisecond)
+	second := wholeFrame(frame)
 	c := ts.dial(t, "", nil)
 	c.next()
-	writeWhole(t, c.ws, frame)
+	if _, err := c.ws.NetConn().Write(second); err != nil {
+		t.Fatal(err)
+	}
 	if got := c.frame(); !strings.Contains(fmt.Sprint(got.Message), "too much is being sent to me at once") {
 		t.Fatalf("reply %v", got.Message)
 	}
@@ -206,9 +209,15 @@ func TestStalledMessageCutOff(t *testing.T) {
 	}
 	w.Write(frame[:1<<20]) // then nothing
 	eventually(t, "the stalled connection closed", func() bool { return strings.Contains(ts.logs.String(), "a message stopped arriving") })
+	// Made before dialling: masking 4 MiB takes a while under the race
+	// detector, and a connection that neither sends nor answers pings
+	// for 0.7 s is closed.
+	whole := wholeFrame(frame)
 	c := ts.dial(t, "", nil)
 	c.next()
-	writeWhole(t, c.ws, frame)
+	if _, err := c.ws.NetConn().Write(whole); err != nil {
+		t.Fatal(err)
+	}
 	if got := c.frame(); !strings.Contains(fmt.Sprint(got.Message), "got big.csv") {
 		t.Fatalf("an upload after the stalled one: %v", got.Message)
 	}
