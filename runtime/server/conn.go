@@ -223,7 +223,6 @@ func (c *conn) readLoop() {
 	// readSome): a pong does not excuse a stalled upload.
 	wait := 2*cfg.PingInterval + cfg.WriteTimeout
 	extend := func() { _ = ws.SetReadDeadline(time.Now().Add(wait)) }
-	extend()
 	ws.SetPongHandler(func(string) error {
 		if !c.inMessage.Load() {
 			extend()
@@ -231,10 +230,12 @@ func (c *conn) readLoop() {
 		return nil
 	})
 	for {
+		// The wait for the next message starts now, whatever the last
+		// turn took.
+		extend()
 		mt, data, held, err := c.readFrame()
 		c.inMessage.Store(false)
 		if errors.Is(err, errBusy) {
-			extend()
 			c.refuseBusy()
 			continue
 		}
@@ -261,7 +262,6 @@ func (c *conn) readLoop() {
 			return
 		default:
 		}
-		extend()
 		if mt != websocket.TextMessage {
 			continue // dropped as it arrived
 		}

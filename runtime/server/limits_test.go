@@ -351,3 +351,23 @@ func TestStoreBytes(t *testing.T) {
 		t.Errorf("metrics:\n%s", m)
 	}
 }
+
+// TestSlowTurnKeepsTheConnection: a turn that takes longer than the
+// keepalive wait does not cost its connection: the wait for the client's
+// next message starts when the turn ends.
+func TestSlowTurnKeepsTheConnection(t *testing.T) {
+	hooks := &testHooks{slowStarted: make(chan struct{}), slowRelease: make(chan struct{})}
+	ts := start(t, hooks, baf, func(c *config.Config) {
+		c.PingInterval = 100 * time.Millisecond
+		c.WriteTimeout = 200 * time.Millisecond
+	})
+	c := ts.dial(t, "", nil)
+	c.next()
+	c.say("slow")
+	<-hooks.slowStarted
+	time.Sleep(time.Second) // more than two pings and the write timeout
+	hooks.slowRelease <- struct{}{}
+	c.expect(bafStr, "slow done")
+	c.say("count")
+	c.expect(bafStr, "count=1")
+}
