@@ -1,0 +1,8 @@
+//go:build !linux
+
+package main
+
+import "syscall"
+
+// botProcAttr is nil: only Linux tells a child that its parent died.
+func botProcAttr() *syscall.SysProcAttr { return nil }
