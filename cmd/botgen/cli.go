@@ -396,6 +396,7 @@ func cmdRun(c *cli.Context) error {
 	if len(botArgs) > 0 && botArgs[0] == "--" {
 		botArgs = botArgs[1:]
 	}
+	followGoRun()
 	if c.Bool("watch") {
 		return watchRun(c, path, botArgs)
 	}
