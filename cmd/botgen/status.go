@@ -24,7 +24,8 @@ type status struct {
 	mu    sync.Mutex
 	w     io.Writer
 	on    bool
-	shown int // the width of the line shown, 0 when none is
+	shown int    // the width of the line shown, 0 when none is
+	last  string // the line shown
 }
 
 func newStatus(w io.Writer) *status {
@@ -51,6 +52,10 @@ func (s *status) show(format string, args ...any) {
 		return
 	}
 	line := fmt.Sprintf(format, args...)
+	if line == s.last {
+		return
+	}
+	s.last = line
 	pad := max(0, s.shown-len(line))
 	fmt.Fprintf(s.w, "\r%s%s", line, strings.Repeat(" ", pad))
 	if pad > 0 {
@@ -65,7 +70,7 @@ func (s *status) clear() {
 	defer s.mu.Unlock()
 	if s.on && s.shown > 0 {
 		fmt.Fprintf(s.w, "\r%s\r", strings.Repeat(" ", s.shown))
-		s.shown = 0
+		s.shown, s.last = 0, ""
 	}
 }
 
