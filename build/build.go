@@ -258,7 +258,7 @@ type Options struct {
 // Progress is how far a build has come.
 type Progress struct {
 	Compiled int // packages that have started compiling
-	Total    int // packages the build compiles; 0 until known
+	Total    int // packages the build compiles; 0 until known, and when it compiles one only
 	Std      int // how many of Total belong to the Go standard library
 }
 
@@ -399,24 +399,35 @@ func runWithProgress(ctx context.Context, cmd *exec.Cmd, goBin string, flags []s
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	listed := make(chan struct{})
-	go func() {
-		defer close(listed)
-		total, std, err := stalePackages(ctx, goBin, cmd.Dir, flags)
-		if err == nil {
-			report(func(p *Progress) { p.Total, p.Std = total, std })
-		}
-	}()
+	// The packages are counted once a second one compiles: most builds
+	// compile the bot's package alone, and counting would only slow them.
+	var listed chan struct{}
+	list := func() {
+		listed = make(chan struct{})
+		go func() {
+			defer close(listed)
+			total, std, err := stalePackages(ctx, goBin, cmd.Dir, flags)
+			if err == nil {
+				report(func(p *Progress) { p.Total, p.Std = total, std })
+			}
+		}()
+	}
 	lines := bufio.NewScanner(pipe)
+	compiled := 0
 	for lines.Scan() {
 		if line := lines.Text(); importPathRE.MatchString(line) {
+			if compiled++; compiled == 2 {
+				list()
+			}
 			report(func(p *Progress) { p.Compiled++ })
 		} else {
 			errOut.WriteString(line + "\n")
 		}
 	}
 	err = cmd.Wait()
-	<-listed
+	if listed != nil {
+		<-listed
+	}
 	return err
 }
 
