@@ -339,6 +339,9 @@ func cmdBuild(c *cli.Context) error {
 	progress, done := buildProgress(c.App.ErrWriter, path, false)
 	err = build.Binary(c.Context, out, build.Options{Output: output, WorkDir: work, Name: bot.Name, Source: bot.SourceFile, Progress: progress})
 	done()
+	if err != nil && c.Context.Err() != nil {
+		return errReported // stopped by a signal: nothing to report
+	}
 	if err != nil {
 		return inputError("%s: %v", path, err)
 	}
@@ -400,14 +403,20 @@ func cmdRun(c *cli.Context) error {
 	if c.Bool("watch") {
 		return watchRun(c, path, botArgs)
 	}
+	// Caught from the start, so that none is missed: INT, TERM and HUP
+	// also cancel a build in progress (see run).
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, stopSignals...)
+	defer signal.Stop(sigs)
 	bin, err := cachedBinary(c, path, true)
 	if err != nil {
 		return err
 	}
-	// Caught before the bot starts, so that none is missed.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, stopSignals...)
-	defer signal.Stop(sigs)
+	select {
+	case <-sigs:
+		return errReported // stopped before the bot started
+	default:
+	}
 	cmd := exec.Command(bin, botArgs...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.App.Reader, c.App.Writer, c.App.ErrWriter
 	if err := startBot(cmd); err != nil {
