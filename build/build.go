@@ -4,21 +4,23 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"unicode"
 
@@ -235,14 +237,33 @@ func RuntimeDir() (string, error) {
 
 // Options control Binary.
 type Options struct {
-	Output  string    // the binary to write
-	WorkDir string    // keep the build module here; empty: a temporary folder, removed afterwards
-	Name    string    // the bot's name
-	Source  string    // the .bot file name
-	Stderr  io.Writer // the Go toolchain's output on failure is also returned in the error
+	Output  string // the binary to write
+	WorkDir string // keep the build module here; empty: a temporary folder, removed afterwards
+	Name    string // the bot's name
+	Source  string // the .bot file name
+	// Local says that the binary only runs on this machine (botgen run and
+	// test): it is built with the settings botgen itself was built with
+	// (no -trimpath, unless botgen had it), so that it reuses the standard
+	// library Go compiled for botgen instead of compiling it a second
+	// time. It is still static; only its file paths are this machine's.
+	// Otherwise the binary is reproducible: the same bytes for the same
+	// .bot file, botgen and Go, wherever and by whomever it is built.
+	Local bool
+	// Progress, when not nil, is told how far the build has come: once
+	// with nothing compiled when it starts, then as each package starts
+	// compiling. It is called from one goroutine at a time.
+	Progress func(Progress)
 }
 
-// Binary builds the generated program into opts.Output.
+// Progress is how far a build has come.
+type Progress struct {
+	Compiled int // packages that have started compiling
+	Total    int // packages the build compiles; 0 until known, and when it compiles one only
+	Std      int // how many of Total belong to the Go standard library
+}
+
+// Binary builds the generated program into opts.Output: a static binary
+// (CGO_ENABLED=0), reproducible unless opts.Local.
 func Binary(ctx context.Context, out *generator.Output, opts Options) error {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -260,29 +281,182 @@ func Binary(ctx context.Context, out *generator.Output, opts Options) error {
 		}
 		defer os.RemoveAll(work)
 	}
-	if err := WriteModule(work, out, ModuleOptions{RuntimeDir: rt, Name: opts.Name, Source: opts.Source}); err != nil {
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	rtRef := rt
+	if !opts.Local {
+		rtRef = linkRuntime(work, rt)
+	}
+	if err := WriteModule(work, out, ModuleOptions{RuntimeDir: rtRef, Name: opts.Name, Source: opts.Source}); err != nil {
 		return fmt.Errorf("writing the build module: %w", err)
 	}
 	output, err := filepath.Abs(opts.Output)
 	if err != nil {
 		return err
 	}
+	flags := buildFlags(opts.Local)
 	// -s -w drops the symbol table and DWARF: a third smaller, and panics
 	// still print their stacks.
-	cmd := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-ldflags=-s -w", "-o", output, ".")
+	args := append([]string{"build"}, flags...)
+	args = append(args, "-ldflags=-s -w", "-o", output)
+	if opts.Progress != nil {
+		args = append(args, "-v")
+	}
+	cmd := exec.CommandContext(ctx, goBin, append(args, ".")...)
 	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), goEnv...)
 	var stderr bytes.Buffer
 	cmd.Stdout = &stderr
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if opts.Progress == nil {
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+	} else {
+		err = runWithProgress(ctx, cmd, goBin, flags, &stderr, opts.Progress)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("go build failed (%v); this is a botgen bug, please report it with the .bot file:\n%s", err, stderr.String())
 	}
 	return nil
 }
 
+// goEnv is the environment of the Go commands botgen runs: a static binary,
+// the generated module alone, its requirements read as they are.
+var goEnv = []string{"CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=mod"}
+
+// buildFlags are the go build flags of a local or a reproducible binary.
+// -trimpath makes a binary reproducible: without it, the binary holds the
+// paths of GOROOT, of the module cache and of the build folder. It is also
+// part of every package's key in Go's build cache, so a build with it
+// compiles the whole standard library once more unless botgen was built
+// with it too.
+func buildFlags(local bool) []string {
+	if local && !builtWithTrimpath() {
+		return nil
+	}
+	return []string{"-trimpath"}
+}
+
+// builtWithTrimpath reports whether botgen itself was built with -trimpath.
+func builtWithTrimpath() bool {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-trimpath" {
+				return s.Value == "true"
+			}
+		}
+	}
+	return false
+}
+
+// linkRuntime makes work/botgen a link to the runtime's source and returns
+// the path go.mod names it by: "./botgen", so that the binary, which
+// records it, does not depend on where botgen's cache is. Where a link
+// cannot be made (Windows without the privilege, a folder of that name in
+// --work), it is the runtime's own path.
+func linkRuntime(work, rt string) string {
+	link := filepath.Join(work, "botgen")
+	if st, err := os.Lstat(link); err == nil {
+		if st.Mode()&os.ModeSymlink == 0 {
+			return rt
+		}
+		if err := os.Remove(link); err != nil {
+			return rt
+		}
+	}
+	if err := os.Symlink(rt, link); err != nil {
+		return rt
+	}
+	return "./botgen"
+}
+
+// runWithProgress runs go build -v, cmd, telling progress about each package
+// it compiles, while go list counts the packages it has to: those its build
+// cache does not hold. What else go build prints goes to errOut.
+func runWithProgress(ctx context.Context, cmd *exec.Cmd, goBin string, flags []string, errOut *bytes.Buffer, progress func(Progress)) error {
+	var (
+		mu sync.Mutex
+		p  Progress
+	)
+	report := func(f func(*Progress)) {
+		mu.Lock()
+		defer mu.Unlock()
+		f(&p)
+		if p.Total > 0 {
+			// go list may have looked after a package was compiled.
+			p.Total = max(p.Total, p.Compiled)
+		}
+		progress(p)
+	}
+	report(func(*Progress) {})
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	// The packages are counted once a second one compiles: most builds
+	// compile the bot's package alone, and counting would only slow them.
+	var listed chan struct{}
+	list := func() {
+		listed = make(chan struct{})
+		go func() {
+			defer close(listed)
+			total, std, err := stalePackages(ctx, goBin, cmd.Dir, flags)
+			if err == nil {
+				report(func(p *Progress) { p.Total, p.Std = total, std })
+			}
+		}()
+	}
+	lines := bufio.NewScanner(pipe)
+	compiled := 0
+	for lines.Scan() {
+		if line := lines.Text(); importPathRE.MatchString(line) {
+			if compiled++; compiled == 2 {
+				list()
+			}
+			report(func(p *Progress) { p.Compiled++ })
+		} else {
+			errOut.WriteString(line + "\n")
+		}
+	}
+	err = cmd.Wait()
+	if listed != nil {
+		<-listed
+	}
+	return err
+}
+
+// importPathRE matches the lines of go build -v: a package's import path.
+var importPathRE = regexp.MustCompile(`^[A-Za-z0-9_.~+-]+(/[A-Za-z0-9_.~+-]+)*$`)
+
+// stalePackages counts the packages of the module in dir that go build, with
+// flags, has to compile, and how many of them are the standard library's.
+func stalePackages(ctx context.Context, goBin, dir string, flags []string) (total, std int, err error) {
+	args := append([]string{"list"}, flags...)
+	args = append(args, "-deps", "-f", "{{if .Stale}}{{.Standard}}{{end}}", ".")
+	cmd := exec.CommandContext(ctx, goBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), goEnv...)
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Fields(string(out)) {
+		total++
+		if line == "true" {
+			std++
+		}
+	}
+	return total, std, nil
+}
+
 // CachedBinary builds the program into botgen's cache, once per distinct
-// program, and returns the binary's path.
+// program (and opts.Local), and returns the binary's path.
 func CachedBinary(ctx context.Context, out *generator.Output, opts Options) (string, error) {
 	cache, err := CacheDir()
 	if err != nil {
@@ -299,6 +473,7 @@ func CachedBinary(ctx context.Context, out *generator.Output, opts Options) (str
 		return "", err
 	}
 	h.Write([]byte(rtHash))
+	fmt.Fprintf(h, "\x00local=%v", opts.Local)
 	key := hex.EncodeToString(h.Sum(nil))[:24]
 	bin := filepath.Join(cache, "bin", key, path.Base(modulePathElem(opts.Name)))
 	if _, err := os.Stat(bin); err == nil {

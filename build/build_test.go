@@ -1,12 +1,19 @@
 package build
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/generator"
 )
 
 // modFile is what `go mod edit -json` says a go.mod holds.
@@ -91,4 +98,75 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// generated checks and generates a small bot.
+func generated(t *testing.T) *generator.Output {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "tiny.bot")
+	// A reply of its own, so that its package is not in Go's cache yet.
+	src := fmt.Sprintf("bot tiny\nintent hello { \"hello\" }\ninitial state s0 {\n    reply \"Hi! %d\"\n    on hello -> s0\n}\n", time.Now().UnixNano())
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bot, diags := dsl.Load(path, dsl.CheckOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	out, err := generator.Generate(bot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A bot built by botgen build is the same file whoever builds it: neither
+// the build folder nor botgen's cache (under the user's home) reaches it.
+// The progress of a build starts at nothing and counts the packages up.
+func TestBinaryIsReproducible(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go on PATH")
+	}
+	if testing.Short() {
+		t.Skip("builds a bot twice")
+	}
+	out := generated(t)
+	var bins [2][]byte
+	var dirs []string
+	for i := range bins {
+		cache := t.TempDir()
+		t.Setenv("BOTGEN_CACHE", cache)
+		dirs = append(dirs, cache)
+		bin := filepath.Join(t.TempDir(), "tiny")
+		var seen []Progress
+		opts := Options{Output: bin, Name: "tiny", Source: "tiny.bot", Progress: func(p Progress) { seen = append(seen, p) }}
+		if i == 1 {
+			opts.WorkDir = filepath.Join(t.TempDir(), "work")
+			dirs = append(dirs, opts.WorkDir)
+		}
+		if err := Binary(context.Background(), out, opts); err != nil {
+			t.Fatal(err)
+		}
+		bins[i] = mustRead(t, bin)
+		if seen[0] != (Progress{}) {
+			t.Fatalf("progress %v: want a first report of nothing", seen)
+		}
+		last := seen[len(seen)-1]
+		if i == 0 && last.Compiled < 1 || last.Compiled > 1 && last.Total < last.Compiled || last.Std > last.Total {
+			t.Errorf("progress %v", seen)
+		}
+		for k := 1; k < len(seen); k++ {
+			if seen[k].Compiled < seen[k-1].Compiled {
+				t.Errorf("progress goes back: %v", seen)
+			}
+		}
+	}
+	if !bytes.Equal(bins[0], bins[1]) {
+		t.Error("two builds of one bot differ")
+	}
+	for _, dir := range dirs {
+		if bytes.Contains(bins[1], []byte(dir)) {
+			t.Errorf("the binary holds the path %s", dir)
+		}
+	}
 }

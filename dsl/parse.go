@@ -14,8 +14,13 @@ import (
 
 var botLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Comment", Pattern: `(?:#|//)[^\n]*`},
+	// A """ text never closed runs to the end of the file. It comes before
+	// String, which would read its first two quotes as an empty string.
+	{Name: "UnterminatedText", Pattern: `"""(?:[^"]|"[^"]|""[^"])*(?:""?)?$`},
 	{Name: "String", Pattern: `"""(?s:.*?)"""|"(?:\\.|[^"\\\n])*"`},
-	{Name: "Unterminated", Pattern: `"`},
+	// A "..." string never closed takes the rest of its line, so that what
+	// follows (a '?', a brace) is not reported in its place.
+	{Name: "Unterminated", Pattern: `"[^\n]*`},
 	{Name: "Number", Pattern: `[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`},
 	{Name: "Keyword", Pattern: `\b(?:and|or|not|true|false)\b`},
 	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
@@ -73,9 +78,10 @@ func ParseLimited(filename string, src []byte, maxSize int) (f *File, diags Diag
 	return f, nil
 }
 
-// syntaxDiag turns a participle error into a diagnostic. mapPos, when not
-// nil, maps a position inside an interpolation back into the source.
-func syntaxDiag(filename string, err error, mapPos func(lexer.Position) ir.Pos) Diagnostic {
+// syntaxDiag turns a participle error in src into a diagnostic. mapPos,
+// when not nil, maps a position inside an interpolation (src) back into the
+// source.
+func syntaxDiag(filename string, src []byte, err error, mapPos func(lexer.Position) ir.Pos) Diagnostic {
 	var perr participle.Error
 	pos := ir.Pos{File: filename, Line: 1, Col: 1}
 	msg := err.Error()
@@ -88,7 +94,18 @@ func syntaxDiag(filename string, err error, mapPos func(lexer.Position) ir.Pos) 
 			pos = ir.Pos{File: filename, Line: p.Line, Col: p.Column}
 		}
 	}
-	return Diagnostic{Pos: pos, Severity: Error, Message: "syntax error: " + cleanSyntaxMessage(msg)}
+	if off, hint := syntaxHint(src, err, mapPos != nil); hint != "" {
+		msg = hint
+		p := offsetPos(src, off)
+		if mapPos != nil {
+			pos = mapPos(p)
+		} else {
+			pos = ir.Pos{File: filename, Line: p.Line, Col: p.Column}
+		}
+	} else {
+		msg = cleanSyntaxMessage(msg)
+	}
+	return Diagnostic{Pos: pos, Severity: Error, Message: "syntax error: " + msg}
 }
 
 var expectedWords = strings.NewReplacer(
@@ -99,9 +116,6 @@ var expectedWords = strings.NewReplacer(
 
 // cleanSyntaxMessage rewrites participle's messages in the language's terms.
 func cleanSyntaxMessage(msg string) string {
-	if strings.Contains(msg, `unexpected token "\""`) || strings.Contains(msg, "Unterminated") {
-		return "unterminated string"
-	}
 	if rest, ok := strings.CutPrefix(msg, "lexer: invalid input text "); ok {
 		if r, err := strconv.Unquote(rest); err == nil && r != "" {
 			return fmt.Sprintf("unexpected character %q", []rune(r)[0])
@@ -117,6 +131,21 @@ func cleanSyntaxMessage(msg string) string {
 		return msg[:i] + " (expected " + expectedWords.Replace(exp) + ")"
 	}
 	return msg
+}
+
+// offsetPos returns the line and column (in runes, from 1) of byte offset
+// off of src, as the lexer counts them.
+func offsetPos(src []byte, off int) lexer.Position {
+	p := lexer.Position{Offset: off, Line: 1, Column: 1}
+	for _, r := range string(src[:min(off, len(src))]) {
+		if r == '\n' {
+			p.Line++
+			p.Column = 1
+		} else {
+			p.Column++
+		}
+	}
+	return p
 }
 
 func toPos(p lexer.Position) ir.Pos {

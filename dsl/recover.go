@@ -3,8 +3,11 @@ package dsl
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/alecthomas/participle/v2"
+
+	"github.com/botgen-dev/botgen/runtime/spelling"
 )
 
 // maxSyntaxErrors bounds the syntax errors reported for one file: past the
@@ -19,7 +22,7 @@ const maxSyntaxErrors = 10
 // error found right at the start of a declaration belongs to the one before
 // it, which is usually missing its closing brace.
 func recoverSyntax(filename string, src []byte, err error) Diagnostics {
-	starts := declStarts(src)
+	starts, typos := declStarts(src)
 	skipped := make([]bool, len(starts))
 	work := append([]byte(nil), src...)
 	var diags Diagnostics
@@ -30,16 +33,22 @@ func recoverSyntax(filename string, src []byte, err error) Diagnostics {
 			diags = append(diags, d)
 			break
 		}
-		diags = append(diags, syntaxDiag(filename, err, nil))
+		diags = append(diags, syntaxDiag(filename, work, err, nil))
 		var perr participle.Error
 		if !errors.As(err, &perr) {
 			break
 		}
 		off := perr.Position().Offset
 		// from is the last declaration not yet blanked that starts before
-		// the error, to the next declaration's start.
+		// the error, to the next declaration's start; or the error's own,
+		// when it is a misspelt keyword after a closed declaration.
 		from, to := -1, len(work)
+		ownTypo := typos[off] && braceDepth(work, off) == 0
 		for k, s := range starts {
+			if s == off && ownTypo && !skipped[k] {
+				from = k
+				continue
+			}
 			if s >= off {
 				to = s
 				break
@@ -89,9 +98,10 @@ var declKeywords = map[string]bool{
 // declStarts returns the byte offsets of the lines' first words that start a
 // declaration, in order, skipping strings and comments. It reads the text
 // itself rather than the lexer's tokens so that it also works past a
-// lexical error.
-func declStarts(src []byte) []int {
-	var starts []int
+// lexical error. A word at the start of a line that is a likely typo of a
+// declaration's keyword ("inital") starts one too; typos holds those.
+func declStarts(src []byte) (starts []int, typos map[int]bool) {
+	typos = map[int]bool{}
 	lineStart := true // only blanks since the last line break
 	col := 0
 	for i := 0; i < len(src); {
@@ -118,8 +128,12 @@ func declStarts(src []byte) []int {
 				j++
 			}
 			w := string(src[i:j])
-			if lineStart && (declKeywords[w] || (w == "fallback" && col == 0)) {
+			switch {
+			case lineStart && (declKeywords[w] || (w == "fallback" && col == 0)):
 				starts = append(starts, i)
+			case col == 0 && !isDeclOrStmtWord(w) && spelling.Suggest(w, declWords) != "":
+				starts = append(starts, i)
+				typos[i] = true
 			}
 			i = j
 		default:
@@ -128,7 +142,7 @@ func declStarts(src []byte) []int {
 		lineStart = false
 		col++
 	}
-	return starts
+	return starts, typos
 }
 
 // skipString returns the offset just past the string literal that starts at
@@ -161,3 +175,8 @@ func isIdentStart(c byte) bool {
 }
 
 func isIdentByte(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') }
+
+// isDeclOrStmtWord reports whether w is a keyword a line may start with.
+func isDeclOrStmtWord(w string) bool {
+	return slices.Contains(declWords, w) || slices.Contains(stmtWords, w)
+}

@@ -314,7 +314,7 @@ func (c *checker) interpolation(expr []char, closing ir.Pos) ir.Expr {
 	}
 	ast, err := exprParser.ParseString("", src)
 	if err != nil {
-		d := syntaxDiag(c.filename, err, mapPos)
+		d := syntaxDiag(c.filename, []byte(src), err, mapPos)
 		if d.Message == "syntax error: unexpected end of file" || strings.Contains(d.Message, "unexpected end of file") {
 			d.Message = fmt.Sprintf("syntax error in interpolation {%s}", src)
 		}

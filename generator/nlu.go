@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/runtime/config"
@@ -42,7 +43,17 @@ func NLUInput(b *ir.Bot) ([]nlu.Intent, []nlu.Entity, nlu.Options, error) {
 		}
 		entities[i] = nlu.Entity{Name: e.Name, Values: vs, Regex: e.Regex, Fuzzy: e.Fuzzy}
 	}
-	return intents, entities, nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}, nil
+	opts := nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}
+	// Dates and times in messages ("tomorrow at 5") are read in the bot's
+	// zone, as the running bot reads them.
+	if cfg.Timezone != "" {
+		loc, err := time.LoadLocation(cfg.Timezone)
+		if err != nil {
+			return nil, nil, nlu.Options{}, fmt.Errorf("generator: %s: nlp.timezone: %w", b.SourceFile, err)
+		}
+		opts.Location = loc
+	}
+	return intents, entities, opts, nil
 }
 
 // TrainModel trains a bot's intent classifier, as botgen build embeds it.

@@ -317,17 +317,13 @@ func TestRunPassesFlagsToTheBot(t *testing.T) {
 // botgen cache, to build a bot.
 func TestInstalledBinaryOffline(t *testing.T) {
 	dir := t.TempDir()
-	botgenBin := filepath.Join(dir, "botgen")
-	cmd := exec.Command("go", "build", "-o", botgenBin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building botgen: %v\n%s", err, out)
-	}
+	botgenBin := botgenBinary(t)
 	src, err := filepath.Abs(examplePath("greetings"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	cmd = exec.Command(botgenBin, "build", "-o", "greetings", src)
+	cmd := exec.Command(botgenBin, "build", "-o", "greetings", src)
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "BOTGEN_CACHE="+filepath.Join(dir, "cache"))
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -127,7 +127,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			args = hoistFlags(args, cmd)
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A signal that stops botgen cancels the command's work (a go build
+	// in progress); botgen run also stops the bot it runs (see cmdRun).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	err := app.RunContext(ctx, args)
 	if err == nil {
@@ -334,7 +336,12 @@ func cmdBuild(c *cli.Context) error {
 			return inputError("--work: %v", err)
 		}
 	}
-	err = build.Binary(c.Context, out, build.Options{Output: output, WorkDir: work, Name: bot.Name, Source: bot.SourceFile})
+	progress, done := buildProgress(c.App.ErrWriter, path, false)
+	err = build.Binary(c.Context, out, build.Options{Output: output, WorkDir: work, Name: bot.Name, Source: bot.SourceFile, Progress: progress})
+	done()
+	if err != nil && c.Context.Err() != nil {
+		return errReported // stopped by a signal: nothing to report
+	}
 	if err != nil {
 		return inputError("%s: %v", path, err)
 	}
@@ -364,12 +371,19 @@ func cmdGenerate(c *cli.Context) error {
 	return nil
 }
 
-func cachedBinary(c *cli.Context, path string) (string, error) {
+// cachedBinary builds the bot of path into the cache, to run here. say
+// tells, on a terminal, how long a long build took.
+func cachedBinary(c *cli.Context, path string, say bool) (string, error) {
 	bot, out, err := generate(c, path)
 	if err != nil {
 		return "", err
 	}
-	bin, err := build.CachedBinary(c.Context, out, build.Options{Name: bot.Name, Source: bot.SourceFile})
+	progress, done := buildProgress(c.App.ErrWriter, path, say)
+	bin, err := build.CachedBinary(c.Context, out, build.Options{Name: bot.Name, Source: bot.SourceFile, Local: true, Progress: progress})
+	done()
+	if err != nil && c.Context.Err() != nil {
+		return "", errReported // stopped by a signal: nothing to report
+	}
 	if err != nil {
 		return "", inputError("%s: %v", path, err)
 	}
@@ -385,39 +399,44 @@ func cmdRun(c *cli.Context) error {
 	if len(botArgs) > 0 && botArgs[0] == "--" {
 		botArgs = botArgs[1:]
 	}
+	followGoRun()
 	if c.Bool("watch") {
 		return watchRun(c, path, botArgs)
 	}
-	bin, err := cachedBinary(c, path)
+	// Caught from the start, so that none is missed: INT, TERM and HUP
+	// also cancel a build in progress (see run).
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, stopSignals...)
+	defer signal.Stop(sigs)
+	bin, err := cachedBinary(c, path, true)
 	if err != nil {
 		return err
 	}
+	select {
+	case <-sigs:
+		return errReported // stopped before the bot started
+	default:
+	}
 	cmd := exec.Command(bin, botArgs...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.App.Reader, c.App.Writer, c.App.ErrWriter
-	if err := cmd.Start(); err != nil {
+	if err := startBot(cmd); err != nil {
 		return inputError("starting %s: %v", bin, err)
 	}
-	// The bot shuts down gracefully on the same signals botgen receives.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	for {
-		select {
-		case s := <-sigs:
-			_ = cmd.Process.Signal(s)
-		case err := <-done:
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				return &exitError{code: exit.ExitCode()}
-			}
-			if err != nil {
-				return inputError("%v", err)
-			}
-			return nil
-		}
+	select {
+	case s := <-sigs:
+		err = stopBot(cmd.Process, done, s, sigs)
+	case err = <-done:
 	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return &exitError{code: exit.ExitCode()}
+	}
+	if err != nil {
+		return inputError("%v", err)
+	}
+	return nil
 }
 
 func cmdTest(c *cli.Context) error {
@@ -438,7 +457,7 @@ func cmdTest(c *cli.Context) error {
 		junitDir = dir
 	}
 	for i, path := range c.Args().Slice() {
-		bin, err := cachedBinary(c, path)
+		bin, err := cachedBinary(c, path, false)
 		if err != nil {
 			fmt.Fprintf(c.App.ErrWriter, "botgen: %v\n", err)
 			broken = true

@@ -40,7 +40,7 @@ func TestFmtCommand(t *testing.T) {
 	}
 
 	code, out, errs := botgen(t, "fmt", "-w", broken, messy)
-	if code != 1 || out != "" || !strings.Contains(errs, broken+`:3:9: syntax error: unexpected token "s" (expected "->" name)`) {
+	if code != 1 || out != "" || !strings.Contains(errs, broken+`:3:9: syntax error: expected -> after the intent, found "s"`) {
 		t.Errorf("fmt of a broken file: exit %d, %q, %q", code, out, errs)
 	}
 	if got, _ := os.ReadFile(broken); string(got) != brokenSrc {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The booking example exercises the trained classifier and every kind of
@@ -110,5 +112,41 @@ func TestNLUCheck(t *testing.T) {
 		if code, _, stderr := botgen(t, tt.args...); code != tt.code {
 			t.Errorf("%v: exit %d, want %d\n%s", tt.args, code, tt.code, stderr)
 		}
+	}
+}
+
+// nlu explain reads dates and times in the bot's nlp.timezone, as the bot
+// does: "tomorrow at 5pm" is tomorrow there, at 17:00 of its offset. A zone
+// 14 hours ahead of UTC tells the two apart most of the day, and by the
+// offset always.
+func TestNLUExplainUsesTheBotsTimezone(t *testing.T) {
+	const zone = "Pacific/Kiritimati"
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "tz.bot")
+	src := `bot tz
+config {
+    nlp.timezone = "` + zone + `"
+}
+intent book {
+    "book a table {day}"
+    param day: datetime
+}
+initial state s0 {
+    on book -> s0
+}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := func() string {
+		return `day = "` + time.Now().In(loc).AddDate(0, 0, 1).Format(time.DateOnly) + `T17:00:00+14:00"`
+	}
+	before := want()
+	code, stdout, stderr := botgen(t, "nlu", "explain", path, "book a table tomorrow at 5pm")
+	if code != 0 || !strings.Contains(stdout, before) && !strings.Contains(stdout, want()) {
+		t.Errorf("exit %d, want %s\n%s%s", code, before, stdout, stderr)
 	}
 }

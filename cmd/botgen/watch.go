@@ -49,7 +49,7 @@ func watchRun(c *cli.Context, path string, botArgs []string) error {
 		botArgs = append([]string{"--set", "session.store=" + dir}, botArgs...)
 	}
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, stopSignals...)
 	defer signal.Stop(sigs)
 
 	var (
@@ -82,9 +82,13 @@ func watchRun(c *cli.Context, path string, botArgs []string) error {
 			return "", false
 		}
 		watched = referencedFiles(path, b)
-		bin, err := build.CachedBinary(c.Context, out, build.Options{Name: b.Name, Source: b.SourceFile})
+		progress, done := buildProgress(stderr, path, false)
+		bin, err := build.CachedBinary(c.Context, out, build.Options{Name: b.Name, Source: b.SourceFile, Local: true, Progress: progress})
+		done()
 		if err != nil {
-			fmt.Fprintf(stderr, "botgen: %s: %v\n", path, err)
+			if c.Context.Err() == nil { // else botgen is stopping
+				fmt.Fprintf(stderr, "botgen: %s: %v\n", path, err)
+			}
 			return "", false
 		}
 		fmt.Fprintf(stderr, "botgen: built %s in %v\n", path, time.Since(start).Round(time.Millisecond))
@@ -93,7 +97,7 @@ func watchRun(c *cli.Context, path string, botArgs []string) error {
 	launch := func(bin string) {
 		cmd := exec.Command(bin, botArgs...)
 		cmd.Stdout, cmd.Stderr = c.App.Writer, stderr
-		if err := cmd.Start(); err != nil {
+		if err := startBot(cmd); err != nil {
 			fmt.Fprintf(stderr, "botgen: starting %s: %v\n", bin, err)
 			return
 		}
@@ -112,8 +116,7 @@ func watchRun(c *cli.Context, path string, botArgs []string) error {
 		select {
 		case s := <-sigs:
 			if bot != nil {
-				_ = bot.Process.Signal(s)
-				<-done
+				_ = stopBot(bot.Process, done, s, sigs)
 			}
 			return nil
 		case err := <-done:

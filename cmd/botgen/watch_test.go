@@ -38,10 +38,7 @@ func (b *syncBuffer) String() string {
 // error leaves the running bot alone, and Ctrl+C stops both.
 func TestRunWatch(t *testing.T) {
 	dir := t.TempDir()
-	botgenBin := filepath.Join(dir, "botgen")
-	if out, err := exec.Command("go", "build", "-o", botgenBin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building botgen: %v\n%s", err, out)
-	}
+	botgenBin := botgenBinary(t)
 	src, err := os.ReadFile(examplePath("greetings"))
 	if err != nil {
 		t.Fatal(err)
