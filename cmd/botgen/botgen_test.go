@@ -18,7 +18,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/bottest"
 )
 
-var examples = []string{"greetings", "help_desk", "showcase", "weather"}
+var examples = []string{"greetings", "help_desk", "showcase", "sounds", "weather"}
 
 func examplePath(name string) string {
 	return filepath.Join("..", "..", "testdata", "examples", name+".bot")
@@ -142,8 +142,8 @@ func TestBotgenTestCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	if !strings.HasSuffix(stdout, "9 passed, 0 failed\n") {
-		t.Errorf("want 9 passed, 0 failed at the end; got:\n%s", stdout)
+	if !strings.HasSuffix(stdout, "10 passed, 0 failed\n") {
+		t.Errorf("want 10 passed, 0 failed at the end; got:\n%s", stdout)
 	}
 }
 
