@@ -485,7 +485,7 @@ func (s *Session) text(t *Turn, text string) error {
 	text = readable(text)
 	if len(st.cands) > 0 {
 		scores := s.e.nlu.Classify(text, st.cands)
-		if best := scores[0]; best.Score > 0 && best.Score >= s.e.threshold {
+		if best := scores[0]; best.Reaches(s.e.threshold) {
 			predicted = best.Intent
 			s.lastIntent = predicted
 			for _, v := range s.e.nlu.Extract(predicted, text) {
