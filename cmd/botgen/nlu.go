@@ -1,8 +1,7 @@
 package main
 
 import (
-	"cmp"
-	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +14,9 @@ import (
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/generator"
 	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/nlu"
+	nlueval "github.com/botgen-dev/botgen/runtime/nlu/eval"
 )
 
 // nluCommand is `botgen nlu`: tools to measure and understand the intent
@@ -67,36 +68,16 @@ func nluCommand() *cli.Command {
 	}
 }
 
-// row is one labelled sentence of an evaluation CSV.
-
+// readRows reads an evaluation CSV.
 func readRows(path string) ([]nlu.Labelled, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, inputError("%v", err)
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
+	rows, err := nlueval.ReadCSV(f)
 	if err != nil {
 		return nil, inputError("%s: %v", path, err)
-	}
-	ti, ii := slices.Index(head, "text"), slices.Index(head, "intent")
-	if ti < 0 || ii < 0 {
-		return nil, inputError("%s: the header must name the columns text and intent", path)
-	}
-	var rows []nlu.Labelled
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, inputError("%s: %v", path, err)
-		}
-		rows = append(rows, nlu.Labelled{Text: rec[ti], Intent: rec[ii]})
-	}
-	if len(rows) == 0 {
-		return nil, inputError("%s: no rows", path)
 	}
 	return rows, nil
 }
@@ -116,108 +97,48 @@ func cmdNLUEval(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	lang := c.String("language")
-	cfg := config.Default()
-	if err := cfg.Set("nlp.language", lang); err != nil {
-		return usageError("--language: %v", err)
+	flags := []config.Flag{{Name: "--language", Key: "nlp.language", Value: c.String("language")}}
+	if c.Bool("no-stemming") {
+		flags = append(flags, config.Flag{Name: "--no-stemming", Key: "nlp.pre_processing", Value: "false"})
 	}
-	oos := c.String("oos-label")
-	threshold := c.Float64("threshold")
-
-	var labelled []nlu.Labelled
-	for _, r := range train {
-		if oos == "" || r.Intent != oos {
-			labelled = append(labelled, r)
-		}
+	r, err := config.Resolve(config.Sources{Flags: flags})
+	if err != nil {
+		return usageError("%v", err)
 	}
-	intents := nlu.IntentsFrom(labelled)
-	if len(intents) == 0 {
-		return inputError("%s: no intent to train", c.String("train"))
+	opts := nlueval.Options{
+		NLU:       nlu.Options{Language: r.Config.Language, Stemming: r.Config.PreProcessing},
+		OOSLabel:  c.String("oos-label"),
+		Threshold: c.Float64("threshold"),
 	}
-	opts := nlu.Options{Language: lang, Stemming: !c.Bool("no-stemming")}
-	start := time.Now()
-	model, err := nlu.Train(intents, nil, opts)
+	rep, err := nlueval.Run(train, test, opts)
+	if errors.Is(err, nlueval.ErrNoIntents) {
+		return inputError("%s: %v", c.String("train"), err)
+	}
 	if err != nil {
 		return inputError("%v", err)
 	}
-	trainTime := time.Since(start)
-	data, err := model.MarshalBinary()
-	if err != nil {
-		return inputError("%v", err)
-	}
-	names := model.Intents()
-
-	w := c.App.Writer
-	labels := slices.Clone(names)
-	if oos != "" {
-		labels = append(labels, oos)
-	}
-	type pair struct{ want, got string }
-	confused := map[pair]int{}
-	tp, fp, fn := map[string]int{}, map[string]int{}, map[string]int{}
-	lat := make([]time.Duration, 0, len(test))
-	correct := 0
-	for _, r := range test {
-		t0 := time.Now()
-		scores := model.Classify(r.Text, names)
-		lat = append(lat, time.Since(t0))
-		got := scores[0].Intent
-		if oos != "" && scores[0].Score < threshold {
-			got = oos
-		}
-		if got == r.Intent {
-			correct++
-			tp[got]++
-			continue
-		}
-		fp[got]++
-		fn[r.Intent]++
-		confused[pair{r.Intent, got}]++
-		if !slices.Contains(labels, r.Intent) {
-			labels = append(labels, r.Intent) // a test intent never trained on
-		}
-	}
-	var f1sum float64
-	for _, l := range labels {
-		p, rc := ratio(tp[l], tp[l]+fp[l]), ratio(tp[l], tp[l]+fn[l])
-		if p+rc > 0 {
-			f1sum += 2 * p * rc / (p + rc)
-		}
-	}
-	slices.Sort(lat)
-	pct := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
-
-	fmt.Fprintf(w, "intents        %d (train %d sentences, test %d)\n", len(names), len(train), len(test))
-	fmt.Fprintf(w, "accuracy       %.4f (%d/%d)\n", ratio(correct, len(test)), correct, len(test))
-	fmt.Fprintf(w, "macro-F1       %.4f\n", f1sum/float64(len(labels)))
-	if oos != "" {
-		fmt.Fprintf(w, "out-of-scope   recall %.4f, precision %.4f (label %s, threshold %g)\n",
-			ratio(tp[oos], tp[oos]+fn[oos]), ratio(tp[oos], tp[oos]+fp[oos]), oos, threshold)
-	}
-	fmt.Fprintf(w, "training       %s\n", trainTime.Round(time.Millisecond))
-	fmt.Fprintf(w, "model size     %d bytes\n", len(data))
-	fmt.Fprintf(w, "latency        p50 %s, p99 %s\n", pct(0.50).Round(time.Microsecond/10), pct(0.99).Round(time.Microsecond/10))
-	pairs := make([]pair, 0, len(confused))
-	for p := range confused {
-		pairs = append(pairs, p)
-	}
-	slices.SortFunc(pairs, func(a, b pair) int {
-		return cmp.Or(cmp.Compare(confused[b], confused[a]), cmp.Compare(a.want, b.want), cmp.Compare(a.got, b.got))
-	})
-	if n := min(len(pairs), c.Int("confusions")); n > 0 {
-		fmt.Fprintln(w, "most confused (expected -> predicted: count)")
-		for _, p := range pairs[:n] {
-			fmt.Fprintf(w, "  %s -> %s: %d\n", p.want, p.got, confused[p])
-		}
-	}
+	printEval(c.App.Writer, rep, opts, c.Int("confusions"))
 	return nil
 }
 
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
+// printEval prints what nlu eval measured, showing n confusions at most.
+func printEval(w io.Writer, r *nlueval.Report, opts nlueval.Options, n int) {
+	fmt.Fprintf(w, "intents        %d (train %d sentences, test %d)\n", r.Intents, r.Train, r.Test)
+	fmt.Fprintf(w, "accuracy       %.4f (%d/%d)\n", r.Accuracy, r.Correct, r.Test)
+	fmt.Fprintf(w, "macro-F1       %.4f\n", r.MacroF1)
+	if opts.OOSLabel != "" {
+		fmt.Fprintf(w, "out-of-scope   recall %.4f, precision %.4f (label %s, threshold %g)\n",
+			r.OOSRecall, r.OOSPrecision, opts.OOSLabel, opts.Threshold)
 	}
-	return float64(a) / float64(b)
+	fmt.Fprintf(w, "training       %s\n", r.TrainTime.Round(time.Millisecond))
+	fmt.Fprintf(w, "model size     %d bytes\n", r.ModelSize)
+	fmt.Fprintf(w, "latency        p50 %s, p99 %s\n", r.P50.Round(time.Microsecond/10), r.P99.Round(time.Microsecond/10))
+	if n = min(len(r.Confusions), n); n > 0 {
+		fmt.Fprintln(w, "most confused (expected -> predicted: count)")
+		for _, p := range r.Confusions[:n] {
+			fmt.Fprintf(w, "  %s -> %s: %d\n", p.Want, p.Got, p.Count)
+		}
+	}
 }
 
 func cmdNLUExplain(c *cli.Context) error {
@@ -233,10 +154,7 @@ func cmdNLUExplain(c *cli.Context) error {
 	if err != nil {
 		return inputError("%s: %v", path, err)
 	}
-	cfg := config.Default()
-	for _, e := range bot.Config {
-		_ = cfg.Set(e.Key, e.Value) // checked when the bot was loaded
-	}
+	cfg, _ := generator.Config(bot) // checked when the bot was loaded
 	cands, where, err := candidates(bot, c.String("state"))
 	if err != nil {
 		return err
@@ -258,7 +176,7 @@ func cmdNLUExplain(c *cli.Context) error {
 		fmt.Fprintf(w, "  %-24s %.4f%s\n", s.Intent, s.Score, mark)
 	}
 	best := scores[0]
-	if best.Score <= 0 || best.Score < cfg.IntentThreshold {
+	if !best.Reaches(cfg.IntentThreshold) {
 		fmt.Fprintf(w, "result    fallback: the best intent, %s, scores %.4f, below the threshold %g\n", best.Intent, best.Score, cfg.IntentThreshold)
 		return nil
 	}
@@ -272,9 +190,8 @@ func cmdNLUExplain(c *cli.Context) error {
 	return nil
 }
 
-// candidates returns the intents a message is classified among in state (as
-// the engine does: the state's intents, then the globals'), or every intent
-// when state is empty.
+// candidates returns the intents a message is classified among in state,
+// by the engine's rule, or every intent when state is empty.
 func candidates(bot *ir.Bot, state string) ([]string, string, error) {
 	if state == "" {
 		var out []string
@@ -283,24 +200,21 @@ func candidates(bot *ir.Bot, state string) ([]string, string, error) {
 		}
 		return out, "every intent", nil
 	}
-	for _, st := range bot.States {
-		if st.Name != state {
-			continue
-		}
-		var out []string
-		for _, t := range st.Transitions {
-			if t.Kind == ir.OnIntent && !slices.Contains(out, t.Intent) {
-				out = append(out, t.Intent)
-			}
-		}
-		for _, g := range bot.Globals {
-			if !slices.Contains(out, g.Intent) {
-				out = append(out, g.Intent)
-			}
-		}
-		return out, "of state " + state, nil
+	i := slices.IndexFunc(bot.States, func(s ir.State) bool { return s.Name == state })
+	if i < 0 {
+		return nil, "", inputError("%s: no state %q", bot.SourceFile, state)
 	}
-	return nil, "", inputError("%s: no state %q", bot.SourceFile, state)
+	var on []engine.Transition
+	for _, t := range bot.States[i].Transitions {
+		if t.Kind == ir.OnIntent {
+			on = append(on, engine.Transition{Kind: engine.OnIntent, Intent: t.Intent})
+		}
+	}
+	globals := make([]engine.Global, len(bot.Globals))
+	for k, g := range bot.Globals {
+		globals[k] = engine.Global{Intent: g.Intent}
+	}
+	return engine.Listens(on, globals), "of state " + state, nil
 }
 
 // cmdNLUCheck cross-validates a bot's training sentences and lists those
@@ -326,76 +240,49 @@ func cmdNLUCheck(c *cli.Context) error {
 	if err != nil {
 		return inputError("%v", err)
 	}
-	cfg := config.Default()
-	for _, e := range bot.Config {
-		_ = cfg.Set(e.Key, e.Value) // checked when the bot was loaded
-	}
-	held, err := nlu.CrossValidate(intents, entities, opts, folds)
+	cfg, _ := generator.Config(bot) // checked when the bot was loaded
+	r, err := nlueval.CrossValidate(intents, entities, opts, folds, cfg.IntentThreshold)
 	if err != nil {
 		return inputError("%s: %v", path, err)
 	}
-	w := c.App.Writer
-	single := 0
-	for _, in := range intents {
-		if len(in.Sentences) == 1 {
-			single++
-		}
-	}
-	fmt.Fprintf(w, "cross-validation  %d folds over %d sentence%s of %d intent%s", folds, len(held), plural(len(held)), len(intents), plural(len(intents)))
-	if single > 0 {
-		fmt.Fprintf(w, " (%d intent%s with one sentence not tested)", single, plural(single))
-	}
-	fmt.Fprintln(w)
-	if len(held) == 0 {
-		fmt.Fprintln(w, "nothing to test: give intents two sentences or more")
-		return nil
-	}
-	best, understood := 0, 0
-	type tally struct{ ok, n int }
-	per := map[string]*tally{}
-	var misread []nlu.Held
-	for _, h := range held {
-		t := per[h.Intent]
-		if t == nil {
-			t = &tally{}
-			per[h.Intent] = t
-		}
-		t.n++
-		if h.Got == h.Intent {
-			best++
-		}
-		if h.Got == h.Intent && h.Score > 0 && h.Score >= cfg.IntentThreshold {
-			understood++
-			t.ok++
-			continue
-		}
-		misread = append(misread, h)
-	}
-	share := ratio(understood, len(held))
-	fmt.Fprintf(w, "understood        %d/%d (%.3f) at nlp.intent_threshold %g; the right intent ranked first %d/%d\n",
-		understood, len(held), share, cfg.IntentThreshold, best, len(held))
-	fmt.Fprintln(w, "per intent")
-	for _, in := range intents {
-		if t := per[in.Name]; t != nil {
-			fmt.Fprintf(w, "  %-24s %d/%d\n", in.Name, t.ok, t.n)
-		}
-	}
-	if len(misread) > 0 {
-		fmt.Fprintln(w, "not understood when held out (add sentences like them, or tell the intents apart)")
-		for _, h := range misread {
-			text := fmt.Sprintf("%q", h.Sentence)
-			if h.Text != h.Sentence {
-				text += fmt.Sprintf(" as %q", h.Text)
-			}
-			if h.Got == h.Intent {
-				fmt.Fprintf(w, "  %s: %s scores %.2f, below the threshold\n", h.Intent, text, h.Score)
-			} else {
-				fmt.Fprintf(w, "  %s: %s reads as %s (%.2f)\n", h.Intent, text, h.Got, h.Score)
-			}
-		}
-	}
-	if failUnder > 0 && share < failUnder {
+	printCheck(c.App.Writer, r, cfg.IntentThreshold)
+	if share := r.Share(); failUnder > 0 && share < failUnder {
 		return inputError("%s: %.3f of the sentences understood, under --fail-under %g", path, share, failUnder)
 	}
 	return nil
+}
+
+// printCheck prints what nlu check found.
+func printCheck(w io.Writer, r *nlueval.CrossReport, threshold float64) {
+	held := len(r.Held)
+	fmt.Fprintf(w, "cross-validation  %d folds over %d sentence%s of %d intent%s", r.Folds, held, plural(held), r.Intents, plural(r.Intents))
+	if r.Untested > 0 {
+		fmt.Fprintf(w, " (%d intent%s with one sentence not tested)", r.Untested, plural(r.Untested))
+	}
+	fmt.Fprintln(w)
+	if held == 0 {
+		fmt.Fprintln(w, "nothing to test: give intents two sentences or more")
+		return
+	}
+	fmt.Fprintf(w, "understood        %d/%d (%.3f) at nlp.intent_threshold %g; the right intent ranked first %d/%d\n",
+		r.Understood, held, r.Share(), threshold, r.Ranked, held)
+	fmt.Fprintln(w, "per intent")
+	for _, t := range r.PerIntent {
+		fmt.Fprintf(w, "  %-24s %d/%d\n", t.Intent, t.Understood, t.Held)
+	}
+	if len(r.Misread) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "not understood when held out (add sentences like them, or tell the intents apart)")
+	for _, h := range r.Misread {
+		text := fmt.Sprintf("%q", h.Sentence)
+		if h.Text != h.Sentence {
+			text += fmt.Sprintf(" as %q", h.Text)
+		}
+		if h.Got == h.Intent {
+			fmt.Fprintf(w, "  %s: %s scores %.2f, below the threshold\n", h.Intent, text, h.Score)
+		} else {
+			fmt.Fprintf(w, "  %s: %s reads as %s (%.2f)\n", h.Intent, text, h.Got, h.Score)
+		}
+	}
 }
