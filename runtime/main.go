@@ -68,7 +68,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 	name := p.Bot.Name
 	flags := func() []cli.Flag {
 		return []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "read settings from this file (key = value lines; a BESSER config.ini works as it is)", EnvVars: []string{"BOTGEN_CONFIG"}},
+			&cli.StringFlag{Name: "config", Usage: "read settings from this file (key = value lines; a BESSER config.ini works as it is)", EnvVars: []string{config.FileEnv}},
 			&cli.StringFlag{Name: "host", Usage: "address to listen on (websocket.host)"},
 			&cli.IntFlag{Name: "port", Usage: "port to listen on, 0 for any free one (websocket.port)", Value: -1, DefaultText: "8765"},
 			&cli.StringFlag{Name: "protocol", Usage: `wire dialect, "bbf" or "baf" (protocol)`},
@@ -289,15 +289,14 @@ func runTests(c *cli.Context, p *Program) error {
 		url = "ws://" + ln.Addr().String() + "/"
 	}
 	results := bottest.Run(c.Context, url, p.Tests, bottest.Options{Dialect: cfg.Protocol})
-	failed := bottest.Report(c.App.Writer, results)
-	fmt.Fprintf(c.App.Writer, "%d passed, %d failed\n", len(results)-failed, failed)
+	tally := bottest.Report(c.App.Writer, results)
 	if path := c.String("junit"); path != "" {
 		report := bottest.JUnit{Suites: []bottest.JUnitSuite{bottest.NewJUnitSuite(p.Bot.Name, results)}}
 		if err := report.WriteFile(path); err != nil {
 			return fail(exitInput, "--junit: %v", err)
 		}
 	}
-	if failed > 0 {
+	if tally.Failed > 0 {
 		return &exitError{code: exitInput, err: errors.New("")}
 	}
 	return nil

@@ -67,6 +67,10 @@ func (r Resolved) From(key string) Layer { return r.from[key] }
 // a mistake in the command line rather than in a value.
 var ErrNotKeyValue = errors.New("expected key=value")
 
+// FileEnv is the environment variable that names the config file when the
+// command line does not.
+const FileEnv = "BOTGEN_CONFIG"
+
 // EnvName is the environment variable that sets key: BOTGEN_ and the key in
 // upper case, dots as underscores (BOTGEN_WEBSOCKET_PORT).
 func EnvName(key string) string {
