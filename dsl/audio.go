@@ -84,13 +84,7 @@ func (c *checker) audioChecks() {
 			}
 		}
 	}
-	baf := false
-	for _, e := range c.bot.Config {
-		if e.Key == "protocol" {
-			baf = e.Value == "baf"
-		}
-	}
-	if !baf {
+	if c.cfg.Protocol != "baf" {
 		return
 	}
 	var walk func([]ir.Stmt)

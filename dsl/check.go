@@ -125,6 +125,7 @@ type checker struct {
 	quiet    int
 	posFn    func(lexer.Position) ir.Pos
 	bot      *ir.Bot
+	cfg      config.Config // the config block over the defaults, as checked
 
 	entities map[string]ir.Pos
 	intents  map[string]*intentInfo
@@ -175,6 +176,7 @@ func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnosti
 	c := &checker{
 		filename: filename,
 		opts:     opts,
+		cfg:      config.Default(),
 		entities: map[string]ir.Pos{},
 		intents:  map[string]*intentInfo{},
 		params:   map[string]*paramInfo{},
@@ -540,7 +542,6 @@ func (b byOrder) Swap(i, j int) {
 }
 
 func (c *checker) config(b *ConfigBlock) {
-	cfg := config.Default()
 	seen := map[string]ir.Pos{}
 	for _, e := range b.Entries {
 		pos := toPos(e.Pos)
@@ -583,7 +584,7 @@ func (c *checker) config(b *ConfigBlock) {
 			c.errorf(toPos(v.Pos), "invalid value for config key %s: %v", e.Key, err)
 			continue
 		}
-		if err := cfg.Set(e.Key, value); err != nil {
+		if err := c.cfg.Set(e.Key, value); err != nil {
 			c.errorf(toPos(v.Pos), "invalid value for config key %s: %s", e.Key, strings.TrimPrefix(err.Error(), "config key "+e.Key+": "))
 			continue
 		}
@@ -1146,10 +1147,7 @@ func (c *checker) unusedIntents() {
 // in two intents, a message like them scores 1 for both and the bot cannot
 // tell them apart; in one, the second adds nothing.
 func (c *checker) sameSentences(f *File) {
-	cfg := config.Default()
-	for _, e := range c.bot.Config {
-		_ = cfg.Set(e.Key, e.Value) // bad values are reported by config
-	}
+	cfg := c.cfg
 	type first struct {
 		intent, text string
 		pos          ir.Pos

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
-	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 )
 
@@ -21,11 +20,9 @@ const modelVar = "nluModel"
 // nlp.pre_processing, nlp.timezone). It is the single place botgen build,
 // botgen nlu and the tests take them from.
 func NLUInput(b *ir.Bot) ([]nlu.Intent, []nlu.Entity, nlu.Options, error) {
-	cfg := config.Default()
-	for _, c := range b.Config {
-		if err := cfg.Set(c.Key, c.Value); err != nil {
-			return nil, nil, nlu.Options{}, fmt.Errorf("generator: %s: %w", b.SourceFile, err)
-		}
+	cfg, err := Config(b)
+	if err != nil {
+		return nil, nil, nlu.Options{}, fmt.Errorf("generator: %s: %w", b.SourceFile, err)
 	}
 	intents := make([]nlu.Intent, len(b.Intents))
 	for i, in := range b.Intents {

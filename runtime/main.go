@@ -68,7 +68,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 	name := p.Bot.Name
 	flags := func() []cli.Flag {
 		return []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "read settings from this file (key = value lines; a BESSER config.ini works as it is)", EnvVars: []string{"BOTGEN_CONFIG"}},
+			&cli.StringFlag{Name: "config", Usage: "read settings from this file (key = value lines; a BESSER config.ini works as it is)", EnvVars: []string{config.FileEnv}},
 			&cli.StringFlag{Name: "host", Usage: "address to listen on (websocket.host)"},
 			&cli.IntFlag{Name: "port", Usage: "port to listen on, 0 for any free one (websocket.port)", Value: -1, DefaultText: "8765"},
 			&cli.StringFlag{Name: "protocol", Usage: `wire dialect, "bbf" or "baf" (protocol)`},
@@ -125,74 +125,38 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 	return exitUsage
 }
 
-// configure builds the configuration: defaults, then the bot's config block,
-// then the --config file, then BOTGEN_* environment variables, then --set,
-// then the dedicated flags.
-func configure(c *cli.Context, p *Program) (config.Config, error) {
-	cfg := config.Default()
-	if err := cfg.Apply(p.Bot.Config); err != nil {
-		return cfg, fail(exitInput, "%v", err)
-	}
+// configure builds the configuration from the bot's config block and the
+// command line's sources (see config.Resolve), showing the config file's
+// warnings.
+func configure(c *cli.Context, p *Program) (config.Resolved, error) {
+	src := config.Sources{Block: p.Bot.Config, Env: os.LookupEnv, Set: c.StringSlice("set")}
 	if path := c.String("config"); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return cfg, fail(exitInput, "--config: %v", err)
+			return config.Resolved{}, fail(exitInput, "--config: %v", err)
 		}
-		warnings, err := cfg.ApplyFile(path, data)
-		for _, w := range warnings {
-			fmt.Fprintf(c.App.ErrWriter, "%s: warning: %s\n", c.App.Name, w)
-		}
-		if err != nil {
-			return cfg, fail(exitInput, "%v", err)
-		}
+		src.File = &config.File{Name: path, Data: data}
 	}
-	for _, k := range config.Keys() {
-		env := "BOTGEN_" + strings.ToUpper(strings.ReplaceAll(k.Name, ".", "_"))
-		if v, ok := os.LookupEnv(env); ok {
-			if err := cfg.Set(k.Name, v); err != nil {
-				return cfg, fail(exitInput, "%s: %v", env, err)
-			}
-		}
-	}
-	for _, kv := range c.StringSlice("set") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return cfg, fail(exitUsage, "--set %q: expected key=value", kv)
-		}
-		if err := cfg.Set(strings.TrimSpace(k), v); err != nil {
-			return cfg, fail(exitInput, "--set: %v", err)
-		}
-	}
-	set := func(flag, key, value string) error {
-		if err := cfg.Set(key, value); err != nil {
-			return fail(exitInput, "--%s: %v", flag, err)
-		}
-		return nil
-	}
-	if c.IsSet("host") {
-		if err := set("host", "websocket.host", c.String("host")); err != nil {
-			return cfg, err
-		}
-	}
-	if c.IsSet("port") {
-		if err := set("port", "websocket.port", strconv.Itoa(c.Int("port"))); err != nil {
-			return cfg, err
-		}
-	}
-	if c.IsSet("protocol") {
-		if err := set("protocol", "protocol", c.String("protocol")); err != nil {
-			return cfg, err
-		}
-	}
-	if c.IsSet("log-format") {
-		if err := set("log-format", "log.format", c.String("log-format")); err != nil {
-			return cfg, err
+	// c.String reads --port, an int flag, as its text.
+	for _, f := range []struct{ flag, key string }{{"host", "websocket.host"}, {"port", "websocket.port"}, {"protocol", "protocol"}, {"log-format", "log.format"}} {
+		if c.IsSet(f.flag) {
+			src.Flags = append(src.Flags, config.Flag{Name: "--" + f.flag, Key: f.key, Value: c.String(f.flag)})
 		}
 	}
 	if c.Bool("no-ui") {
-		cfg.UIEnabled = false
+		src.Flags = append(src.Flags, config.Flag{Name: "--no-ui", Key: "ui.enabled", Value: "false"})
 	}
-	return cfg, nil
+	r, err := config.Resolve(src)
+	for _, w := range r.Warnings {
+		fmt.Fprintf(c.App.ErrWriter, "%s: warning: %s\n", c.App.Name, w)
+	}
+	switch {
+	case errors.Is(err, config.ErrNotKeyValue):
+		return r, fail(exitUsage, "%v", err)
+	case err != nil:
+		return r, fail(exitInput, "%v", err)
+	}
+	return r, nil
 }
 
 // loadTLS reads the certificate and key that tls.cert and tls.key name; nil
@@ -222,10 +186,11 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 func serve(c *cli.Context, p *Program) error {
-	cfg, err := configure(c, p)
+	r, err := configure(c, p)
 	if err != nil {
 		return err
 	}
+	cfg := r.Config
 	logger := newLogger(cfg, c.App.ErrWriter)
 	eng, err := engine.New(p.Bot, cfg)
 	if err != nil {
@@ -295,11 +260,13 @@ func serve(c *cli.Context, p *Program) error {
 // runTests serves the bot on a loopback port inside this process and runs
 // the test blocks against it over real WebSocket connections.
 func runTests(c *cli.Context, p *Program) error {
-	cfg, err := configure(c, p)
+	r, err := configure(c, p)
 	if err != nil {
 		return err
 	}
-	if !c.IsSet("log-format") && !strings.Contains(strings.Join(c.StringSlice("set"), " "), "log.level") {
+	cfg := r.Config
+	// Quiet logs, unless the command line asks for them.
+	if !c.IsSet("log-format") && r.From("log.level") < config.FromSet {
 		cfg.LogLevel = "error"
 	}
 	url := c.String("url")
@@ -322,15 +289,14 @@ func runTests(c *cli.Context, p *Program) error {
 		url = "ws://" + ln.Addr().String() + "/"
 	}
 	results := bottest.Run(c.Context, url, p.Tests, bottest.Options{Dialect: cfg.Protocol})
-	failed := bottest.Report(c.App.Writer, results)
-	fmt.Fprintf(c.App.Writer, "%d passed, %d failed\n", len(results)-failed, failed)
+	tally := bottest.Report(c.App.Writer, results)
 	if path := c.String("junit"); path != "" {
 		report := bottest.JUnit{Suites: []bottest.JUnitSuite{bottest.NewJUnitSuite(p.Bot.Name, results)}}
 		if err := report.WriteFile(path); err != nil {
 			return fail(exitInput, "--junit: %v", err)
 		}
 	}
-	if failed > 0 {
+	if tally.Failed > 0 {
 		return &exitError{code: exitInput, err: errors.New("")}
 	}
 	return nil
@@ -339,10 +305,11 @@ func runTests(c *cli.Context, p *Program) error {
 // chat talks to the bot in the terminal through the same engine, without a
 // network. Lines starting with / are commands.
 func chat(c *cli.Context, p *Program) error {
-	cfg, err := configure(c, p)
+	r, err := configure(c, p)
 	if err != nil {
 		return err
 	}
+	cfg := r.Config
 	eng, err := engine.New(p.Bot, cfg)
 	if err != nil {
 		return fail(exitInput, "%v", err)

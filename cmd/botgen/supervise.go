@@ -23,25 +23,31 @@ func botSignal(s os.Signal) os.Signal {
 	return s
 }
 
+// bot is the process of a bot that botgen run started; it is a
+// watch.Process.
+type bot struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
 // startBot starts the bot's process. On Linux the bot gets SIGTERM if
 // botgen dies before it, even of SIGKILL, so that no bot outlives the
 // botgen that started it and holds on to its port.
-func startBot(cmd *exec.Cmd) error {
+func startBot(cmd *exec.Cmd) (*bot, error) {
 	cmd.SysProcAttr = botProcAttr()
-	return cmd.Start()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	b := &bot{cmd: cmd, done: make(chan error, 1)}
+	go func() { b.done <- cmd.Wait() }()
+	return b, nil
 }
 
-// stopBot passes the stop signal s on to the bot and waits for it to exit,
-// returning how it exited. Another stop signal meanwhile kills it at once:
-// a second Ctrl+C does not wait for a slow shutdown.
-func stopBot(p *os.Process, done <-chan error, s os.Signal, sigs <-chan os.Signal) error {
-	_ = p.Signal(botSignal(s))
-	for {
-		select {
-		case err := <-done:
-			return err
-		case <-sigs:
-			_ = p.Kill()
-		}
-	}
-}
+// Signal passes a signal botgen received on to the bot (see botSignal).
+func (b *bot) Signal(s os.Signal) error { return b.cmd.Process.Signal(botSignal(s)) }
+
+// Kill ends the bot at once.
+func (b *bot) Kill() error { return b.cmd.Process.Kill() }
+
+// Done receives how the bot ended.
+func (b *bot) Done() <-chan error { return b.done }

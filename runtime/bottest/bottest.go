@@ -109,21 +109,23 @@ func Run(ctx context.Context, wsURL string, cases []Case, opts Options) []Result
 }
 
 // Report writes one line per case (and the reason of each failure), then
-// the closing line "N passed, N failed". It returns the failure count.
-func Report(w io.Writer, results []Result) int {
-	failed := 0
+// the closing line "N passed, N failed" (see Tally). It returns the tally.
+func Report(w io.Writer, results []Result) Tally {
+	var t Tally
 	for _, r := range results {
 		if r.Failure == "" {
+			t.Passed++
 			fmt.Fprintf(w, "PASS %s\n", r.Name)
 			continue
 		}
-		failed++
+		t.Failed++
 		fmt.Fprintf(w, "FAIL %s (%s)\n", r.Name, r.Pos)
 		for _, line := range strings.Split(r.Failure, "\n") {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 	}
-	return failed
+	fmt.Fprintln(w, t)
+	return t
 }
 
 type frame struct {

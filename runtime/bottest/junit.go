@@ -86,6 +86,22 @@ func (j JUnit) WriteFile(path string) error {
 	return f.Close()
 }
 
+// Merge adds the suites of other to j, after its own: botgen test merges
+// the reports of the bots it runs into one.
+func (j *JUnit) Merge(other JUnit) {
+	j.Suites = append(j.Suites, other.Suites...)
+}
+
+// ReadJUnitFile reads the report in the file at path.
+func ReadJUnitFile(path string) (JUnit, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return JUnit{}, err
+	}
+	defer f.Close()
+	return ReadJUnit(f)
+}
+
 // ReadJUnit reads a report written by Write.
 func ReadJUnit(r io.Reader) (JUnit, error) {
 	var j JUnit

@@ -1,6 +1,7 @@
 // Package config holds a bot's settings: the defaults, the values written in
 // the bot's config block, and the overrides given on the command line or in
-// the environment, all applied through Set so they are validated one way.
+// the environment, all applied through Set so they are validated one way,
+// in the one order Resolve keeps.
 package config
 
 import (

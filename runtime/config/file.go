@@ -23,8 +23,14 @@ import (
 // A file named *.yaml or *.yml is read as YAML instead (see ApplyYAML), so a
 // BESSER Agentic Framework config.yaml works as it is too.
 func (c *Config) ApplyFile(name string, data []byte) (warnings []string, err error) {
+	return applyFile(name, data, c.Set)
+}
+
+// applyFile reads a config file, INI or YAML, handing each setting to set:
+// Resolve's set also notes where each key came from.
+func applyFile(name string, data []byte, set func(key, value string) error) (warnings []string, err error) {
 	if IsYAML(name) {
-		return c.ApplyYAML(name, data)
+		return applyYAML(name, data, set)
 	}
 	var errs []error
 	text := strings.TrimPrefix(string(data), "\ufeff")
@@ -63,7 +69,7 @@ func (c *Config) ApplyFile(name string, data []byte) (warnings []string, err err
 			warnings = append(warnings, w)
 			continue
 		}
-		if e := c.Set(key, value); e != nil {
+		if e := set(key, value); e != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", at, e))
 		}
 	}

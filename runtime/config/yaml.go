@@ -37,6 +37,11 @@ func IsYAML(name string) bool {
 // keys), with its line; a bad value is an error "name:line: ...", all
 // collected.
 func (c *Config) ApplyYAML(name string, data []byte) (warnings []string, err error) {
+	return applyYAML(name, data, c.Set)
+}
+
+// applyYAML is ApplyYAML handing each setting to set.
+func applyYAML(name string, data []byte, set func(key, value string) error) (warnings []string, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -63,7 +68,7 @@ func (c *Config) ApplyYAML(name string, data []byte) (warnings []string, err err
 				target = t
 			}
 			if _, known := Lookup(target); known {
-				if e := c.setNode(target, v); e != nil {
+				if e := setNode(set, target, v); e != nil {
 					errs = append(errs, fmt.Errorf("%s: %w", at, e))
 				}
 				continue
@@ -97,12 +102,12 @@ func leadsTo(path string) bool {
 
 // setNode sets key from a YAML value: a scalar as its text, a list of
 // scalars comma-joined; null leaves the key as it is.
-func (c *Config) setNode(key string, v *yaml.Node) error {
+func setNode(set func(key, value string) error, key string, v *yaml.Node) error {
 	switch {
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!null":
 		return nil
 	case v.Kind == yaml.ScalarNode:
-		return c.Set(key, v.Value)
+		return set(key, v.Value)
 	case v.Kind == yaml.SequenceNode:
 		items := make([]string, 0, len(v.Content))
 		for _, it := range v.Content {
@@ -111,7 +116,7 @@ func (c *Config) setNode(key string, v *yaml.Node) error {
 			}
 			items = append(items, it.Value)
 		}
-		return c.Set(key, strings.Join(items, ","))
+		return set(key, strings.Join(items, ","))
 	}
 	return fmt.Errorf("config key %s: a value is expected, not a mapping", key)
 }

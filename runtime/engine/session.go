@@ -129,8 +129,6 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 			case OnIntent:
 				if !intents[tr.Intent] {
 					bad("%s: unknown intent %q", where, tr.Intent)
-				} else if !slices.Contains(s.cands, tr.Intent) {
-					s.cands = append(s.cands, tr.Intent)
 				}
 			case When:
 				if tr.Cond == nil {
@@ -147,6 +145,7 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 				s.auto = k
 			}
 		}
+		s.cands = Listens(st.Transitions, b.Globals)
 		e.states[i] = s
 	}
 	for _, g := range b.Globals {
@@ -155,13 +154,6 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 			bad("%s: unknown intent %q", where, g.Intent)
 		}
 		e.globals = append(e.globals, global{intent: g.Intent, target: target(where, g.Target)})
-	}
-	for i := range e.states {
-		for _, g := range e.globals {
-			if !slices.Contains(e.states[i].cands, g.intent) {
-				e.states[i].cands = append(e.states[i].cands, g.intent)
-			}
-		}
 	}
 	if b.Initial == "" {
 		bad("no initial state")
@@ -493,7 +485,7 @@ func (s *Session) text(t *Turn, text string) error {
 	text = readable(text)
 	if len(st.cands) > 0 {
 		scores := s.e.nlu.Classify(text, st.cands)
-		if best := scores[0]; best.Score > 0 && best.Score >= s.e.threshold {
+		if best := scores[0]; best.Reaches(s.e.threshold) {
 			predicted = best.Intent
 			s.lastIntent = predicted
 			for _, v := range s.e.nlu.Extract(predicted, text) {
