@@ -200,9 +200,7 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 	if err != nil {
 		return nil, err
 	}
-	if err := m.prepare(matcher, intents, opts); err != nil {
-		return nil, err
-	}
+	m.prepare(matcher)
 	return m, nil
 }
 

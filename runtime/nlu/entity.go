@@ -1,6 +1,7 @@
 package nlu
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -66,6 +67,99 @@ type finder struct {
 type regexEntity struct {
 	entity string
 	re     *regexp.Regexp
+}
+
+// newFinder returns a finder of no entity yet, that reads numbers and dates
+// in the language, time zone and clock of opts.
+func newFinder(opts Options) finder {
+	lang := strings.ToLower(opts.Language)
+	f := finder{lang: lang, loc: opts.Location, now: opts.Now, nums: numberLanguage(lang), dates: dateLanguage(lang)}
+	if f.loc == nil {
+		f.loc = time.UTC
+	}
+	if f.now == nil {
+		f.now = time.Now
+	}
+	return f
+}
+
+// entityIndex is how each custom entity of a bot is found, by name: the
+// patterns of its values, its regular expression, its fuzzy index. It is
+// built once and shared by the intents' finders.
+type entityIndex struct {
+	patterns map[string][]pattern // every usable entity, regular ones included
+	regexes  map[string]*regexp.Regexp
+	fuzzy    map[string]*fuzzyIndex
+}
+
+// newEntityIndex indexes the custom entities. An entity whose regular
+// expression does not compile is left out, with an error.
+func newEntityIndex(entities []Entity) (entityIndex, []string) {
+	x := entityIndex{patterns: make(map[string][]pattern, len(entities)), regexes: map[string]*regexp.Regexp{}, fuzzy: map[string]*fuzzyIndex{}}
+	var errs []string
+	for _, e := range entities {
+		if e.Regex != "" {
+			re, err := regexp.Compile(e.Regex)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("entity %s: %v", e.Name, err))
+				continue
+			}
+			x.regexes[e.Name] = re
+		}
+		var ps []pattern
+		for _, v := range e.Values {
+			for _, w := range append([]string{v.Canonical}, v.Synonyms...) {
+				if p, ok := newPattern(e.Name, v.Canonical, w); ok {
+					ps = append(ps, p)
+				}
+			}
+		}
+		x.patterns[e.Name] = ps
+		if e.Fuzzy && len(ps) > 0 {
+			x.fuzzy[e.Name] = newFuzzyIndex(ps)
+		}
+	}
+	return x, errs
+}
+
+// finder returns f set to find the entities the params of in use. It
+// reports the params whose entity is unknown.
+func (x entityIndex) finder(f finder, in Intent) (finder, []string) {
+	var errs []string
+	seen := map[string]bool{}
+	for _, p := range in.Params {
+		switch p.Entity {
+		case EntityNumber:
+			f.number = true
+		case EntityDatetime:
+			f.datetime = true
+		case EntityAny:
+		default:
+			ps, ok := x.patterns[p.Entity]
+			if !ok {
+				errs = append(errs, fmt.Sprintf("intent %s: param %s: unknown entity %s", in.Name, p.Name, p.Entity))
+				continue
+			}
+			if seen[p.Entity] {
+				continue
+			}
+			seen[p.Entity] = true
+			if re, ok := x.regexes[p.Entity]; ok {
+				f.regexes = append(f.regexes, regexEntity{p.Entity, re})
+				continue
+			}
+			if fz := x.fuzzy[p.Entity]; fz != nil {
+				f.fuzzy = append(f.fuzzy, fz)
+			}
+			if f.byFirst == nil {
+				f.byFirst = map[string][]pattern{}
+			}
+			for _, pt := range ps {
+				f.byFirst[pt.words[0]] = append(f.byFirst[pt.words[0]], pt)
+			}
+		}
+	}
+	return f, errs
 }
 
 func (f *finder) empty() bool {
