@@ -26,6 +26,7 @@ import (
 const (
 	pkgRuntime = "github.com/botgen-dev/botgen/runtime"
 	pkgEngine  = "github.com/botgen-dev/botgen/runtime/engine"
+	pkgNLU     = "github.com/botgen-dev/botgen/runtime/nlu"
 	pkgReply   = "github.com/botgen-dev/botgen/runtime/reply"
 	pkgBuiltin = "github.com/botgen-dev/botgen/runtime/builtin"
 	pkgConfig  = "github.com/botgen-dev/botgen/runtime/config"
@@ -51,7 +52,7 @@ type File struct {
 }
 
 // imports are the packages generated code may import.
-var imports = []string{"embed", pkgRuntime, pkgEngine, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion}
+var imports = []string{"embed", pkgRuntime, pkgEngine, pkgNLU, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion}
 
 // CommentText returns s as it may appear in a generated comment: s itself
 // when it is plain printable text that cannot be read as a comment
@@ -320,7 +321,7 @@ func (g *gen) botFunc() {
 			}
 			ed := kv("Name", jen.Lit(e.Name))
 			if len(vals) > 0 {
-				ed = ed.add("Values", jen.Index().Qual(pkgEngine, "EntityValue").Values(lines(vals)...))
+				ed = ed.add("Values", jen.Index().Qual(pkgNLU, "EntityValue").Values(lines(vals)...))
 			}
 			if e.Regex != "" {
 				ed = ed.add("Regex", jen.Lit(e.Regex))
@@ -330,7 +331,7 @@ func (g *gen) botFunc() {
 			}
 			ents = append(ents, jen.Values(ed.elems()...))
 		}
-		d = d.add("Entities", jen.Index().Qual(pkgEngine, "Entity").Values(lines(ents)...))
+		d = d.add("Entities", jen.Index().Qual(pkgNLU, "Entity").Values(lines(ents)...))
 	}
 	if len(b.Intents) > 0 {
 		var ints []jen.Code
@@ -341,11 +342,11 @@ func (g *gen) botFunc() {
 				for _, p := range in.Params {
 					ps = append(ps, jen.Values(kv("Name", jen.Lit(p.Name), "Entity", jen.Lit(p.Entity)).elems()...))
 				}
-				id = id.add("Params", jen.Index().Qual(pkgEngine, "Param").Values(ps...))
+				id = id.add("Params", jen.Index().Qual(pkgNLU, "Param").Values(ps...))
 			}
 			ints = append(ints, jen.Values(id.elems()...))
 		}
-		d = d.add("Intents", jen.Index().Qual(pkgEngine, "Intent").Values(lines(ints)...))
+		d = d.add("Intents", jen.Index().Qual(pkgNLU, "Intent").Values(lines(ints)...))
 	}
 	if len(b.Globals) > 0 {
 		var gl []jen.Code

@@ -190,31 +190,19 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 		}
 		addSlot(v.Name, val)
 	}
-	nintents := make([]nlu.Intent, len(b.Intents))
-	for i, in := range b.Intents {
-		ps := make([]nlu.Param, len(in.Params))
-		for k, p := range in.Params {
-			ps[k] = nlu.Param{Name: p.Name, Entity: p.Entity}
+	for _, in := range b.Intents {
+		for _, p := range in.Params {
 			if p.Entity == nlu.EntityNumber {
 				addSlot(p.Name, value{kind: kindNum})
 			} else {
 				addSlot(p.Name, value{kind: kindStr})
 			}
 		}
-		nintents[i] = nlu.Intent{Name: in.Name, Sentences: in.Sentences, Params: ps}
 	}
 	addSlot(FileName, value{kind: kindStr})
 	addSlot(FileType, value{kind: kindStr})
 	addSlot(FileSize, value{kind: kindNum})
 
-	nentities := make([]nlu.Entity, len(b.Entities))
-	for i, en := range b.Entities {
-		vs := make([]nlu.EntityValue, len(en.Values))
-		for k, v := range en.Values {
-			vs[k] = nlu.EntityValue{Canonical: v.Canonical, Synonyms: v.Synonyms}
-		}
-		nentities[i] = nlu.Entity{Name: en.Name, Values: vs, Regex: en.Regex, Fuzzy: en.Fuzzy}
-	}
 	opts := nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}
 	if cfg.Timezone != "" {
 		loc, err := time.LoadLocation(cfg.Timezone)
@@ -226,10 +214,10 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 	var clf *nlu.Model
 	var err error
 	if b.Model != nil {
-		clf, err = nlu.LoadModel(b.Model, nintents, nentities, opts)
+		clf, err = nlu.LoadModel(b.Model, b.Intents, b.Entities, opts)
 	}
 	if b.Model == nil || errors.Is(err, nlu.ErrModelMismatch) {
-		clf, err = nlu.Train(nintents, nentities, opts)
+		clf, err = nlu.Train(b.Intents, b.Entities, opts)
 	}
 	if err != nil {
 		errs = append(errs, err)
