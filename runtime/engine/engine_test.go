@@ -623,6 +623,22 @@ func BenchmarkTurn(b *testing.B) {
 	}
 }
 
+// BenchmarkTurnParams is one message with a parameter through the weather
+// bot: a synonym of a city, a placeholder sentence matched through it, the
+// parameter extracted, a body that formats a reply with it.
+func BenchmarkTurnParams(b *testing.B) {
+	e := newEngine(b, weatherBot())
+	s := e.NewSession("bench")
+	s.Start()
+	b.ReportAllocs()
+	for b.Loop() {
+		// s0 --weather--> weather_state --go--> s0
+		if _, err := s.Handle(engine.Input{Kind: engine.Text, Text: "what is the weather in barna?"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // TestLongMessageParameters: a parameter read from a huge message is a copy
 // of at most engine.MaxReadText bytes, not a window on the whole message.
 func TestLongMessageParameters(t *testing.T) {

@@ -480,11 +480,10 @@ func (s *Session) text(t *Turn, text string) error {
 	predicted := ""
 	text = readable(text)
 	if len(st.cands) > 0 {
-		scores := s.e.nlu.Classify(text, st.cands)
-		if best := scores[0]; best.Score > 0 && best.Score >= s.e.threshold {
-			predicted = best.Intent
+		if u := s.e.nlu.Understand(text, st.cands, s.e.threshold); u.Understood {
+			predicted = u.Best.Intent
 			s.lastIntent = predicted
-			for _, v := range s.e.nlu.Extract(predicted, text) {
+			for _, v := range u.Values {
 				// A copy: a value read from the message must not keep
 				// the whole message alive in the session.
 				if str, ok := v.Value.(string); ok {

@@ -319,7 +319,7 @@ func (r *reading) placeholderMatch(ci int32) bool {
 // values returns the values of intent name's params in the message.
 func (r *reading) values(name string) []Value {
 	it, ok := r.m.matcher.byName[name]
-	if !ok {
+	if !ok || len(it.params) == 0 {
 		return nil
 	}
 	return it.values(r.message(), r.mentions(it))
