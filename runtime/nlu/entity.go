@@ -205,6 +205,28 @@ func span(toks []token, start, end int) (from, to int, ok bool) {
 // the words left free.
 func (f *finder) find(text string, toks []token) []mention {
 	var cands []cand
+	for _, source := range [...]func(*finder, []cand, string, []token) []cand{
+		(*finder).valueCands,
+		(*finder).digitCands,
+		(*finder).numberWordCands,
+		(*finder).datetimeCands,
+		(*finder).regexCands,
+	} {
+		cands = source(f, cands, text, toks)
+	}
+	claimed := make([]int, len(toks))
+	ms := claim(nil, claimed, cands)
+	if len(f.fuzzy) > 0 {
+		// Only words no exact match reads are read with typos: an exact
+		// value always wins over the values it is a typo of.
+		ms = claim(ms, claimed, f.fuzzyCands(toks, claimed))
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].from < ms[j].from })
+	return ms
+}
+
+// valueCands appends the values of custom entities written exactly.
+func (f *finder) valueCands(cands []cand, _ string, toks []token) []cand {
 	for i, t := range toks {
 		for _, p := range f.byFirst[t.word] {
 			if i+len(p.words) > len(toks) {
@@ -222,46 +244,72 @@ func (f *finder) find(text string, toks []token) []mention {
 			}
 		}
 	}
-	if f.number {
-		for _, loc := range numberRE.FindAllStringIndex(text, -1) {
-			s := text[loc[0]:loc[1]]
-			if (s[0] == '+' || s[0] == '-') && loc[0] > 0 && !unicode.IsSpace(rune(text[loc[0]-1])) && text[loc[0]-1] != '(' {
-				// "3-2" or "x-1": the sign is a hyphen, not part of the number.
-				loc[0]++
-				s = s[1:]
-			}
-			if !boundary(text, loc[0], loc[1]) {
-				continue
-			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				continue
-			}
-			if from, to, ok := span(toks, loc[0], loc[1]); ok {
-				cands = append(cands, cand{from: from, to: to, chars: loc[1] - loc[0], ev: entityValue{EntityNumber, v}})
-			}
+	return cands
+}
+
+// digitCands appends the numbers written in digits, with their sign.
+func (f *finder) digitCands(cands []cand, text string, toks []token) []cand {
+	if !f.number {
+		return cands
+	}
+	for _, loc := range numberRE.FindAllStringIndex(text, -1) {
+		s := text[loc[0]:loc[1]]
+		if (s[0] == '+' || s[0] == '-') && loc[0] > 0 && !unicode.IsSpace(rune(text[loc[0]-1])) && text[loc[0]-1] != '(' {
+			// "3-2" or "x-1": the sign is a hyphen, not part of the number.
+			loc[0]++
+			s = s[1:]
 		}
-		np := &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}
-		for i := 0; i < len(toks); i++ {
-			if _, err := strconv.Atoi(toks[i].word); err == nil {
-				continue // digits are read above, with their sign
-			}
-			if v, j, ok := np.parse(i); ok {
-				cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityNumber, v}})
-				i = j - 1
-			}
+		if !boundary(text, loc[0], loc[1]) {
+			continue
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			continue
+		}
+		if from, to, ok := span(toks, loc[0], loc[1]); ok {
+			cands = append(cands, cand{from: from, to: to, chars: loc[1] - loc[0], ev: entityValue{EntityNumber, v}})
 		}
 	}
-	if f.datetime {
-		today := f.now().In(f.loc)
-		dp := &dateParser{dw: f.dates, nums: &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}, text: text, toks: toks,
-			now: today, today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, f.loc)}
-		for i := range toks {
-			if j, v, ok := dp.parseAt(i); ok && j > i {
-				cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityDatetime, v}})
-			}
+	return cands
+}
+
+// numberWordCands appends the numbers written in words.
+func (f *finder) numberWordCands(cands []cand, text string, toks []token) []cand {
+	if !f.number {
+		return cands
+	}
+	np := &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}
+	for i := 0; i < len(toks); i++ {
+		if _, err := strconv.Atoi(toks[i].word); err == nil {
+			continue // digits are read by digitCands, with their sign
+		}
+		if v, j, ok := np.parse(i); ok {
+			cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityNumber, v}})
+			i = j - 1
 		}
 	}
+	return cands
+}
+
+// datetimeCands appends the dates and times, read from every word.
+func (f *finder) datetimeCands(cands []cand, text string, toks []token) []cand {
+	if !f.datetime {
+		return cands
+	}
+	today := f.now().In(f.loc)
+	dp := &dateParser{dw: f.dates, nums: &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}, text: text, toks: toks,
+		now: today, today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, f.loc)}
+	for i := range toks {
+		if j, v, ok := dp.parseAt(i); ok && j > i {
+			cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityDatetime, v}})
+		}
+	}
+	return cands
+}
+
+// regexCands appends the matches of the regular entities that stand on
+// word boundaries.
+func (f *finder) regexCands(cands []cand, text string, toks []token) []cand {
 	for _, r := range f.regexes {
 		for _, loc := range r.re.FindAllStringIndex(text, -1) {
 			if loc[1] == loc[0] || !boundary(text, loc[0], loc[1]) {
@@ -272,15 +320,7 @@ func (f *finder) find(text string, toks []token) []mention {
 			}
 		}
 	}
-	claimed := make([]int, len(toks))
-	ms := claim(nil, claimed, cands)
-	if len(f.fuzzy) > 0 {
-		// Only words no exact match reads are read with typos: an exact
-		// value always wins over the values it is a typo of.
-		ms = claim(ms, claimed, f.fuzzyCands(toks, claimed))
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].from < ms[j].from })
-	return ms
+	return cands
 }
 
 // cand is a candidate mention: tokens [from, to) read as ev.
