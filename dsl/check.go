@@ -94,7 +94,7 @@ var builtinEntities = map[string]bool{"number": true, "datetime": true, "any": t
 
 type intentInfo struct {
 	pos    ir.Pos
-	params map[string]*ir.Param
+	params map[string]*nlu.Param
 	used   bool
 }
 
@@ -274,7 +274,7 @@ func (c *checker) entity(e *EntityDecl) {
 		return
 	}
 	c.entities[name] = pos
-	ent := ir.Entity{Name: name, Pos: pos, Fuzzy: e.Fuzzy}
+	ent := ir.Entity{Entity: nlu.Entity{Name: name, Fuzzy: e.Fuzzy}, Pos: pos}
 	if e.Regex != nil {
 		ent.Regex = e.Regex.Pattern()
 		rp := toPos(e.Regex.Pos)
@@ -291,7 +291,7 @@ func (c *checker) entity(e *EntityDecl) {
 	}
 	seen := map[string]ir.Pos{}
 	for _, en := range e.Entries {
-		v := ir.EntityValue{Canonical: c.decodeString(en.Canonical)}
+		v := nlu.EntityValue{Canonical: c.decodeString(en.Canonical)}
 		for _, s := range en.Synonyms {
 			v.Synonyms = append(v.Synonyms, c.decodeString(s))
 		}
@@ -319,9 +319,6 @@ func (c *checker) entity(e *EntityDecl) {
 	c.bot.Entities = append(c.bot.Entities, ent)
 }
 
-// placeholderRE finds a placeholder as the classifier does: from a brace to
-// the next closing one.
-var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (c *checker) intent(d *IntentDecl) {
@@ -330,9 +327,9 @@ func (c *checker) intent(d *IntentDecl) {
 		c.errorf(pos, "duplicate intent %q (first declared at %s)", name, c.where(prev.pos))
 		return
 	}
-	info := &intentInfo{pos: pos, params: map[string]*ir.Param{}}
+	info := &intentInfo{pos: pos, params: map[string]*nlu.Param{}}
 	c.intents[name] = info
-	in := ir.Intent{Name: name, Pos: pos}
+	in := ir.Intent{Intent: nlu.Intent{Name: name}, Pos: pos}
 	paramPos := map[string]ir.Pos{}
 	for _, it := range d.Items {
 		p := it.Param
@@ -363,7 +360,7 @@ func (c *checker) intent(d *IntentDecl) {
 		} else {
 			c.params[pname] = &paramInfo{typ: typ, entity: ent, intent: name, pos: ppos}
 		}
-		prm := ir.Param{Name: pname, Entity: ent, Type: typ}
+		prm := nlu.Param{Name: pname, Entity: ent}
 		info.params[pname] = &prm
 		in.Params = append(in.Params, prm)
 	}
@@ -377,10 +374,11 @@ func (c *checker) intent(d *IntentDecl) {
 		if strings.TrimSpace(text) == "" {
 			c.errorf(toPos(s.Pos), "empty training sentence in intent %q", name)
 		}
-		for _, m := range placeholderRE.FindAllStringSubmatchIndex(text, -1) {
-			pn := text[m[2]:m[3]]
+		// Placeholders are read as the classifier reads them.
+		for _, ph := range nlu.Placeholders(text) {
+			pn := text[ph.Start+1 : ph.End-1]
 			at := toPos(s.Pos)
-			if idx := utf8.RuneCountInString(text[:m[0]]); idx < len(charPos) {
+			if idx := utf8.RuneCountInString(text[:ph.Start]); idx < len(charPos) {
 				at = charPos[idx]
 			}
 			if !identRE.MatchString(pn) {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/runtime/nlu"
 )
 
 func loadExample(t *testing.T, name string) *ir.Bot {
@@ -62,7 +63,7 @@ func TestWeatherIR(t *testing.T) {
 	if in.Name != "weather" || len(in.Sentences) != 2 || in.Sentences[0] != "what is the weather in {city1}?" {
 		t.Errorf("intent: %+v", in)
 	}
-	if len(in.Params) != 1 || in.Params[0] != (ir.Param{Name: "city1", Entity: "city", Type: ir.String}) {
+	if len(in.Params) != 1 || in.Params[0] != (nlu.Param{Name: "city1", Entity: "city"}) {
 		t.Errorf("params: %+v", in.Params)
 	}
 	if len(bot.Vars) != 1 || bot.Vars[0].Name != "temperature" || bot.Vars[0].Init.Type != ir.Number {

@@ -26,6 +26,7 @@ import (
 const (
 	pkgRuntime = "github.com/botgen-dev/botgen/runtime"
 	pkgEngine  = "github.com/botgen-dev/botgen/runtime/engine"
+	pkgNLU     = "github.com/botgen-dev/botgen/runtime/nlu"
 	pkgReply   = "github.com/botgen-dev/botgen/runtime/reply"
 	pkgBuiltin = "github.com/botgen-dev/botgen/runtime/builtin"
 	pkgConfig  = "github.com/botgen-dev/botgen/runtime/config"
@@ -51,7 +52,7 @@ type File struct {
 }
 
 // imports are the packages generated code may import.
-var imports = []string{"embed", pkgRuntime, pkgEngine, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion}
+var imports = []string{"embed", pkgRuntime, pkgEngine, pkgNLU, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion}
 
 // CommentText returns s as it may appear in a generated comment: s itself
 // when it is plain printable text that cannot be read as a comment
@@ -285,6 +286,7 @@ func (g *gen) constant(prefix string, value *jen.Statement, isConst bool) string
 	return name
 }
 
+// botFunc declares bot, which returns the engine.Bot literal of the bot.
 func (g *gen) botFunc() {
 	b := g.bot
 	d := kv(
@@ -294,68 +296,108 @@ func (g *gen) botFunc() {
 		"Initial", jen.Lit(b.Initial),
 	)
 	if len(b.Config) > 0 {
-		var entries []jen.Code
-		for _, c := range b.Config {
-			entries = append(entries, jen.Values(kv("Key", jen.Lit(c.Key), "Value", jen.Lit(c.Value)).elems()...))
-		}
-		d = d.add("Config", jen.Index().Qual(pkgConfig, "Entry").Values(lines(entries)...))
+		d = d.add("Config", configLit(b.Config))
 	}
 	if len(b.Vars) > 0 {
-		var vars []jen.Code
-		for _, v := range b.Vars {
-			vars = append(vars, jen.Values(kv("Name", jen.Lit(v.Name), "Init", g.value(v.Init)).elems()...))
-		}
-		d = d.add("Vars", jen.Index().Qual(pkgEngine, "Var").Values(lines(vars)...))
+		d = d.add("Vars", g.varsLit(b.Vars))
 	}
 	if len(b.Entities) > 0 {
-		var ents []jen.Code
-		for _, e := range b.Entities {
-			var vals []jen.Code
-			for _, v := range e.Values {
-				vd := kv("Canonical", jen.Lit(v.Canonical))
-				if len(v.Synonyms) > 0 {
-					vd = vd.add("Synonyms", stringSlice(v.Synonyms))
-				}
-				vals = append(vals, jen.Values(vd.elems()...))
-			}
-			ed := kv("Name", jen.Lit(e.Name))
-			if len(vals) > 0 {
-				ed = ed.add("Values", jen.Index().Qual(pkgEngine, "EntityValue").Values(lines(vals)...))
-			}
-			if e.Regex != "" {
-				ed = ed.add("Regex", jen.Lit(e.Regex))
-			}
-			if e.Fuzzy {
-				ed = ed.add("Fuzzy", jen.True())
-			}
-			ents = append(ents, jen.Values(ed.elems()...))
-		}
-		d = d.add("Entities", jen.Index().Qual(pkgEngine, "Entity").Values(lines(ents)...))
+		d = d.add("Entities", entitiesLit(b.Entities))
 	}
 	if len(b.Intents) > 0 {
-		var ints []jen.Code
-		for _, in := range b.Intents {
-			id := kv("Name", jen.Lit(in.Name), "Sentences", stringLines(in.Sentences))
-			if len(in.Params) > 0 {
-				var ps []jen.Code
-				for _, p := range in.Params {
-					ps = append(ps, jen.Values(kv("Name", jen.Lit(p.Name), "Entity", jen.Lit(p.Entity)).elems()...))
-				}
-				id = id.add("Params", jen.Index().Qual(pkgEngine, "Param").Values(ps...))
-			}
-			ints = append(ints, jen.Values(id.elems()...))
-		}
-		d = d.add("Intents", jen.Index().Qual(pkgEngine, "Intent").Values(lines(ints)...))
+		d = d.add("Intents", intentsLit(b.Intents))
 	}
 	if len(b.Globals) > 0 {
-		var gl []jen.Code
-		for _, x := range b.Globals {
-			gl = append(gl, jen.Values(kv("Intent", jen.Lit(x.Intent), "Target", jen.Lit(x.Target)).elems()...))
-		}
-		d = d.add("Globals", jen.Index().Qual(pkgEngine, "Global").Values(lines(gl)...))
+		d = d.add("Globals", globalsLit(b.Globals))
 	}
-	var states []jen.Code
-	for i, s := range b.States {
+	d = d.add("States", g.statesLit(b.States))
+	if b.Fallback != nil {
+		d = d.add("Fallback", jen.Id(g.body("botFallback", "is the bot-wide fallback.", b.Fallback)))
+	}
+	if g.model {
+		d = d.add("Model", jen.Id(modelVar))
+	}
+
+	g.comment("bot is the compiled definition of " + CommentText(b.Name) + ".")
+	g.declare("bot")
+	g.f.Func().Id("bot").Params().Op("*").Qual(pkgEngine, "Bot").Block(
+		jen.Return(jen.Op("&").Qual(pkgEngine, "Bot").Values(d.elems()...)),
+	)
+}
+
+func configLit(entries []ir.ConfigEntry) jen.Code {
+	var out []jen.Code
+	for _, c := range entries {
+		out = append(out, jen.Values(kv("Key", jen.Lit(c.Key), "Value", jen.Lit(c.Value)).elems()...))
+	}
+	return jen.Index().Qual(pkgConfig, "Entry").Values(lines(out)...)
+}
+
+func (g *gen) varsLit(vars []ir.Var) jen.Code {
+	var out []jen.Code
+	for _, v := range vars {
+		out = append(out, jen.Values(kv("Name", jen.Lit(v.Name), "Init", g.value(v.Init)).elems()...))
+	}
+	return jen.Index().Qual(pkgEngine, "Var").Values(lines(out)...)
+}
+
+// entitiesLit is the entities as the classifier takes them (nlu.Entity).
+func entitiesLit(entities []ir.Entity) jen.Code {
+	var out []jen.Code
+	for _, e := range entities {
+		var vals []jen.Code
+		for _, v := range e.Values {
+			vd := kv("Canonical", jen.Lit(v.Canonical))
+			if len(v.Synonyms) > 0 {
+				vd = vd.add("Synonyms", stringSlice(v.Synonyms))
+			}
+			vals = append(vals, jen.Values(vd.elems()...))
+		}
+		ed := kv("Name", jen.Lit(e.Name))
+		if len(vals) > 0 {
+			ed = ed.add("Values", jen.Index().Qual(pkgNLU, "EntityValue").Values(lines(vals)...))
+		}
+		if e.Regex != "" {
+			ed = ed.add("Regex", jen.Lit(e.Regex))
+		}
+		if e.Fuzzy {
+			ed = ed.add("Fuzzy", jen.True())
+		}
+		out = append(out, jen.Values(ed.elems()...))
+	}
+	return jen.Index().Qual(pkgNLU, "Entity").Values(lines(out)...)
+}
+
+// intentsLit is the intents as the classifier takes them (nlu.Intent).
+func intentsLit(intents []ir.Intent) jen.Code {
+	var out []jen.Code
+	for _, in := range intents {
+		id := kv("Name", jen.Lit(in.Name), "Sentences", stringLines(in.Sentences))
+		if len(in.Params) > 0 {
+			var ps []jen.Code
+			for _, p := range in.Params {
+				ps = append(ps, jen.Values(kv("Name", jen.Lit(p.Name), "Entity", jen.Lit(p.Entity)).elems()...))
+			}
+			id = id.add("Params", jen.Index().Qual(pkgNLU, "Param").Values(ps...))
+		}
+		out = append(out, jen.Values(id.elems()...))
+	}
+	return jen.Index().Qual(pkgNLU, "Intent").Values(lines(out)...)
+}
+
+func globalsLit(globals []ir.Global) jen.Code {
+	var out []jen.Code
+	for _, x := range globals {
+		out = append(out, jen.Values(kv("Intent", jen.Lit(x.Intent), "Target", jen.Lit(x.Target)).elems()...))
+	}
+	return jen.Index().Qual(pkgEngine, "Global").Values(lines(out)...)
+}
+
+// statesLit is the states, their bodies and fallbacks declared as functions
+// in state order.
+func (g *gen) statesLit(states []ir.State) jen.Code {
+	var out []jen.Code
+	for i, s := range states {
 		sd := kv("Name", jen.Lit(s.Name))
 		if len(s.Body) > 0 {
 			sd = sd.add("Body", jen.Id(g.body(fmt.Sprintf("state%dBody", i), "runs when state "+CommentText(s.Name)+" is entered.", s.Body)))
@@ -370,21 +412,9 @@ func (g *gen) botFunc() {
 			}
 			sd = sd.add("Transitions", jen.Index().Qual(pkgEngine, "Transition").Values(lines(ts)...))
 		}
-		states = append(states, jen.Values(sd.elems()...))
+		out = append(out, jen.Values(sd.elems()...))
 	}
-	d = d.add("States", jen.Index().Qual(pkgEngine, "State").Values(lines(states)...))
-	if b.Fallback != nil {
-		d = d.add("Fallback", jen.Id(g.body("botFallback", "is the bot-wide fallback.", b.Fallback)))
-	}
-	if g.model {
-		d = d.add("Model", jen.Id(modelVar))
-	}
-
-	g.comment("bot is the compiled definition of " + CommentText(b.Name) + ".")
-	g.declare("bot")
-	g.f.Func().Id("bot").Params().Op("*").Qual(pkgEngine, "Bot").Block(
-		jen.Return(jen.Op("&").Qual(pkgEngine, "Bot").Values(d.elems()...)),
-	)
+	return jen.Index().Qual(pkgEngine, "State").Values(lines(out)...)
 }
 
 func (g *gen) transition(t ir.Transition) jen.Code {

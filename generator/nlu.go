@@ -26,19 +26,11 @@ func NLUInput(b *ir.Bot) ([]nlu.Intent, []nlu.Entity, nlu.Options, error) {
 	}
 	intents := make([]nlu.Intent, len(b.Intents))
 	for i, in := range b.Intents {
-		ps := make([]nlu.Param, len(in.Params))
-		for k, p := range in.Params {
-			ps[k] = nlu.Param{Name: p.Name, Entity: p.Entity}
-		}
-		intents[i] = nlu.Intent{Name: in.Name, Sentences: in.Sentences, Params: ps}
+		intents[i] = in.Intent
 	}
 	entities := make([]nlu.Entity, len(b.Entities))
 	for i, e := range b.Entities {
-		vs := make([]nlu.EntityValue, len(e.Values))
-		for k, v := range e.Values {
-			vs[k] = nlu.EntityValue{Canonical: v.Canonical, Synonyms: v.Synonyms}
-		}
-		entities[i] = nlu.Entity{Name: e.Name, Values: vs, Regex: e.Regex, Fuzzy: e.Fuzzy}
+		entities[i] = e.Entity
 	}
 	opts := nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}
 	// Dates and times in messages ("tomorrow at 5") are read in the bot's

@@ -4,6 +4,8 @@
 // validated. Slices keep source order so that generation is deterministic.
 package ir
 
+import "github.com/botgen-dev/botgen/runtime/nlu"
+
 // Pos is a position in a .bot source file.
 type Pos struct {
 	File string
@@ -77,38 +79,20 @@ type Var struct {
 	Pos  Pos
 }
 
-// Entity is a custom entity: a list of values with synonyms, or a regular
-// expression (Regex, RE2 syntax, without its slashes) whose matches are the
-// values. Fuzzy lets values be found with a typo.
+// Entity is a custom entity, as the classifier takes it (see nlu.Entity),
+// and where it is declared.
 type Entity struct {
-	Name   string
-	Values []EntityValue
-	Regex  string
-	Fuzzy  bool
-	Pos    Pos
+	nlu.Entity
+	Pos Pos
 }
 
-// EntityValue is a canonical value and its synonyms.
-type EntityValue struct {
-	Canonical string
-	Synonyms  []string
-}
-
-// Intent is an intent with its training sentences, which keep their
-// `{param}` placeholders verbatim.
+// Intent is an intent, as the classifier takes it (see nlu.Intent; its
+// training sentences keep their `{param}` placeholders verbatim), and where
+// it is declared. A parameter's type is String, or Number for the number
+// entity.
 type Intent struct {
-	Name      string
-	Sentences []string
-	Params    []Param
-	Pos       Pos
-}
-
-// Param is an intent parameter. Entity is a custom entity's name or one of
-// the built-ins "number", "datetime", "any".
-type Param struct {
-	Name   string
-	Entity string
-	Type   Type // String, or Number for the number entity
+	nlu.Intent
+	Pos Pos
 }
 
 // Global makes Intent reachable from every state, leading to Target.

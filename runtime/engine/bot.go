@@ -4,7 +4,10 @@
 // WebSockets: the server feeds it inputs and sends what it returns.
 package engine
 
-import "github.com/botgen-dev/botgen/runtime/config"
+import (
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/nlu"
+)
 
 // Body is a compiled statement list: a state's body or a fallback.
 type Body func(t *Turn)
@@ -42,35 +45,6 @@ type State struct {
 	Fallback    Body // nil: the bot-wide fallback applies
 }
 
-// Param is an intent parameter; Entity is a custom entity or one of the
-// built-ins "number", "datetime", "any".
-type Param struct {
-	Name   string
-	Entity string
-}
-
-// Intent is an intent with its training sentences ({param} placeholders kept).
-type Intent struct {
-	Name      string
-	Sentences []string
-	Params    []Param
-}
-
-// EntityValue is a canonical value and its synonyms.
-type EntityValue struct {
-	Canonical string
-	Synonyms  []string
-}
-
-// Entity is a custom entity: values with synonyms, or a regular expression
-// (RE2) whose matches are the values. Fuzzy lets values match with a typo.
-type Entity struct {
-	Name   string
-	Values []EntityValue
-	Regex  string
-	Fuzzy  bool
-}
-
 // Var is a session variable with its initial value (float64, string or bool).
 type Var struct {
 	Name string
@@ -91,8 +65,8 @@ type Bot struct {
 	SourceHash string // hex SHA-256 of the source
 	Config     []config.Entry
 	Vars       []Var
-	Entities   []Entity
-	Intents    []Intent
+	Entities   []nlu.Entity // handed to the classifier as they are
+	Intents    []nlu.Intent
 	Globals    []Global
 	States     []State
 	Initial    string

@@ -11,6 +11,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/builtin"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -231,7 +232,7 @@ func transitionsBot() *engine.Bot {
 	return &engine.Bot{
 		Name: "transitions",
 		Vars: []engine.Var{{Name: "n", Init: 0.0}, {Name: "vip", Init: false}, {Name: "who", Init: "nobody"}},
-		Intents: []engine.Intent{
+		Intents: []nlu.Intent{
 			{Name: "count", Sentences: []string{"count", "count again"}},
 			{Name: "help", Sentences: []string{"help"}},
 			{Name: "stay", Sentences: []string{"stay here"}},
@@ -380,7 +381,7 @@ func TestPanicRecovered(t *testing.T) {
 	b := &engine.Bot{
 		Name:    "div",
 		Vars:    []engine.Var{{Name: "x", Init: 1.0}, {Name: "y", Init: 0.0}},
-		Intents: []engine.Intent{{Name: "divide", Sentences: []string{"divide"}}, {Name: "inc", Sentences: []string{"increment"}}},
+		Intents: []nlu.Intent{{Name: "divide", Sentences: []string{"divide"}}, {Name: "inc", Sentences: []string{"increment"}}},
 		States: []engine.State{
 			{Name: "s0", Body: say("ready"), Transitions: []engine.Transition{on("divide", "div"), on("inc", "inc")}},
 			{Name: "div", Body: func(t *engine.Turn) {
@@ -473,7 +474,7 @@ func TestChainCap(t *testing.T) {
 func randomBot() *engine.Bot {
 	return &engine.Bot{
 		Name:    "dice",
-		Intents: []engine.Intent{{Name: "roll", Sentences: []string{"roll"}}},
+		Intents: []nlu.Intent{{Name: "roll", Sentences: []string{"roll"}}},
 		States: []engine.State{{Name: "s0", Body: func(t *engine.Turn) {
 			words := []string{"a", "b", "c", "d", "e", "f", "g"}
 			t.Reply(reply.NewText(reply.Str, words[t.Pick(len(words))]+" "+builtin.FormatNum(builtin.Round(t.Random(0, 100), 3))))
@@ -522,7 +523,7 @@ func TestRandomSeed(t *testing.T) {
 func TestNewValidates(t *testing.T) {
 	b := &engine.Bot{
 		Name:    "broken",
-		Intents: []engine.Intent{{Name: "hi", Sentences: []string{"hi"}}, {Name: "p", Sentences: []string{"{x}"}, Params: []engine.Param{{Name: "x", Entity: "colour"}}}},
+		Intents: []nlu.Intent{{Name: "hi", Sentences: []string{"hi"}}, {Name: "p", Sentences: []string{"{x}"}, Params: []nlu.Param{{Name: "x", Entity: "colour"}}}},
 		Globals: []engine.Global{{Intent: "nope", Target: "ghost"}},
 		States: []engine.State{
 			{Name: "a", Transitions: []engine.Transition{on("hey", "b"), on("hi", "missing"), {Kind: engine.When, Target: "a"}}},
@@ -563,7 +564,7 @@ func TestEmptyRepliesDropped(t *testing.T) {
 func TestGoBackWithoutGlobal(t *testing.T) {
 	b := &engine.Bot{
 		Name:    "back",
-		Intents: []engine.Intent{{Name: "more", Sentences: []string{"more"}}},
+		Intents: []nlu.Intent{{Name: "more", Sentences: []string{"more"}}},
 		States: []engine.State{
 			{Name: "s0", Body: say("s0"), Transitions: []engine.Transition{on("more", "back")}},
 			{Name: "back", Body: say("back"), Transitions: []engine.Transition{{Kind: engine.GoBack}}},
@@ -622,13 +623,29 @@ func BenchmarkTurn(b *testing.B) {
 	}
 }
 
+// BenchmarkTurnParams is one message with a parameter through the weather
+// bot: a synonym of a city, a placeholder sentence matched through it, the
+// parameter extracted, a body that formats a reply with it.
+func BenchmarkTurnParams(b *testing.B) {
+	e := newEngine(b, weatherBot())
+	s := e.NewSession("bench")
+	s.Start()
+	b.ReportAllocs()
+	for b.Loop() {
+		// s0 --weather--> weather_state --go--> s0
+		if _, err := s.Handle(engine.Input{Kind: engine.Text, Text: "what is the weather in barna?"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // TestLongMessageParameters: a parameter read from a huge message is a copy
 // of at most engine.MaxReadText bytes, not a window on the whole message.
 func TestLongMessageParameters(t *testing.T) {
 	b := &engine.Bot{
 		Name:     "codes",
-		Entities: []engine.Entity{{Name: "code", Regex: `[a-z]+`}},
-		Intents:  []engine.Intent{{Name: "code", Sentences: []string{"code {c}"}, Params: []engine.Param{{Name: "c", Entity: "code"}}}},
+		Entities: []nlu.Entity{{Name: "code", Regex: `[a-z]+`}},
+		Intents:  []nlu.Intent{{Name: "code", Sentences: []string{"code {c}"}, Params: []nlu.Param{{Name: "c", Entity: "code"}}}},
 		States: []engine.State{
 			{Name: "s", Transitions: []engine.Transition{{Kind: engine.OnIntent, Intent: "code", Target: "s"}}},
 		},

@@ -4,6 +4,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/builtin"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -25,7 +26,7 @@ func goTo(target string) engine.Transition {
 func greetingsBot() *engine.Bot {
 	return &engine.Bot{
 		Name: "greetings_bot",
-		Intents: []engine.Intent{
+		Intents: []nlu.Intent{
 			{Name: "hello", Sentences: []string{"hello", "hi"}},
 			{Name: "good", Sentences: []string{"good", "fine"}},
 			{Name: "bad", Sentences: []string{"bad", "awful"}},
@@ -44,7 +45,7 @@ func helpDeskBot() *engine.Bot {
 	return &engine.Bot{
 		Name: "help_desk",
 		Vars: []engine.Var{{Name: "hellos", Init: 0.0}, {Name: "byes", Init: 0.0}},
-		Intents: []engine.Intent{
+		Intents: []nlu.Intent{
 			{Name: "hello", Sentences: []string{"hello", "hi"}},
 			{Name: "howareyou", Sentences: []string{"how are you?", "how r u"}},
 			{Name: "bye", Sentences: []string{"bye", "goodbye", "see you"}},
@@ -86,15 +87,15 @@ func weatherBot() *engine.Bot {
 			{Key: "nlp.intent_threshold", Value: "0.4"},
 		},
 		Vars: []engine.Var{{Name: "temperature", Init: 0.0}},
-		Entities: []engine.Entity{{Name: "city", Values: []engine.EntityValue{
+		Entities: []nlu.Entity{{Name: "city", Values: []nlu.EntityValue{
 			{Canonical: "Barcelona", Synonyms: []string{"BCN", "barna"}},
 			{Canonical: "Madrid"},
 			{Canonical: "Luxembourg", Synonyms: []string{"LUX"}},
 		}}},
-		Intents: []engine.Intent{{
+		Intents: []nlu.Intent{{
 			Name:      "weather",
 			Sentences: []string{"what is the weather in {city1}?", "weather in {city1}"},
-			Params:    []engine.Param{{Name: "city1", Entity: "city"}},
+			Params:    []nlu.Param{{Name: "city1", Entity: "city"}},
 		}},
 		States: []engine.State{
 			{Name: "s0", Body: say("Waiting..."), Transitions: []engine.Transition{on("weather", "weather_state")}},
@@ -121,7 +122,7 @@ func weatherBot() *engine.Bot {
 }
 
 func showcaseBot() *engine.Bot {
-	intents := []engine.Intent{
+	intents := []nlu.Intent{
 		{Name: "table", Sentences: []string{"table", "show me a table", "sales figures"}},
 		{Name: "team", Sentences: []string{"team", "who is on the team?"}},
 		{Name: "chart", Sentences: []string{"chart", "show me a chart", "plot the visitors"}},

@@ -92,146 +92,182 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 	if b == nil {
 		return nil, errors.New("engine: nil bot")
 	}
-	e := &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold}
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	bd := &builder{
+		e:       &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold},
+		intents: make(map[string]bool, len(b.Intents)),
+	}
+	bd.declare()
+	bd.resolveStates()
+	bd.resolveGlobals()
+	if b.Initial == "" {
+		bd.bad("no initial state")
+	} else {
+		bd.e.initial = bd.target("initial state", b.Initial)
+	}
+	bd.allocateSlots()
+	bd.prepareClassifier()
+	if len(bd.errs) > 0 {
+		return nil, fmt.Errorf("engine: bot %s: %w", b.Name, errors.Join(bd.errs...))
+	}
+	return bd.e, nil
+}
 
-	intents := make(map[string]bool, len(b.Intents))
+// builder builds an Engine from a Bot in steps, collecting every problem
+// the bot has so that New reports them all at once.
+type builder struct {
+	e       *Engine
+	intents map[string]bool // declared intents
+	errs    []error
+}
+
+func (bd *builder) bad(format string, args ...any) {
+	bd.errs = append(bd.errs, fmt.Errorf(format, args...))
+}
+
+// declare indexes the intents and the states by name.
+func (bd *builder) declare() {
+	b := bd.e.bot
 	for _, in := range b.Intents {
-		if intents[in.Name] {
-			bad("intent %s declared twice", in.Name)
+		if bd.intents[in.Name] {
+			bd.bad("intent %s declared twice", in.Name)
 		}
-		intents[in.Name] = true
+		bd.intents[in.Name] = true
 	}
 	for i, st := range b.States {
-		if _, dup := e.byName[st.Name]; dup {
-			bad("state %s declared twice", st.Name)
+		if _, dup := bd.e.byName[st.Name]; dup {
+			bd.bad("state %s declared twice", st.Name)
 			continue
 		}
-		e.byName[st.Name] = i
+		bd.e.byName[st.Name] = i
 	}
-	target := func(where, name string) int {
-		i, ok := e.byName[name]
-		if !ok {
-			bad("%s: unknown state %q", where, name)
-			return -1
-		}
-		return i
+}
+
+// target returns the index of state name, -1 when there is none.
+func (bd *builder) target(where, name string) int {
+	i, ok := bd.e.byName[name]
+	if !ok {
+		bd.bad("%s: unknown state %q", where, name)
+		return -1
 	}
-	e.states = make([]state, len(b.States))
+	return i
+}
+
+// resolveStates resolves the states' transitions to state indexes and
+// lists the intents each state listens to.
+func (bd *builder) resolveStates() {
+	b := bd.e.bot
+	bd.e.states = make([]state, len(b.States))
 	for i := range b.States {
 		st := &b.States[i]
 		s := state{State: st, targets: make([]int, len(st.Transitions)), auto: -1}
 		for k, tr := range st.Transitions {
-			where := fmt.Sprintf("state %s, transition %d", st.Name, k+1)
-			s.targets[k] = -1
-			switch tr.Kind {
-			case OnIntent:
-				if !intents[tr.Intent] {
-					bad("%s: unknown intent %q", where, tr.Intent)
-				}
-			case When:
-				if tr.Cond == nil {
-					bad("%s: when without a condition", where)
-				}
-			case OnFile, Otherwise, Go, GoBack:
-			default:
-				bad("%s: unknown transition kind %d", where, tr.Kind)
-			}
-			if tr.Kind != GoBack {
-				s.targets[k] = target(where, tr.Target)
-			}
+			s.targets[k] = bd.transition(fmt.Sprintf("state %s, transition %d", st.Name, k+1), tr)
 			if (tr.Kind == Go || tr.Kind == GoBack) && s.auto < 0 {
 				s.auto = k
 			}
 		}
 		s.cands = Listens(st.Transitions, b.Globals)
-		e.states[i] = s
+		bd.e.states[i] = s
 	}
-	for _, g := range b.Globals {
-		where := "global " + g.Intent
-		if !intents[g.Intent] {
-			bad("%s: unknown intent %q", where, g.Intent)
-		}
-		e.globals = append(e.globals, global{intent: g.Intent, target: target(where, g.Target)})
-	}
-	if b.Initial == "" {
-		bad("no initial state")
-	} else {
-		e.initial = target("initial state", b.Initial)
-	}
+}
 
-	// Every name a body may read gets a slot: declared variables with their
-	// initial values, then params and the file fields at their zero values.
+// transition checks a transition and returns its target (-1 for
+// GoBack).
+func (bd *builder) transition(where string, tr Transition) int {
+	switch tr.Kind {
+	case OnIntent:
+		if !bd.intents[tr.Intent] {
+			bd.bad("%s: unknown intent %q", where, tr.Intent)
+		}
+	case When:
+		if tr.Cond == nil {
+			bd.bad("%s: when without a condition", where)
+		}
+	case OnFile, Otherwise, Go, GoBack:
+	default:
+		bd.bad("%s: unknown transition kind %d", where, tr.Kind)
+	}
+	if tr.Kind == GoBack {
+		return -1
+	}
+	return bd.target(where, tr.Target)
+}
+
+// resolveGlobals resolves the global intents' targets.
+func (bd *builder) resolveGlobals() {
+	e := bd.e
+	for _, g := range e.bot.Globals {
+		where := "global " + g.Intent
+		if !bd.intents[g.Intent] {
+			bd.bad("%s: unknown intent %q", where, g.Intent)
+		}
+		e.globals = append(e.globals, global{intent: g.Intent, target: bd.target(where, g.Target)})
+	}
+}
+
+// allocateSlots gives every name a body may read a slot: declared
+// variables with their initial values, then params and the file fields at
+// their zero values.
+func (bd *builder) allocateSlots() {
+	e := bd.e
 	e.slots = map[string]int{}
-	addSlot := func(name string, v value) {
+	add := func(name string, v value) {
 		if _, ok := e.slots[name]; ok {
 			return
 		}
 		e.slots[name] = len(e.init)
 		e.init = append(e.init, v)
 	}
-	for _, v := range b.Vars {
+	for _, v := range e.bot.Vars {
 		if _, dup := e.slots[v.Name]; dup {
-			bad("variable %s declared twice", v.Name)
+			bd.bad("variable %s declared twice", v.Name)
 			continue
 		}
 		val, ok := valueOf(v.Init)
 		if !ok {
-			bad("variable %s: initial value of type %T (want float64, string or bool)", v.Name, v.Init)
+			bd.bad("variable %s: initial value of type %T (want float64, string or bool)", v.Name, v.Init)
 		}
-		addSlot(v.Name, val)
+		add(v.Name, val)
 	}
-	nintents := make([]nlu.Intent, len(b.Intents))
-	for i, in := range b.Intents {
-		ps := make([]nlu.Param, len(in.Params))
-		for k, p := range in.Params {
-			ps[k] = nlu.Param{Name: p.Name, Entity: p.Entity}
+	for _, in := range e.bot.Intents {
+		for _, p := range in.Params {
 			if p.Entity == nlu.EntityNumber {
-				addSlot(p.Name, value{kind: kindNum})
+				add(p.Name, value{kind: kindNum})
 			} else {
-				addSlot(p.Name, value{kind: kindStr})
+				add(p.Name, value{kind: kindStr})
 			}
 		}
-		nintents[i] = nlu.Intent{Name: in.Name, Sentences: in.Sentences, Params: ps}
 	}
-	addSlot(FileName, value{kind: kindStr})
-	addSlot(FileType, value{kind: kindStr})
-	addSlot(FileSize, value{kind: kindNum})
+	add(FileName, value{kind: kindStr})
+	add(FileType, value{kind: kindStr})
+	add(FileSize, value{kind: kindNum})
+}
 
-	nentities := make([]nlu.Entity, len(b.Entities))
-	for i, en := range b.Entities {
-		vs := make([]nlu.EntityValue, len(en.Values))
-		for k, v := range en.Values {
-			vs[k] = nlu.EntityValue{Canonical: v.Canonical, Synonyms: v.Synonyms}
-		}
-		nentities[i] = nlu.Entity{Name: en.Name, Values: vs, Regex: en.Regex, Fuzzy: en.Fuzzy}
-	}
+// prepareClassifier loads the bot's model, or trains one when the bot has
+// none or one trained for other settings.
+func (bd *builder) prepareClassifier() {
+	b, cfg := bd.e.bot, bd.e.cfg
 	opts := nlu.Options{Language: cfg.Language, Stemming: cfg.PreProcessing}
 	if cfg.Timezone != "" {
 		loc, err := time.LoadLocation(cfg.Timezone)
 		if err != nil {
-			bad("nlp.timezone: %v", err)
+			bd.bad("nlp.timezone: %v", err)
 		}
 		opts.Location = loc
 	}
 	var clf *nlu.Model
 	var err error
 	if b.Model != nil {
-		clf, err = nlu.LoadModel(b.Model, nintents, nentities, opts)
+		clf, err = nlu.LoadModel(b.Model, b.Intents, b.Entities, opts)
 	}
 	if b.Model == nil || errors.Is(err, nlu.ErrModelMismatch) {
-		clf, err = nlu.Train(nintents, nentities, opts)
+		clf, err = nlu.Train(b.Intents, b.Entities, opts)
 	}
 	if err != nil {
-		errs = append(errs, err)
-	} else {
-		e.nlu = clf
+		bd.errs = append(bd.errs, err)
+		return
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("engine: bot %s: %w", b.Name, errors.Join(errs...))
-	}
-	return e, nil
+	bd.e.nlu = clf
 }
 
 // The variables a received file sets.
@@ -484,11 +520,10 @@ func (s *Session) text(t *Turn, text string) error {
 	predicted := ""
 	text = readable(text)
 	if len(st.cands) > 0 {
-		scores := s.e.nlu.Classify(text, st.cands)
-		if best := scores[0]; best.Reaches(s.e.threshold) {
-			predicted = best.Intent
+		if u := s.e.nlu.Understand(text, st.cands, s.e.threshold); u.Understood {
+			predicted = u.Best.Intent
 			s.lastIntent = predicted
-			for _, v := range s.e.nlu.Extract(predicted, text) {
+			for _, v := range u.Values {
 				// A copy: a value read from the message must not keep
 				// the whole message alive in the session.
 				if str, ok := v.Value.(string); ok {

@@ -200,37 +200,71 @@ func LoadModel(data []byte, intents []Intent, entities []Entity, opts Options) (
 	if err != nil {
 		return nil, err
 	}
-	if err := m.prepare(matcher, intents, opts); err != nil {
-		return nil, err
-	}
+	m.prepare(matcher)
 	return m, nil
 }
 
 // decodeModel reads the binary form of a model trained with fingerprint
-// print on intents under opts.
+// print on intents under opts, part after part; the first part that is
+// wrong stops it.
 func decodeModel(data []byte, print [16]byte, intents []Intent, opts Options) (*Model, error) {
 	if !bytes.HasPrefix(data, []byte(magic)) {
 		return nil, errors.New("nlu: model: not a botgen model")
 	}
-	r := &reader{data: data[len(magic):]}
-	if v := r.uvarint("version"); r.err == nil && v != formatVersion {
-		return nil, fmt.Errorf("nlu: model: format version %d, this runtime reads %d", v, formatVersion)
+	d := &decoder{r: reader{data: data[len(magic):]}, m: &Model{}, print: print, intents: intents, opts: opts}
+	for _, part := range [...]func(*decoder) error{
+		(*decoder).header,
+		(*decoder).settings,
+		(*decoder).names,
+		(*decoder).hashes,
+		(*decoder).tables,
+	} {
+		if err := part(d); err != nil {
+			return nil, err
+		}
 	}
-	m := &Model{}
+	return d.m, nil
+}
+
+// decoder is the state of decodeModel: what it reads, what it expects, the
+// model read so far.
+type decoder struct {
+	r       reader
+	m       *Model
+	print   [16]byte
+	intents []Intent
+	opts    Options
+	cols    uint64
+	nf      uint64 // features
+}
+
+// header reads the format version and the fingerprint of the training
+// input, which must be the bot's.
+func (d *decoder) header() error {
+	r, m := &d.r, d.m
+	if v := r.uvarint("version"); r.err == nil && v != formatVersion {
+		return fmt.Errorf("nlu: model: format version %d, this runtime reads %d", v, formatVersion)
+	}
 	copy(m.print[:], r.bytes(16, "fingerprint"))
 	if r.err != nil {
-		return nil, r.err
+		return r.err
 	}
-	if m.print != print {
-		return nil, ErrModelMismatch
+	if m.print != d.print {
+		return ErrModelMismatch
 	}
-	// The fingerprint covers the language and the stemming: the model's
-	// copies of them must agree with it.
+	return nil
+}
+
+// settings reads the language, the stemming and the feature group weights.
+// The fingerprint covers the language and the stemming: the model's copies
+// of them must agree with it.
+func (d *decoder) settings() error {
+	r, m := &d.r, d.m
 	m.lang = r.str("language")
 	flags := r.bytes(1, "flags")
 	if r.err == nil {
 		m.stemming = flags[0]&1 != 0
-		r.check(flags[0]&^1 == 0 && m.lang == strings.ToLower(opts.Language) && m.stemming == opts.Stemming,
+		r.check(flags[0]&^1 == 0 && m.lang == strings.ToLower(d.opts.Language) && m.stemming == d.opts.Stemming,
 			"settings: language %q, flags %#x", m.lang, flags[0])
 	}
 	var sq float64 // vectorize divides by the root of the squares' sum
@@ -241,55 +275,72 @@ func decodeModel(data []byte, print [16]byte, intents []Intent, opts Options) (*
 		sq += w * w
 	}
 	r.check(finite(sq), "feature group weights")
-
 	n := r.uvarint("intents")
-	r.check(n == uint64(len(intents)), "intents: %d, the bot has %d", n, len(intents))
-	if r.err != nil {
-		return nil, r.err
-	}
-	m.names = make([]string, len(intents))
-	for i, in := range intents {
+	r.check(n == uint64(len(d.intents)), "intents: %d, the bot has %d", n, len(d.intents))
+	return r.err
+}
+
+// names reads the intents' names, which must be the bot's, the columns of
+// weights per feature and the weight of the multinomial part.
+func (d *decoder) names() error {
+	r, m := &d.r, d.m
+	m.names = make([]string, len(d.intents))
+	for i, in := range d.intents {
 		m.names[i] = r.str("intent name")
 		r.check(m.names[i] == in.Name, "intent name %q, the bot's is %q", m.names[i], in.Name)
 	}
-	cols := r.uvarint("columns")
-	r.check(cols == n || cols == 2*n+1, "columns: %d for %d intents", cols, n)
+	n := uint64(len(d.intents))
+	d.cols = r.uvarint("columns")
+	r.check(d.cols == n || d.cols == 2*n+1, "columns: %d for %d intents", d.cols, n)
 	if r.err != nil {
-		return nil, r.err
+		return r.err
 	}
-	m.cols = int(cols)
+	m.cols = int(d.cols)
 	m.mix = r.f64("mix")
 	r.check(m.mix >= 0 && m.mix <= 1, "mix %g", m.mix)
+	return nil
+}
 
+// hashes reads the features' hashes, sorted and distinct.
+func (d *decoder) hashes() error {
+	r, m := &d.r, d.m
 	// A feature takes at least a byte of hash, 4 of idf, 1 of group and one
 	// a column of weights, after which come 8 bytes a column of biases and
 	// scales: the count is checked against the bytes left before the
 	// feature tables are allocated.
 	nf := r.uvarint("features")
 	if r.err != nil {
-		return nil, r.err
+		return r.err
 	}
-	left, fixed := uint64(len(r.data)), 8*cols
-	if fixed > left || nf > (left-fixed)/(6+cols) {
+	left, fixed := uint64(len(r.data)), 8*d.cols
+	if fixed > left || nf > (left-fixed)/(6+d.cols) {
 		r.fail("features: %d claimed, %d bytes left", nf, left)
-		return nil, r.err
+		return r.err
 	}
+	d.nf = nf
 	m.hashes = make([]uint64, nf)
 	m.vocab = make(map[uint64]int32, nf)
 	var prev uint64
 	for i := range m.hashes {
-		d := r.uvarint("feature hashes")
-		// Sorted and distinct: every delta after the first is positive.
-		if r.err == nil && i > 0 && (d == 0 || prev+d < prev) {
+		delta := r.uvarint("feature hashes")
+		// Every delta after the first is positive.
+		if r.err == nil && i > 0 && (delta == 0 || prev+delta < prev) {
 			r.fail("feature hashes: not increasing at %d", i)
 		}
 		if r.err != nil {
-			return nil, r.err
+			return r.err
 		}
-		prev += d
+		prev += delta
 		m.hashes[i] = prev
 		m.vocab[prev] = int32(i)
 	}
+	return nil
+}
+
+// tables reads the features' idf and groups, the biases, and the weights
+// with their scales; nothing may follow them.
+func (d *decoder) tables() error {
+	r, m, nf := &d.r, d.m, d.nf
 	m.idf = make([]float32, nf)
 	for i := range m.idf {
 		m.idf[i] = r.f32("idf")
@@ -309,17 +360,17 @@ func decodeModel(data []byte, print [16]byte, intents []Intent, opts Options) (*
 		scales[i] = r.f32("scales")
 		r.check(scales[i] >= 0 && scales[i] <= maxScale, "weight scale %g", scales[i])
 	}
-	raw := r.bytes(nf*cols, "weights")
+	raw := r.bytes(nf*d.cols, "weights")
 	if r.err != nil {
-		return nil, r.err
+		return r.err
 	}
 	if len(r.data) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrCorruptModel, len(r.data))
+		return fmt.Errorf("%w: %d trailing bytes", ErrCorruptModel, len(r.data))
 	}
 	q := make([]int8, len(raw))
 	for i, v := range raw {
 		q[i] = int8(v)
 	}
 	m.dequantize(scales, q)
-	return m, nil
+	return nil
 }

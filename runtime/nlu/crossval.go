@@ -23,6 +23,12 @@ func CrossValidate(intents []Intent, entities []Entity, opts Options, folds int)
 	if folds < 2 {
 		return nil, fmt.Errorf("nlu: cross-validation needs at least 2 folds, not %d", folds)
 	}
+	// The sentences are read once, as training reads them, for the
+	// held-out ones to be filled as training fills them.
+	all, err := NewScorer(intents, entities, opts)
+	if err != nil {
+		return nil, err
+	}
 	byEntity := map[string]*Entity{}
 	for i := range entities {
 		byEntity[entities[i].Name] = &entities[i]
@@ -65,7 +71,7 @@ func CrossValidate(intents []Intent, entities []Entity, opts Options, folds int)
 		for _, w := range fold {
 			in := intents[w.intent]
 			s := in.Sentences[w.sentence]
-			text := expand(s, in.Params, byEntity, m.lang, 1)[0]
+			text := expand(&all.intents[w.intent].sentences[w.sentence], in.Params, byEntity, m.lang, 1)[0]
 			best := m.Classify(text, names)[0]
 			out[w] = Held{Intent: in.Name, Sentence: s, Text: text, Got: best.Intent, Score: best.Score}
 		}

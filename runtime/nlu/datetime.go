@@ -1,6 +1,7 @@
 package nlu
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -183,90 +184,162 @@ func (p *dateParser) adjacent(i int, sep string) bool {
 	return i+1 < len(p.toks) && p.text[p.toks[i].end:p.toks[i+1].start] == sep
 }
 
-// date reads a date at token i: an ISO date, a relative day, a weekday
-// (optionally "next"), "in 3 days", "2 weeks ago", or a day and a month
-// (with an optional year) in either order.
+// dateForm reads one way of writing a date at token i, whose word is w: the
+// date, the token after it, and whether it is written that way there.
+type dateForm func(p *dateParser, i int, w string) (time.Time, int, bool)
+
+// date reads a date at token i: the first of the forms below that reads
+// one.
 func (p *dateParser) date(i int) (time.Time, int, bool) {
 	w := p.word(i)
 	if w == "" {
 		return time.Time{}, i, false
 	}
-	// 2026-12-01
-	if len(w) == 4 && p.adjacent(i, "-") && p.adjacent(i+1, "-") {
-		if t, err := time.ParseInLocation(time.DateOnly, w+"-"+p.word(i+1)+"-"+p.word(i+2), p.today.Location()); err == nil {
-			return t, i + 3, true
+	for _, form := range [...]dateForm{
+		(*dateParser).isoDate,     // 2026-12-01
+		(*dateParser).relativeDay, // tomorrow
+		(*dateParser).article,     // on monday, the 1st of december
+		(*dateParser).weekday,     // monday, next monday, lunes próximo
+		(*dateParser).inAmount,    // in 3 days, in two hours
+		(*dateParser).amountAgo,   // 3 days ago
+		(*dateParser).agoAmount,   // hace 3 días
+		(*dateParser).monthDay,    // december 1 [2026]
+		(*dateParser).dayMonth,    // 1 december [2026], 1st of december
+	} {
+		if t, j, ok := form(p, i, w); ok {
+			return t, j, true
 		}
 	}
-	if off, ok := p.dw.days[w]; ok {
-		// "day after tomorrow"
-		return p.today.AddDate(0, 0, off), i + 1, true
+	return time.Time{}, i, false
+}
+
+func (p *dateParser) isoDate(i int, w string) (time.Time, int, bool) {
+	if len(w) != 4 || !p.adjacent(i, "-") || !p.adjacent(i+1, "-") {
+		return time.Time{}, i, false
 	}
-	if w == "the" || w == "on" || w == "el" || w == "le" || w == "am" || w == "il" || w == "o" {
+	t, err := time.ParseInLocation(time.DateOnly, w+"-"+p.word(i+1)+"-"+p.word(i+2), p.today.Location())
+	return t, i + 3, err == nil
+}
+
+func (p *dateParser) relativeDay(i int, w string) (time.Time, int, bool) {
+	off, ok := p.dw.days[w]
+	if !ok {
+		return time.Time{}, i, false
+	}
+	return p.today.AddDate(0, 0, off), i + 1, true
+}
+
+// article reads a date after a word that may stand before one.
+func (p *dateParser) article(i int, w string) (time.Time, int, bool) {
+	switch w {
+	case "the", "on", "el", "le", "am", "il", "o":
 		if t, j, ok := p.date(i + 1); ok && j > i+1 {
 			return t, j, true
 		}
 	}
-	next := false
+	return time.Time{}, i, false
+}
+
+// weekday reads a weekday, the next one (today's is today, unless said
+// "next"), after or before "next".
+func (p *dateParser) weekday(i int, w string) (time.Time, int, bool) {
+	next := in(p.dw.next, w)
 	j := i
-	if in(p.dw.next, w) {
-		next, j = true, i+1
-	}
-	for wd, names := range p.dw.weekdays {
-		if in(names, p.word(j)) {
-			days := (wd - int(p.today.Weekday()) + 7) % 7
-			if days == 0 && next {
-				days = 7
-			}
-			k := j + 1
-			if in(p.dw.next, p.word(k)) { // "lunes próximo"
-				if days == 0 {
-					days = 7
-				}
-				k++
-			}
-			return p.today.AddDate(0, 0, days), k, true
-		}
-	}
 	if next {
+		j++
+	}
+	wd := slices.IndexFunc(p.dw.weekdays[:], func(names []string) bool { return in(names, p.word(j)) })
+	if wd < 0 {
 		return time.Time{}, i, false
 	}
-	// in 3 days / in two hours
-	if in(p.dw.in, w) {
-		if n, k, ok := p.nums.parse(i + 1); ok && n == float64(int(n)) {
-			if days, ok := p.dw.dayUnits[p.word(k)]; ok {
-				return p.today.AddDate(0, 0, int(n)*days), k + 1, true
-			}
-			if u, ok := p.dw.units[p.word(k)]; ok {
-				return p.now.Add(time.Duration(n) * u).Truncate(time.Minute), k + 1, true
-			}
-		}
+	days := (wd - int(p.today.Weekday()) + 7) % 7
+	if days == 0 && next {
+		days = 7
 	}
-	// 3 days ago / hace 3 días
-	if n, k, ok := p.nums.parse(i); ok && n == float64(int(n)) {
-		if days, ok := p.dw.dayUnits[p.word(k)]; ok && in(p.dw.ago, p.word(k+1)) {
-			return p.today.AddDate(0, 0, -int(n)*days), k + 2, true
+	k := j + 1
+	if in(p.dw.next, p.word(k)) { // "lunes próximo"
+		if days == 0 {
+			days = 7
 		}
+		k++
 	}
-	if in(p.dw.ago, w) {
-		if n, k, ok := p.nums.parse(i + 1); ok && n == float64(int(n)) {
-			if days, ok := p.dw.dayUnits[p.word(k)]; ok {
-				return p.today.AddDate(0, 0, -int(n)*days), k + 1, true
-			}
-		}
+	return p.today.AddDate(0, 0, days), k, true
+}
+
+// inAmount reads an amount of time from now: days and weeks from today,
+// hours and minutes from the current minute.
+func (p *dateParser) inAmount(i int, w string) (time.Time, int, bool) {
+	if !in(p.dw.in, w) {
+		return time.Time{}, i, false
 	}
-	// december 1 [2026] / 1 december [2026] / 1st of december
+	n, k, ok := p.count(i + 1)
+	if !ok {
+		return time.Time{}, i, false
+	}
+	if days, ok := p.dw.dayUnits[p.word(k)]; ok {
+		return p.today.AddDate(0, 0, n*days), k + 1, true
+	}
+	if u, ok := p.dw.units[p.word(k)]; ok {
+		return p.now.Add(time.Duration(n) * u).Truncate(time.Minute), k + 1, true
+	}
+	return time.Time{}, i, false
+}
+
+// amountAgo reads days or weeks before today, "ago" after them.
+func (p *dateParser) amountAgo(i int, _ string) (time.Time, int, bool) {
+	n, k, ok := p.count(i)
+	if !ok {
+		return time.Time{}, i, false
+	}
+	if days, ok := p.dw.dayUnits[p.word(k)]; ok && in(p.dw.ago, p.word(k+1)) {
+		return p.today.AddDate(0, 0, -n*days), k + 2, true
+	}
+	return time.Time{}, i, false
+}
+
+// agoAmount reads days or weeks before today, "ago" before them.
+func (p *dateParser) agoAmount(i int, w string) (time.Time, int, bool) {
+	if !in(p.dw.ago, w) {
+		return time.Time{}, i, false
+	}
+	n, k, ok := p.count(i + 1)
+	if !ok {
+		return time.Time{}, i, false
+	}
+	if days, ok := p.dw.dayUnits[p.word(k)]; ok {
+		return p.today.AddDate(0, 0, -n*days), k + 1, true
+	}
+	return time.Time{}, i, false
+}
+
+// count reads a whole number at token i.
+func (p *dateParser) count(i int) (int, int, bool) {
+	n, k, ok := p.nums.parse(i)
+	if !ok || n != float64(int(n)) {
+		return 0, i, false
+	}
+	return int(n), k, true
+}
+
+func (p *dateParser) monthDay(i int, _ string) (time.Time, int, bool) {
 	if mo := p.month(i); mo > 0 {
 		if d, k, ok := p.dayOfMonth(i + 1); ok {
 			return p.yearOf(mo, d, k)
 		}
 	}
-	if d, k, ok := p.dayOfMonth(i); ok {
-		if p.word(k) == "of" || p.word(k) == "de" || p.word(k) == "di" {
-			k++
-		}
-		if mo := p.month(k); mo > 0 {
-			return p.yearOf(mo, d, k+1)
-		}
+	return time.Time{}, i, false
+}
+
+func (p *dateParser) dayMonth(i int, _ string) (time.Time, int, bool) {
+	d, k, ok := p.dayOfMonth(i)
+	if !ok {
+		return time.Time{}, i, false
+	}
+	if w := p.word(k); w == "of" || w == "de" || w == "di" {
+		k++
+	}
+	if mo := p.month(k); mo > 0 {
+		return p.yearOf(mo, d, k+1)
 	}
 	return time.Time{}, i, false
 }
@@ -309,82 +382,131 @@ func (p *dateParser) yearOf(mo, d, k int) (time.Time, int, bool) {
 }
 
 // clock reads a time of day at token i: "5pm", "5 pm", "17:30", "5:30 pm",
-// "at 5", "noon", "midnight", "17h".
+// "at 5", "noon", "midnight", "17h". A time in digits is read in the steps
+// below, each of which may find it is not one.
 func (p *dateParser) clock(i int) (h, m, end int, ok bool) {
 	at := false
 	if in(p.dw.at, p.word(i)) {
 		at, i = true, i+1
 	}
 	w := p.word(i)
-	if w == "" {
+	switch {
+	case w == "":
 		return 0, 0, i, false
-	}
-	if in(p.dw.noon, w) {
+	case in(p.dw.noon, w):
 		return 12, 0, i + 1, true
-	}
-	if in(p.dw.midnight, w) {
+	case in(p.dw.midnight, w):
 		return 0, 0, i + 1, true
 	}
-	// "5pm", "17h", "5h30"
-	digits := len(w) - len(strings.TrimLeft(w, "0123456789"))
-	if digits == 0 || digits > 2 {
+	c := clockReading{i: i, j: i + 1, w: w, at: at}
+	for _, step := range [...]func(*dateParser, *clockReading) bool{
+		(*dateParser).clockHour,     // 5, 17h, 5pm, 5h30
+		(*dateParser).clockMinutes,  // :30, :30pm
+		(*dateParser).clockMeridiem, // 5 pm
+		(*dateParser).clockHours,    // 17 uhr, 17 h
+		(*dateParser).clockHalf,     // pm and am make the hour, a bare number is no time
+	} {
+		if !step(p, &c) {
+			return 0, 0, i, false
+		}
+	}
+	if c.h > 23 || c.m > 59 {
 		return 0, 0, i, false
 	}
-	h, _ = strconv.Atoi(w[:digits])
-	suffix := w[digits:]
-	j := i + 1
+	return c.h, c.m, c.j, true
+}
+
+// clockReading is a time of day being read by clock's steps.
+type clockReading struct {
+	i, j   int    // the hour's token; the token after what was read
+	w      string // the hour's word
+	digits int    // the digits the hour's word starts with
+	h, m   int
+	suffix string // what follows the hour or the minutes: "pm", "h", "uhr"
+	at     bool   // said as a time: after "at", or in hours ("17h", "17 uhr")
+	colon  bool   // the minutes follow a colon
+}
+
+// clockHour reads the hour's one or two digits and what follows them in the
+// word: "h" or "uhr" (the minutes may follow), "h30", "pm" or "am".
+func (p *dateParser) clockHour(c *clockReading) bool {
+	c.digits = len(c.w) - len(strings.TrimLeft(c.w, "0123456789"))
+	if c.digits == 0 || c.digits > 2 {
+		return false
+	}
+	c.h, _ = strconv.Atoi(c.w[:c.digits])
+	c.suffix = c.w[c.digits:]
 	switch {
-	case suffix == "h" || suffix == "uhr":
-		if mm, err := strconv.Atoi(p.word(j)); err == nil && p.adjacent(i, "") {
-			m, j = mm, j+1
+	case c.suffix == "h" || c.suffix == "uhr":
+		if mm, err := strconv.Atoi(p.word(c.j)); err == nil && p.adjacent(c.i, "") {
+			c.m, c.j = mm, c.j+1
 		}
-	case strings.HasPrefix(suffix, "h") && len(suffix) > 1:
-		mm, err := strconv.Atoi(suffix[1:])
+	case strings.HasPrefix(c.suffix, "h") && len(c.suffix) > 1:
+		mm, err := strconv.Atoi(c.suffix[1:])
 		if err != nil {
-			return 0, 0, i, false
+			return false
 		}
-		m = mm
-	case suffix != "" && !in(p.dw.pm, suffix) && !in(p.dw.am, suffix):
-		return 0, 0, i, false
+		c.m = mm
+	case c.suffix != "" && !in(p.dw.pm, c.suffix) && !in(p.dw.am, c.suffix):
+		return false
 	}
-	colon := false
-	if suffix == "" && p.adjacent(i, ":") {
-		mw := p.word(j)
-		mdig := len(mw) - len(strings.TrimLeft(mw, "0123456789"))
-		if mdig != 2 {
-			return 0, 0, i, false
+	return true
+}
+
+// clockMinutes reads two digits of minutes after a colon, and what follows
+// them in their word.
+func (p *dateParser) clockMinutes(c *clockReading) bool {
+	if c.suffix != "" || !p.adjacent(c.i, ":") {
+		return true
+	}
+	mw := p.word(c.j)
+	if len(mw)-len(strings.TrimLeft(mw, "0123456789")) != 2 {
+		return false
+	}
+	c.m, _ = strconv.Atoi(mw[:2])
+	c.suffix = mw[2:]
+	c.j, c.colon = c.j+1, true
+	return true
+}
+
+// clockMeridiem reads "pm" or "am" as a word of its own.
+func (p *dateParser) clockMeridiem(c *clockReading) bool {
+	if w := p.word(c.j); c.suffix == "" && (in(p.dw.pm, w) || in(p.dw.am, w)) && len(w) > 1 {
+		c.suffix = w
+		c.j++
+	}
+	return true
+}
+
+// clockHours reads a word that says hours: "uhr", "h", "horas", "heures".
+func (p *dateParser) clockHours(c *clockReading) bool {
+	switch w := p.word(c.j); {
+	case c.suffix == "uhr", w == "uhr", w == "h", w == "horas", w == "heures":
+		if w != "" && !c.colon && c.suffix == "" {
+			c.j++
 		}
-		m, _ = strconv.Atoi(mw[:2])
-		suffix = mw[2:]
-		j, colon = j+1, true
+		c.suffix = ""
+		c.at = true
 	}
-	if suffix == "" && (in(p.dw.pm, p.word(j)) || in(p.dw.am, p.word(j))) && len(p.word(j)) > 1 {
-		suffix = p.word(j)
-		j++
-	}
-	if suffix == "uhr" || p.word(j) == "uhr" || p.word(j) == "h" || p.word(j) == "horas" || p.word(j) == "heures" {
-		if p.word(j) != "" && !colon && suffix == "" {
-			j++
-		}
-		suffix = ""
-		at = true
-	}
+	return true
+}
+
+// clockHalf makes a pm or am hour of the day; without them, a number is a
+// time only when said as one.
+func (p *dateParser) clockHalf(c *clockReading) bool {
 	switch {
-	case in(p.dw.pm, suffix):
-		if h < 1 || h > 12 {
-			return 0, 0, i, false
+	case in(p.dw.pm, c.suffix):
+		if c.h < 1 || c.h > 12 {
+			return false
 		}
-		h = h%12 + 12
-	case in(p.dw.am, suffix):
-		if h < 1 || h > 12 {
-			return 0, 0, i, false
+		c.h = c.h%12 + 12
+	case in(p.dw.am, c.suffix):
+		if c.h < 1 || c.h > 12 {
+			return false
 		}
-		h %= 12
-	case !colon && !at && !strings.HasPrefix(w[digits:], "h"):
-		return 0, 0, i, false // a bare number is not a time
+		c.h %= 12
+	case !c.colon && !c.at && !strings.HasPrefix(c.w[c.digits:], "h"):
+		return false // a bare number is not a time
 	}
-	if h > 23 || m > 59 {
-		return 0, 0, i, false
-	}
-	return h, m, j, true
+	return true
 }

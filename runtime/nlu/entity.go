@@ -1,6 +1,7 @@
 package nlu
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -68,6 +69,99 @@ type regexEntity struct {
 	re     *regexp.Regexp
 }
 
+// newFinder returns a finder of no entity yet, that reads numbers and dates
+// in the language, time zone and clock of opts.
+func newFinder(opts Options) finder {
+	lang := strings.ToLower(opts.Language)
+	f := finder{lang: lang, loc: opts.Location, now: opts.Now, nums: numberLanguage(lang), dates: dateLanguage(lang)}
+	if f.loc == nil {
+		f.loc = time.UTC
+	}
+	if f.now == nil {
+		f.now = time.Now
+	}
+	return f
+}
+
+// entityIndex is how each custom entity of a bot is found, by name: the
+// patterns of its values, its regular expression, its fuzzy index. It is
+// built once and shared by the intents' finders.
+type entityIndex struct {
+	patterns map[string][]pattern // every usable entity, regular ones included
+	regexes  map[string]*regexp.Regexp
+	fuzzy    map[string]*fuzzyIndex
+}
+
+// newEntityIndex indexes the custom entities. An entity whose regular
+// expression does not compile is left out, with an error.
+func newEntityIndex(entities []Entity) (entityIndex, []string) {
+	x := entityIndex{patterns: make(map[string][]pattern, len(entities)), regexes: map[string]*regexp.Regexp{}, fuzzy: map[string]*fuzzyIndex{}}
+	var errs []string
+	for _, e := range entities {
+		if e.Regex != "" {
+			re, err := regexp.Compile(e.Regex)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("entity %s: %v", e.Name, err))
+				continue
+			}
+			x.regexes[e.Name] = re
+		}
+		var ps []pattern
+		for _, v := range e.Values {
+			for _, w := range append([]string{v.Canonical}, v.Synonyms...) {
+				if p, ok := newPattern(e.Name, v.Canonical, w); ok {
+					ps = append(ps, p)
+				}
+			}
+		}
+		x.patterns[e.Name] = ps
+		if e.Fuzzy && len(ps) > 0 {
+			x.fuzzy[e.Name] = newFuzzyIndex(ps)
+		}
+	}
+	return x, errs
+}
+
+// finder returns f set to find the entities the params of in use. It
+// reports the params whose entity is unknown.
+func (x entityIndex) finder(f finder, in Intent) (finder, []string) {
+	var errs []string
+	seen := map[string]bool{}
+	for _, p := range in.Params {
+		switch p.Entity {
+		case EntityNumber:
+			f.number = true
+		case EntityDatetime:
+			f.datetime = true
+		case EntityAny:
+		default:
+			ps, ok := x.patterns[p.Entity]
+			if !ok {
+				errs = append(errs, fmt.Sprintf("intent %s: param %s: unknown entity %s", in.Name, p.Name, p.Entity))
+				continue
+			}
+			if seen[p.Entity] {
+				continue
+			}
+			seen[p.Entity] = true
+			if re, ok := x.regexes[p.Entity]; ok {
+				f.regexes = append(f.regexes, regexEntity{p.Entity, re})
+				continue
+			}
+			if fz := x.fuzzy[p.Entity]; fz != nil {
+				f.fuzzy = append(f.fuzzy, fz)
+			}
+			if f.byFirst == nil {
+				f.byFirst = map[string][]pattern{}
+			}
+			for _, pt := range ps {
+				f.byFirst[pt.words[0]] = append(f.byFirst[pt.words[0]], pt)
+			}
+		}
+	}
+	return f, errs
+}
+
 func (f *finder) empty() bool {
 	return len(f.byFirst) == 0 && len(f.regexes) == 0 && !f.number && !f.datetime
 }
@@ -111,6 +205,28 @@ func span(toks []token, start, end int) (from, to int, ok bool) {
 // the words left free.
 func (f *finder) find(text string, toks []token) []mention {
 	var cands []cand
+	for _, source := range [...]func(*finder, []cand, string, []token) []cand{
+		(*finder).valueCands,
+		(*finder).digitCands,
+		(*finder).numberWordCands,
+		(*finder).datetimeCands,
+		(*finder).regexCands,
+	} {
+		cands = source(f, cands, text, toks)
+	}
+	claimed := make([]int, len(toks))
+	ms := claim(nil, claimed, cands)
+	if len(f.fuzzy) > 0 {
+		// Only words no exact match reads are read with typos: an exact
+		// value always wins over the values it is a typo of.
+		ms = claim(ms, claimed, f.fuzzyCands(toks, claimed))
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].from < ms[j].from })
+	return ms
+}
+
+// valueCands appends the values of custom entities written exactly.
+func (f *finder) valueCands(cands []cand, _ string, toks []token) []cand {
 	for i, t := range toks {
 		for _, p := range f.byFirst[t.word] {
 			if i+len(p.words) > len(toks) {
@@ -128,46 +244,72 @@ func (f *finder) find(text string, toks []token) []mention {
 			}
 		}
 	}
-	if f.number {
-		for _, loc := range numberRE.FindAllStringIndex(text, -1) {
-			s := text[loc[0]:loc[1]]
-			if (s[0] == '+' || s[0] == '-') && loc[0] > 0 && !unicode.IsSpace(rune(text[loc[0]-1])) && text[loc[0]-1] != '(' {
-				// "3-2" or "x-1": the sign is a hyphen, not part of the number.
-				loc[0]++
-				s = s[1:]
-			}
-			if !boundary(text, loc[0], loc[1]) {
-				continue
-			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				continue
-			}
-			if from, to, ok := span(toks, loc[0], loc[1]); ok {
-				cands = append(cands, cand{from: from, to: to, chars: loc[1] - loc[0], ev: entityValue{EntityNumber, v}})
-			}
+	return cands
+}
+
+// digitCands appends the numbers written in digits, with their sign.
+func (f *finder) digitCands(cands []cand, text string, toks []token) []cand {
+	if !f.number {
+		return cands
+	}
+	for _, loc := range numberRE.FindAllStringIndex(text, -1) {
+		s := text[loc[0]:loc[1]]
+		if (s[0] == '+' || s[0] == '-') && loc[0] > 0 && !unicode.IsSpace(rune(text[loc[0]-1])) && text[loc[0]-1] != '(' {
+			// "3-2" or "x-1": the sign is a hyphen, not part of the number.
+			loc[0]++
+			s = s[1:]
 		}
-		np := &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}
-		for i := 0; i < len(toks); i++ {
-			if _, err := strconv.Atoi(toks[i].word); err == nil {
-				continue // digits are read above, with their sign
-			}
-			if v, j, ok := np.parse(i); ok {
-				cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityNumber, v}})
-				i = j - 1
-			}
+		if !boundary(text, loc[0], loc[1]) {
+			continue
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			continue
+		}
+		if from, to, ok := span(toks, loc[0], loc[1]); ok {
+			cands = append(cands, cand{from: from, to: to, chars: loc[1] - loc[0], ev: entityValue{EntityNumber, v}})
 		}
 	}
-	if f.datetime {
-		today := f.now().In(f.loc)
-		dp := &dateParser{dw: f.dates, nums: &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}, text: text, toks: toks,
-			now: today, today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, f.loc)}
-		for i := range toks {
-			if j, v, ok := dp.parseAt(i); ok && j > i {
-				cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityDatetime, v}})
-			}
+	return cands
+}
+
+// numberWordCands appends the numbers written in words.
+func (f *finder) numberWordCands(cands []cand, text string, toks []token) []cand {
+	if !f.number {
+		return cands
+	}
+	np := &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}
+	for i := 0; i < len(toks); i++ {
+		if _, err := strconv.Atoi(toks[i].word); err == nil {
+			continue // digits are read by digitCands, with their sign
+		}
+		if v, j, ok := np.parse(i); ok {
+			cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityNumber, v}})
+			i = j - 1
 		}
 	}
+	return cands
+}
+
+// datetimeCands appends the dates and times, read from every word.
+func (f *finder) datetimeCands(cands []cand, text string, toks []token) []cand {
+	if !f.datetime {
+		return cands
+	}
+	today := f.now().In(f.loc)
+	dp := &dateParser{dw: f.dates, nums: &numberParser{lex: f.nums, lang: f.lang, text: text, toks: toks}, text: text, toks: toks,
+		now: today, today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, f.loc)}
+	for i := range toks {
+		if j, v, ok := dp.parseAt(i); ok && j > i {
+			cands = append(cands, cand{from: i, to: j, chars: toks[j-1].end - toks[i].start, ev: entityValue{EntityDatetime, v}})
+		}
+	}
+	return cands
+}
+
+// regexCands appends the matches of the regular entities that stand on
+// word boundaries.
+func (f *finder) regexCands(cands []cand, text string, toks []token) []cand {
 	for _, r := range f.regexes {
 		for _, loc := range r.re.FindAllStringIndex(text, -1) {
 			if loc[1] == loc[0] || !boundary(text, loc[0], loc[1]) {
@@ -178,15 +320,7 @@ func (f *finder) find(text string, toks []token) []mention {
 			}
 		}
 	}
-	claimed := make([]int, len(toks))
-	ms := claim(nil, claimed, cands)
-	if len(f.fuzzy) > 0 {
-		// Only words no exact match reads are read with typos: an exact
-		// value always wins over the values it is a typo of.
-		ms = claim(ms, claimed, f.fuzzyCands(toks, claimed))
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].from < ms[j].from })
-	return ms
+	return cands
 }
 
 // cand is a candidate mention: tokens [from, to) read as ev.

@@ -43,9 +43,11 @@ type Model struct {
 	cols int
 	mix  float64 // weight of the multinomial probability in a score
 
-	// Built from the intents when the model is prepared, not trained.
+	// Built from the intents when the model is prepared, not trained: the
+	// matcher reads the sentences once, and the tables below come from its
+	// reading.
 	matcher *Scorer
-	norm    normalizer
+	norm    normalizer         // the matcher's
 	exact   map[string][]int32 // normalised sentence → intents
 	// phExact holds, per intent, its sentences with the mentions of entity
 	// placeholders written "{}".
@@ -53,63 +55,47 @@ type Model struct {
 	hasPH   []bool // intents with placeholder sentences (no any)
 	spell   *speller
 
-	pool sync.Pool // *scratch
+	pool sync.Pool // *reading
 }
 
 var _ Classifier = (*Model)(nil)
 
-// scratch is the per-call working memory of Classify.
-type scratch struct {
-	feats []feat
-	buf   []int32
-	v     vector
-	z     []float64
-}
-
-// prepare builds the lookup tables of a trained or loaded model.
-func (m *Model) prepare(matcher *Scorer, intents []Intent, opts Options) error {
+// prepare builds the lookup tables of a trained or loaded model from the
+// matcher's reading of the sentences.
+func (m *Model) prepare(matcher *Scorer) {
 	m.matcher = matcher
-	m.norm = newNormalizer(m.lang, m.stemming)
+	m.norm = matcher.norm
 	m.byName = make(map[string]int32, len(m.names))
 	for i, n := range m.names {
 		m.byName[n] = int32(i)
 	}
 	m.exact = map[string][]int32{}
 	m.phExact = map[string][]int32{}
-	m.hasPH = make([]bool, len(intents))
+	m.hasPH = make([]bool, len(matcher.intents))
 	m.spell = newSpeller()
-	for ci, in := range intents {
-		for _, s := range in.Sentences {
-			m.norm.remember(s)
-			for _, t := range tokenize(s, maxTokens) {
+	for ci, it := range matcher.intents {
+		for i := range it.sentences {
+			sen := &it.sentences[i]
+			for _, t := range tokenize(sen.text, maxTokens) {
 				m.spell.add(t.word)
 			}
-			if !strings.ContainsRune(s, '{') {
-				if key := m.key(m.norm.tokens(s, maxTokens)); key != "" {
+			// A literal brace (no placeholder) still makes the sentence a
+			// placeholder sentence, matched only through mentions.
+			if !strings.ContainsRune(sen.text, '{') {
+				if key := sen.key(maxTokens); key != "" {
 					m.exact[key] = appendOnce(m.exact[key], int32(ci))
 				}
 				continue
 			}
-			it := matcher.intents[in.Name]
-			sen, err := matcher.parseSentence(s, in.Params)
-			if err != nil || sen.hasAny {
-				continue
+			if !sen.hasAny {
+				key := sen.key(0)
+				m.phExact[key] = appendOnce(m.phExact[key], int32(ci))
+				m.hasPH[ci] = true
 			}
-			words := make([]string, len(sen.toks))
-			for k, t := range sen.toks {
-				words[k] = t.norm
-				if t.param >= 0 {
-					words[k] = "{}"
-				}
-			}
-			key := strings.Join(words, " ")
-			m.phExact[key] = appendOnce(m.phExact[key], int32(ci))
-			m.hasPH[ci] = it != nil
 		}
 	}
 	m.spell.sort()
-	m.pool.New = func() any { return &scratch{z: make([]float64, m.cols)} }
-	return nil
+	m.pool.New = func() any { return &reading{m: m, z: make([]float64, m.cols)} }
 }
 
 func appendOnce(s []int32, v int32) []int32 {
@@ -117,18 +103,6 @@ func appendOnce(s []int32, v int32) []int32 {
 		return s
 	}
 	return append(s, v)
-}
-
-// key joins the normalised words of a text.
-func (m *Model) key(toks []token) string {
-	var b strings.Builder
-	for i, t := range toks {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.norm)
-	}
-	return b.String()
 }
 
 // tokens returns the normalised words of a message, typos of training words
@@ -176,81 +150,159 @@ func (m *Model) Intents() []string { return slices.Clone(m.names) }
 
 // Classify implements Classifier.
 func (m *Model) Classify(text string, candidates []string) []Score {
-	sc := m.pool.Get().(*scratch)
-	defer m.pool.Put(sc)
-	raw := m.norm.tokens(text, maxTokens)
-	out := make([]Score, 0, len(candidates))
-	if len(raw) == 0 {
-		for _, c := range candidates {
-			out = append(out, Score{Intent: c})
-		}
-		return out
+	r := m.read(text)
+	defer m.done(r)
+	out := make([]Score, len(candidates))
+	for i, name := range candidates {
+		out[i] = Score{Intent: name, Score: r.score(name)}
 	}
-	exact := m.exact[m.key(raw)] // before typos are corrected: exact is exact
-	toks := m.correct(raw)
-	sc.feats = appendFeatures(sc.feats[:0], toks)
-	sc.buf = vectorize(sc.feats, m.vocab, m.idf, m.groups, m.groupW, sc.buf, &sc.v)
+	sortScores(out)
+	return out
+}
+
+// Understand implements Classifier: the message is tokenised once, and the
+// mentions of an intent's entities found at most once, for the placeholder
+// sentences and the parameters alike.
+func (m *Model) Understand(text string, candidates []string, threshold float64) Understanding {
+	r := m.read(text)
+	defer m.done(r)
+	u := understand(candidates, threshold, r.score)
+	if u.Understood {
+		u.Values = r.values(u.Best.Intent)
+	}
+	return u
+}
+
+// reading is one message as the model reads it: its words, tokenised once,
+// and what scoring and extraction derive from them, each when first needed.
+// Its memory is reused from one message to the next.
+type reading struct {
+	m     *Model
+	text  string
+	raw   []token   // the message's words as the matcher reads them
+	toks  []token   // the words as the classifier reads them: typos corrected
+	exact []int32   // the intents of the training sentences the message reads as
+	z     []float64 // per column: the logit, or the multinomial probability
+	msg   message   // the matcher's view of raw, once hasMsg
+	// hasMsg tells whether msg holds the message.
+	hasMsg bool
+	found  []found // the mentions found so far
+
+	feats []feat
+	buf   []int32
+	v     vector
+	key   []byte
+}
+
+// found are the mentions of an intent's entities in the message.
+type found struct {
+	it *intent
+	ms []mention
+}
+
+// read reads text: its words, and every intent's logit.
+func (m *Model) read(text string) *reading {
+	r := m.pool.Get().(*reading)
+	r.text = text
+	r.raw = m.norm.appendTokens(r.raw[:0], text, maxTokens)
+	if len(r.raw) == 0 {
+		return r
+	}
+	r.key = r.key[:0]
+	for i, t := range r.raw {
+		if i > 0 {
+			r.key = append(r.key, ' ')
+		}
+		r.key = append(r.key, t.norm...)
+	}
+	r.exact = m.exact[string(r.key)] // before typos are corrected: exact is exact
+	r.toks = m.correct(append(r.toks[:0], r.raw...))
+	r.feats = appendFeatures(r.feats[:0], r.toks)
+	r.buf = vectorize(r.feats, m.vocab, m.idf, m.groups, m.groupW, r.buf, &r.v)
 	nc := m.cols
-	z := sc.z
+	z := r.z
 	copy(z, f64(m.bias, z))
-	for j, f := range sc.v.idx {
-		x := float64(sc.v.val[j])
+	for j, f := range r.v.idx {
+		x := float64(r.v.val[j])
 		row := m.weights[int(f)*nc : int(f)*nc+nc]
 		for c, w := range row {
 			z[c] += float64(w) * x
 		}
 	}
-	var soft []float64
 	if m.cols > len(m.names) {
-		soft = z[len(m.names):]
-		softmaxInPlace(soft)
+		softmaxInPlace(z[len(m.names):])
 	}
-	for _, name := range candidates {
-		ci, ok := m.byName[name]
-		if !ok {
-			out = append(out, Score{Intent: name})
-			continue
-		}
-		p := sigmoid(z[ci])
-		if m.cols > len(m.names) {
-			// soft is over every intent and out-of-scope, never over
-			// the candidates only: the score stays absolute.
-			p = (1-m.mix)*p + m.mix*soft[ci]
-		}
-		if slices.Contains(exact, ci) || (m.hasPH[ci] && m.placeholderMatch(text, ci)) {
-			p = 1
-		}
-		out = append(out, Score{Intent: name, Score: p})
-	}
-	slices.SortStableFunc(out, func(a, b Score) int { return cmp.Compare(b.Score, a.Score) })
-	return out
+	return r
 }
 
-// f64 copies float32 values into dst.
-func f64(src []float32, dst []float64) []float64 {
-	for i, x := range src {
-		dst[i] = float64(x)
-	}
-	return dst
+// done returns r to the pool, holding nothing of the message.
+func (m *Model) done(r *reading) {
+	clear(r.raw)
+	clear(r.toks)
+	clear(r.msg.words)
+	clear(r.found)
+	r.text, r.exact, r.found = "", nil, r.found[:0]
+	r.msg.text, r.msg.toks, r.hasMsg = "", nil, false
+	m.pool.Put(r)
 }
 
-// placeholderMatch reports whether text reads exactly as one of intent ci's
-// sentences with its placeholders filled by entity values.
-func (m *Model) placeholderMatch(text string, ci int32) bool {
-	it := m.matcher.intents[m.names[ci]]
-	msg := m.matcher.message(text)
-	ms := it.mentions(msg)
+// score returns intent name's score: its probability, or 1 when the message
+// reads as one of its training sentences.
+func (r *reading) score(name string) float64 {
+	m := r.m
+	ci, ok := m.byName[name]
+	if !ok || len(r.raw) == 0 {
+		return 0
+	}
+	p := sigmoid(r.z[ci])
+	if m.cols > len(m.names) {
+		// The multinomial part is over every intent and out-of-scope,
+		// never over the candidates only: the score stays absolute.
+		p = (1-m.mix)*p + m.mix*r.z[len(m.names)+int(ci)]
+	}
+	if slices.Contains(r.exact, ci) || (m.hasPH[ci] && r.placeholderMatch(ci)) {
+		p = 1
+	}
+	return p
+}
+
+// message returns the message as the matcher reads it.
+func (r *reading) message() *message {
+	if !r.hasMsg {
+		r.m.matcher.read(&r.msg, r.text, r.raw)
+		r.hasMsg = true
+	}
+	return &r.msg
+}
+
+// mentions returns the mentions of it's entities in the message.
+func (r *reading) mentions(it *intent) []mention {
+	for _, f := range r.found {
+		if f.it == it {
+			return f.ms
+		}
+	}
+	ms := it.mentions(r.message())
+	r.found = append(r.found, found{it, ms})
+	return ms
+}
+
+// placeholderMatch reports whether the message reads exactly as one of
+// intent ci's sentences with its placeholders filled by entity values.
+func (r *reading) placeholderMatch(ci int32) bool {
+	ms := r.mentions(r.m.matcher.intents[ci])
 	if len(ms) == 0 {
 		return false
 	}
-	var b strings.Builder
-	next := 0
+	msg := r.message()
+	r.key = r.key[:0]
 	write := func(s string) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		if len(r.key) > 0 {
+			r.key = append(r.key, ' ')
 		}
-		b.WriteString(s)
+		r.key = append(r.key, s...)
 	}
+	next := 0
 	for _, mn := range ms {
 		for ; next < mn.from; next++ {
 			write(msg.toks[next].norm)
@@ -261,7 +313,24 @@ func (m *Model) placeholderMatch(text string, ci int32) bool {
 	for ; next < len(msg.toks); next++ {
 		write(msg.toks[next].norm)
 	}
-	return slices.Contains(m.phExact[b.String()], ci)
+	return slices.Contains(r.m.phExact[string(r.key)], ci)
+}
+
+// values returns the values of intent name's params in the message.
+func (r *reading) values(name string) []Value {
+	it, ok := r.m.matcher.byName[name]
+	if !ok || len(it.params) == 0 {
+		return nil
+	}
+	return it.values(r.message(), r.mentions(it))
+}
+
+// f64 copies float32 values into dst.
+func f64(src []float32, dst []float64) []float64 {
+	for i, x := range src {
+		dst[i] = float64(x)
+	}
+	return dst
 }
 
 // Extract implements Classifier: the values are found as the matcher finds

@@ -3,8 +3,10 @@ package nlu
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
+	"time"
 )
 
 var weatherIntents = []Intent{
@@ -239,6 +241,47 @@ func TestModelMultinomialPart(t *testing.T) {
 	for text, intent := range map[string]string{"how is the weather in Paris": "weather", "hello bot": "hello", "bye bye": "bye"} {
 		if got := modelScore(a, text, intent); got < 0.4 {
 			t.Errorf("%q: %s scores %.4f, want >= 0.4", text, intent, got)
+		}
+	}
+}
+
+// TestUnderstandIsClassifyThenExtract: the one reading of a turn gives what
+// Classify's best candidate and Extract give, for the model and the matcher.
+func TestUnderstandIsClassifyThenExtract(t *testing.T) {
+	intents := append(slices.Clone(weatherIntents),
+		Intent{Name: "buy", Sentences: []string{"buy {n} apples", "I want {n}"}, Params: []Param{{"n", EntityNumber}}},
+		Intent{Name: "name", Sentences: []string{"my name is {name}", "call me {name} please"}, Params: []Param{{"name", EntityAny}}},
+		Intent{Name: "trip", Sentences: []string{"from {from} to {to} on {day}"}, Params: []Param{{"from", "city"}, {"to", "city"}, {"day", EntityDatetime}}},
+	)
+	opts := Options{Language: "en", Stemming: true, Now: func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }}
+	m, err := Train(intents, cityEntity, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewScorer(intents, cityEntity, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"", "?!", "hello", "helo there", "weather in BCN", "what is the wheather in new york?", "buy 12 apples",
+		"I want twenty", "my name is Ada Lovelace", "from madrid to barna on friday", "from nyc to bcn tomorrow at 5pm", "bye madrid"}
+	candidates := [][]string{nil, {"weather"}, {"hello", "bye"}, {"unknown", "buy", "name"}, {"trip", "weather", "hello", "buy", "name", "bye"}}
+	for _, c := range []Classifier{m, s} {
+		for _, text := range texts {
+			for _, cands := range candidates {
+				for _, threshold := range []float64{0, 0.4, 0.99} {
+					var want Understanding
+					if scores := c.Classify(text, cands); len(scores) > 0 {
+						want.Best = scores[0]
+						want.Understood = want.Best.Score > 0 && want.Best.Score >= threshold
+						if want.Understood {
+							want.Values = c.Extract(want.Best.Intent, text)
+						}
+					}
+					if got := c.Understand(text, cands, threshold); !reflect.DeepEqual(got, want) {
+						t.Errorf("%T.Understand(%q, %q, %g) = %+v, want %+v", c, text, cands, threshold, got, want)
+					}
+				}
+			}
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package nlu predicts which intent a user message expresses and extracts the
 // intent's parameters (for generated code, through the engine).
 //
-// The Classifier interface is what the engine uses. Model implements it: a
+// The Classifier interface is what the engine uses: one Understand per
+// message gives the intent and its parameters. Model implements it: a
 // classifier trained from the bot's sentences (Train, at build time) and
 // carried into the bot binary (MarshalBinary, LoadModel), which gives every
 // intent an absolute probability. See docs/nlu.md.
@@ -19,7 +20,6 @@ package nlu
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -91,13 +91,32 @@ type Classifier interface {
 	// Extract returns the values of every declared parameter of intent in
 	// text, in declaration order.
 	Extract(intent, text string) []Value
+	// Understand reads text once for what a turn needs: the best
+	// candidate as Classify ranks it and, when it is understood (it scores
+	// above 0 and at least threshold), its parameters as Extract finds
+	// them.
+	Understand(text string, candidates []string, threshold float64) Understanding
+}
+
+// Understanding is what a message says among candidate intents.
+type Understanding struct {
+	// Best is the candidate that scores best (the first of equal scores);
+	// zero when there is no candidate.
+	Best Score
+	// Understood tells whether Best scores above 0 and at least the
+	// threshold.
+	Understood bool
+	// Values are Best's parameter values in declaration order when it is
+	// understood, nil otherwise.
+	Values []Value
 }
 
 // Scorer is the token-overlap matcher (see the package comment). It is
 // immutable once built.
 type Scorer struct {
 	norm    normalizer
-	intents map[string]*intent
+	intents []*intent // in declaration order
+	byName  map[string]*intent
 	df      map[string]int // number of intents whose sentences use a word
 	maxLen  int            // tokens of the longest sentence
 }
@@ -106,131 +125,64 @@ type Scorer struct {
 type intent struct {
 	name      string
 	params    []Param
-	sentences []sentence
-	finder    finder // mentions of the entities its params use
+	sentences []sentence // one per training sentence, in order
+	finder    finder     // mentions of the entities its params use
 }
-
-// sentence is a training sentence as a sequence of normalised words and
-// placeholders.
-type sentence struct {
-	toks   []stoken
-	total  float64 // sum of the weights
-	hasAny bool    // has a placeholder of an any param
-}
-
-// stoken is a word (param < 0) or the placeholder of params[param].
-type stoken struct {
-	norm   string
-	param  int
-	weight float64
-}
-
-// placeholderWeight is the weight of a placeholder and of the mention that
-// stands for it.
-const placeholderWeight = 1
 
 var _ Classifier = (*Scorer)(nil)
 
 // NewScorer prepares a Scorer. It fails when a parameter names an unknown
 // entity or a sentence a placeholder that is not a declared parameter.
 func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, error) {
-	s := &Scorer{norm: newNormalizer(opts.Language, opts.Stemming), intents: make(map[string]*intent, len(intents)), df: map[string]int{}}
-	loc, now := opts.Location, opts.Now
-	if loc == nil {
-		loc = time.UTC
-	}
-	if now == nil {
-		now = time.Now
-	}
-	patterns := make(map[string][]pattern, len(entities))
-	regexes := map[string]*regexp.Regexp{}
-	fuzzy := map[string]*fuzzyIndex{} // built once, shared by the intents
-	var errs []string
-	for _, e := range entities {
-		if e.Regex != "" {
-			re, err := regexp.Compile(e.Regex)
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("entity %s: %v", e.Name, err))
-				continue
-			}
-			regexes[e.Name] = re
-			patterns[e.Name] = nil
-		}
-		var ps []pattern
-		for _, v := range e.Values {
-			for _, w := range append([]string{v.Canonical}, v.Synonyms...) {
-				if p, ok := newPattern(e.Name, v.Canonical, w); ok {
-					ps = append(ps, p)
-				}
-			}
-		}
-		patterns[e.Name] = ps
-		if e.Fuzzy && len(ps) > 0 {
-			fuzzy[e.Name] = newFuzzyIndex(ps)
-		}
-	}
-	lang := strings.ToLower(opts.Language)
-	nums, dates := numberLanguage(lang), dateLanguage(lang)
+	s := &Scorer{norm: newNormalizer(opts.Language, opts.Stemming), byName: make(map[string]*intent, len(intents)), df: map[string]int{}}
+	ents, errs := newEntityIndex(entities)
+	base := newFinder(opts)
 	for _, in := range intents {
-		if _, dup := s.intents[in.Name]; dup {
+		if _, dup := s.byName[in.Name]; dup {
 			errs = append(errs, fmt.Sprintf("intent %s declared twice", in.Name))
 			continue
 		}
-		it := &intent{name: in.Name, params: in.Params, finder: finder{lang: lang, loc: loc, now: now, nums: nums, dates: dates}}
-		seen := map[string]bool{}
-		for _, p := range in.Params {
-			switch p.Entity {
-			case EntityNumber:
-				it.finder.number = true
-			case EntityDatetime:
-				it.finder.datetime = true
-			case EntityAny:
-			default:
-				ps, ok := patterns[p.Entity]
-				if !ok {
-					errs = append(errs, fmt.Sprintf("intent %s: param %s: unknown entity %s", in.Name, p.Name, p.Entity))
-					continue
-				}
-				if seen[p.Entity] {
-					continue
-				}
-				seen[p.Entity] = true
-				if re, ok := regexes[p.Entity]; ok {
-					it.finder.regexes = append(it.finder.regexes, regexEntity{p.Entity, re})
-					continue
-				}
-				if x := fuzzy[p.Entity]; x != nil {
-					it.finder.fuzzy = append(it.finder.fuzzy, x)
-				}
-				if it.finder.byFirst == nil {
-					it.finder.byFirst = map[string][]pattern{}
-				}
-				for _, pt := range ps {
-					it.finder.byFirst[pt.words[0]] = append(it.finder.byFirst[pt.words[0]], pt)
-				}
-			}
-		}
-		words := map[string]bool{}
-		for _, text := range in.Sentences {
-			s.norm.remember(text)
-			sen, err := s.parseSentence(text, in.Params)
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("intent %s: %v", in.Name, err))
-				continue
-			}
-			it.sentences = append(it.sentences, sen)
-			for _, t := range sen.toks {
-				if t.param < 0 && !words[t.norm] {
-					words[t.norm] = true
-					s.df[t.norm]++
-				}
-			}
-		}
-		s.intents[in.Name] = it
+		it := &intent{name: in.Name, params: in.Params}
+		var ferrs []string
+		it.finder, ferrs = ents.finder(base, in)
+		errs = append(errs, ferrs...)
+		errs = append(errs, s.readSentences(it, in.Sentences)...)
+		s.intents = append(s.intents, it)
+		s.byName[in.Name] = it
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("nlu: %s", strings.Join(errs, "; "))
 	}
+	s.weigh()
+	return s, nil
+}
+
+// readSentences parses the intent's sentences and counts the intent in the
+// document frequency of their words.
+func (s *Scorer) readSentences(it *intent, texts []string) []string {
+	var errs []string
+	words := map[string]bool{}
+	for _, text := range texts {
+		s.norm.remember(text)
+		sen, err := parseSentence(s.norm, text, it.params)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("intent %s: %v", it.name, err))
+			continue
+		}
+		it.sentences = append(it.sentences, sen)
+		for _, t := range sen.toks {
+			if t.param < 0 && !words[t.norm] {
+				words[t.norm] = true
+				s.df[t.norm]++
+			}
+		}
+	}
+	return errs
+}
+
+// weigh divides the weight of every sentence word by the number of intents
+// that use it, now that they are all known, and sums the sentences' weights.
+func (s *Scorer) weigh() {
 	for _, it := range s.intents {
 		for i := range it.sentences {
 			sen := &it.sentences[i]
@@ -243,7 +195,6 @@ func NewScorer(intents []Intent, entities []Entity, opts Options) (*Scorer, erro
 			s.maxLen = max(s.maxLen, len(sen.toks))
 		}
 	}
-	return s, nil
 }
 
 // weight returns the weight of a word of base weight w: w divided by the
@@ -255,72 +206,76 @@ func (s *Scorer) weight(w float64, norm string) float64 {
 	return w
 }
 
-// parseSentence splits a training sentence into normalised words and
-// placeholders.
-func (s *Scorer) parseSentence(text string, params []Param) (sentence, error) {
-	var sen sentence
-	rest := text
-	for rest != "" {
-		open := strings.IndexByte(rest, '{')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(rest[open:], '}')
-		if end < 0 {
-			break
-		}
-		for _, t := range s.norm.tokens(rest[:open], 0) {
-			sen.toks = append(sen.toks, stoken{norm: t.norm, param: -1, weight: t.weight})
-		}
-		name := strings.TrimSpace(rest[open+1 : open+end])
-		idx := -1
-		for i, p := range params {
-			if p.Name == name {
-				idx = i
-				break
-			}
-		}
-		if idx < 0 {
-			return sen, fmt.Errorf("sentence %q: {%s} is not a declared param", text, name)
-		}
-		sen.toks = append(sen.toks, stoken{norm: "{" + name + "}", param: idx, weight: placeholderWeight})
-		if params[idx].Entity == EntityAny {
-			sen.hasAny = true
-		}
-		rest = rest[open+end+1:]
-	}
-	for _, t := range s.norm.tokens(rest, 0) {
-		sen.toks = append(sen.toks, stoken{norm: t.norm, param: -1, weight: t.weight})
-	}
-	return sen, nil
-}
-
 // Classify implements Classifier.
 func (s *Scorer) Classify(text string, candidates []string) []Score {
-	out := make([]Score, 0, len(candidates))
 	msg := s.message(text)
-	for _, c := range candidates {
-		var best float64
-		if it, ok := s.intents[c]; ok {
-			best, _ = it.best(msg)
-		}
-		out = append(out, Score{Intent: c, Score: best})
+	out := make([]Score, len(candidates))
+	for i, c := range candidates {
+		out[i] = Score{Intent: c, Score: s.score(msg, c)}
 	}
-	slices.SortStableFunc(out, func(a, b Score) int { return cmp.Compare(b.Score, a.Score) })
+	sortScores(out)
 	return out
 }
 
 // Extract implements Classifier.
 func (s *Scorer) Extract(intentName, text string) []Value {
-	it, ok := s.intents[intentName]
+	it, ok := s.byName[intentName]
 	if !ok || len(it.params) == 0 {
 		return nil
 	}
 	msg := s.message(text)
+	return it.values(msg, it.mentions(msg))
+}
+
+// Understand implements Classifier.
+func (s *Scorer) Understand(text string, candidates []string, threshold float64) Understanding {
+	msg := s.message(text)
+	u := understand(candidates, threshold, func(c string) float64 { return s.score(msg, c) })
+	if u.Understood {
+		it := s.byName[u.Best.Intent]
+		u.Values = it.values(msg, it.mentions(msg))
+	}
+	return u
+}
+
+// score returns the best score of intent name's sentences for msg, 0 for
+// an unknown intent.
+func (s *Scorer) score(msg *message, name string) float64 {
+	it, ok := s.byName[name]
+	if !ok {
+		return 0
+	}
+	best, _ := it.best(msg, it.mentions(msg))
+	return best
+}
+
+// sortScores sorts scores best first, equal scores in their order.
+func sortScores(scores []Score) {
+	slices.SortStableFunc(scores, func(a, b Score) int { return cmp.Compare(b.Score, a.Score) })
+}
+
+// understand returns the best of the candidates that score gives (the first
+// of equal scores), understood when it reaches threshold.
+func understand(candidates []string, threshold float64, score func(string) float64) Understanding {
+	var u Understanding
+	for i, c := range candidates {
+		if sc := score(c); i == 0 || sc > u.Best.Score {
+			u.Best = Score{Intent: c, Score: sc}
+		}
+	}
+	u.Understood = len(candidates) > 0 && u.Best.Reaches(threshold)
+	return u
+}
+
+// values returns the values of the intent's params in msg, whose mentions
+// of the intent's entities are ms; nil when the intent has no params.
+func (it *intent) values(msg *message, ms []mention) []Value {
+	if len(it.params) == 0 {
+		return nil
+	}
 	vals := make([]any, len(it.params))
-	ms := it.mentions(msg)
 	used := make([]bool, len(ms))
-	if _, si := it.best(msg); si >= 0 {
+	if _, si := it.best(msg, ms); si >= 0 {
 		it.extract(msg, ms, &it.sentences[si], vals, used)
 	}
 	// A param the best sentence lacks still takes a value of its entity the
@@ -354,8 +309,9 @@ func (s *Scorer) Extract(intentName, text string) []Value {
 	return out
 }
 
-// message is a tokenized user message. Mentions depend on the intent (only
-// its entities are looked for), so they are found per intent.
+// message is a user message as the matcher reads it. Mentions depend on
+// the intent (only its entities are looked for), so they are found per
+// intent.
 type message struct {
 	text  string
 	toks  []token // weights final (divided by the intents that use the word)
@@ -364,7 +320,15 @@ type message struct {
 }
 
 func (s *Scorer) message(text string) *message {
-	toks := s.norm.tokens(text, maxTokens)
+	msg := &message{}
+	s.read(msg, text, s.norm.tokens(text, maxTokens))
+	return msg
+}
+
+// read sets msg to text, whose words toks are (s.norm.tokens(text,
+// maxTokens)): msg keeps toks and gives them their final weights. msg's
+// buffers are reused.
+func (s *Scorer) read(msg *message, text string, toks []token) {
 	if len(toks) == maxTokens {
 		// Entities are looked for in the words read, not beyond.
 		text = text[:toks[len(toks)-1].end]
@@ -372,9 +336,11 @@ func (s *Scorer) message(text string) *message {
 	for i := range toks {
 		toks[i].weight = s.weight(toks[i].weight, toks[i].norm)
 	}
-	msg := &message{text: text, toks: toks, buf: make([]float64, s.maxLen+1)}
-	msg.words = appendWords(make([]mtoken, 0, len(toks)), msg, 0, len(toks))
-	return msg
+	msg.text, msg.toks = text, toks
+	if cap(msg.buf) < s.maxLen+1 {
+		msg.buf = make([]float64, s.maxLen+1)
+	}
+	msg.words = appendWords(msg.words[:0], msg, 0, len(toks))
 }
 
 func (it *intent) mentions(msg *message) []mention {
@@ -444,13 +410,13 @@ func same(st stoken, mt mtoken) bool {
 	return st.param == mt.param && st.norm == mt.norm
 }
 
-// best returns the best score of the intent's sentences and the index of the
-// sentence that has it (-1 when none scores above 0).
-func (it *intent) best(msg *message) (float64, int) {
+// best returns the best score of the intent's sentences for msg, whose
+// mentions are ms, and the index of the sentence that has it (-1 when none
+// scores above 0).
+func (it *intent) best(msg *message, ms []mention) (float64, int) {
 	if len(msg.toks) == 0 {
 		return 0, -1
 	}
-	ms := it.mentions(msg)
 	best, bi := 0.0, -1
 	for si := range it.sentences {
 		sen := &it.sentences[si]

@@ -54,8 +54,14 @@ const maxWordRunes = 64
 // are lower-cased and cut to maxWordRunes letters; norm is left empty (see
 // normalizer.tokens). It stops after limit words when limit > 0.
 func tokenize(text string, limit int) []token {
-	toks := make([]token, 0, 8)
-	var b []byte
+	return appendTokens(make([]token, 0, 8), text, limit)
+}
+
+// appendTokens appends the words of text to toks, as tokenize returns them.
+func appendTokens(toks []token, text string, limit int) []token {
+	first := len(toks)
+	var buf [4 * maxWordRunes]byte // a word as it is read, when it differs from its text
+	b := buf[:0]
 	start := -1
 	runes := 0       // in the word so far
 	changed := false // the word differs from its text: b holds it
@@ -72,7 +78,7 @@ func tokenize(text string, limit int) []token {
 			changed = false
 		}
 	}
-	for i := 0; i < len(text) && (limit <= 0 || len(toks) < limit); {
+	for i := 0; i < len(text) && (limit <= 0 || len(toks)-first < limit); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isWordRune(r):
@@ -99,7 +105,7 @@ func tokenize(text string, limit int) []token {
 		}
 		i += size
 	}
-	if limit <= 0 || len(toks) < limit {
+	if limit <= 0 || len(toks)-first < limit {
 		flush(len(text))
 	}
 	return toks
@@ -186,15 +192,22 @@ func (n normalizer) remember(text string) {
 // tokens tokenizes text (at most limit words when limit > 0), normalises
 // every word and gives it its base weight.
 func (n normalizer) tokens(text string, limit int) []token {
-	toks := tokenize(text, limit)
-	for i := range toks {
-		toks[i].norm = n.normWord(toks[i].word)
-		toks[i].weight = 1
-		if n.stop != nil && n.stop(toks[i].word) {
-			toks[i].weight = stopWeight
+	return n.appendTokens(make([]token, 0, 8), text, limit)
+}
+
+// appendTokens appends to toks the tokens of text that tokens returns.
+func (n normalizer) appendTokens(toks []token, text string, limit int) []token {
+	first := len(toks)
+	toks = appendTokens(toks, text, limit)
+	read := toks[first:]
+	for i := range read {
+		read[i].norm = n.normWord(read[i].word)
+		read[i].weight = 1
+		if n.stop != nil && n.stop(read[i].word) {
+			read[i].weight = stopWeight
 		}
 	}
-	markMeanings(toks, n.meanings)
+	markMeanings(read, n.meanings)
 	return toks
 }
 

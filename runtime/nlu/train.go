@@ -97,23 +97,41 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 	for i, in := range intents {
 		m.names[i] = in.Name
 	}
-	norm := newNormalizer(m.lang, m.stemming)
-	rng := rand.New(rand.NewPCG(hp.seed, uint64(len(intents))))
-
-	// Training texts: the intents' sentences, expanded, then noise.
-	type text struct {
-		toks  []token
-		class int32
+	texts := trainingTexts(matcher, entities, m.lang, hp)
+	large := len(texts) >= hp.largeFrom
+	feats := m.vocabulary(texts, large, hp)
+	exs := make([]example, len(texts))
+	var buf []int32
+	for i, t := range texts {
+		exs[i].class = t.class
+		buf = vectorize(feats[i], m.vocab, m.idf, m.groups, m.groupW, buf, &exs[i].v)
 	}
-	var texts []text
+	m.fitWeights(exs, large, hp)
+	m.dequantize(m.quantize())
+	m.prepare(matcher)
+	return m, nil
+}
+
+// trainText is a training text: its words and its intent (-1 for generated
+// out-of-scope text).
+type trainText struct {
+	toks  []token
+	class int32
+}
+
+// trainingTexts returns what a model is trained on: the intents' sentences
+// as the matcher read them, expanded, then generated out-of-scope text.
+func trainingTexts(matcher *Scorer, entities []Entity, lang string, hp hyper) []trainText {
+	norm := matcher.norm
+	var texts []trainText
 	known := map[string]bool{} // normalised words of the training sentences
 	byEntity := map[string]*Entity{}
 	for i := range entities {
 		byEntity[entities[i].Name] = &entities[i]
 	}
-	for ci, in := range intents {
-		for _, s := range in.Sentences {
-			for _, t := range expand(s, in.Params, byEntity, m.lang, hp.variants) {
+	for ci, it := range matcher.intents {
+		for k := range it.sentences {
+			for _, t := range expand(&it.sentences[k], it.params, byEntity, lang, hp.variants) {
 				toks := norm.tokens(t, maxTokens)
 				if len(toks) == 0 {
 					continue
@@ -121,22 +139,28 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 				for _, tk := range toks {
 					known[tk.norm] = true
 				}
-				texts = append(texts, text{toks, int32(ci)})
+				texts = append(texts, trainText{toks, int32(ci)})
 			}
 		}
 	}
+	rng := rand.New(rand.NewPCG(hp.seed, uint64(len(matcher.intents))))
 	nNoise := int(math.Round(hp.noise * float64(len(texts))))
 	nNoise = min(max(nNoise, hp.minNoise), hp.maxNoise)
-	for _, s := range noise(rng, m.lang, nNoise, func(w string) bool {
+	for _, s := range noise(rng, lang, nNoise, func(w string) bool {
 		return known[norm.normWord(w)] && !(norm.stop != nil && norm.stop(w))
 	}) {
 		if toks := norm.tokens(s, maxTokens); len(toks) > 0 {
-			texts = append(texts, text{toks, -1})
+			texts = append(texts, trainText{toks, -1})
 		}
 	}
+	return texts
+}
 
-	// Vocabulary: every feature of the texts, indexed in hash order so that
-	// the indexes do not depend on map iteration.
+// vocabulary sets the model's features to those of the texts, indexed in
+// hash order so that the indexes do not depend on map iteration, with their
+// idf and group; on a large training set, character n-grams found in fewer
+// than hp.minDF texts are left out. It returns each text's features.
+func (m *Model) vocabulary(texts []trainText, large bool, hp hyper) [][]feat {
 	feats := make([][]feat, len(texts))
 	df := map[uint64]int{}
 	kinds := map[uint64]byte{}
@@ -152,12 +176,11 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 			}
 		}
 	}
-	m.hashes = make([]uint64, 0, len(df))
-	large := len(texts) >= hp.largeFrom
 	minDF := 1
 	if large {
 		minDF = hp.minDF
 	}
+	m.hashes = make([]uint64, 0, len(df))
 	for h, d := range df {
 		if d >= minDF || kinds[h] != kindChar {
 			m.hashes = append(m.hashes, h)
@@ -173,38 +196,34 @@ func train(intents []Intent, entities []Entity, opts Options, hp hyper) (*Model,
 		m.idf[i] = float32(math.Log((1+n)/(1+float64(df[h]))) + 1)
 		m.groups[i] = groupOf(kinds[h])
 	}
+	return feats
+}
 
-	exs := make([]example, len(texts))
-	var buf []int32
-	for i, t := range texts {
-		exs[i].class = t.class
-		buf = vectorize(feats[i], m.vocab, m.idf, m.groups, m.groupW, buf, &exs[i].v)
+// fitWeights trains the model's weights on the examples: one logistic
+// regression per intent and, on a large training set, the multinomial one
+// beside them, its columns following the per-intent ones in each row.
+func (m *Model) fitWeights(exs []example, large bool, hp hyper) {
+	nc := len(m.names)
+	m.weights, m.bias = fit(exs, nc, len(m.hashes), hp)
+	m.cols = nc
+	if !large || hp.softEpochs <= 0 {
+		return
 	}
-	m.weights, m.bias = fit(exs, len(intents), len(m.hashes), hp)
-	m.cols = len(intents)
-	if large && hp.softEpochs > 0 {
-		// The multinomial columns follow the per-intent ones in each row.
-		sw, sb := fitSoftmax(exs, len(intents), len(m.hashes), hp)
-		K, nc := len(intents)+1, len(intents)
-		m.cols = nc + K
-		all := make([]float32, len(m.hashes)*m.cols)
-		for f := range m.hashes {
-			copy(all[f*m.cols:], m.weights[f*nc:f*nc+nc])
-			for k := range K {
-				all[f*m.cols+nc+k] = float32(sw[f*K+k])
-			}
+	sw, sb := fitSoftmax(exs, nc, len(m.hashes), hp)
+	K := nc + 1
+	m.cols = nc + K
+	all := make([]float32, len(m.hashes)*m.cols)
+	for f := range m.hashes {
+		copy(all[f*m.cols:], m.weights[f*nc:f*nc+nc])
+		for k := range K {
+			all[f*m.cols+nc+k] = float32(sw[f*K+k])
 		}
-		m.weights = all
-		for _, x := range sb {
-			m.bias = append(m.bias, float32(x))
-		}
-		m.mix = hp.mix
 	}
-	m.dequantize(m.quantize())
-	if err := m.prepare(matcher, intents, opts); err != nil {
-		return nil, err
+	m.weights = all
+	for _, x := range sb {
+		m.bias = append(m.bias, float32(x))
 	}
-	return m, nil
+	m.mix = hp.mix
 }
 
 // fit trains one binary logistic regression per class by stochastic gradient
@@ -330,59 +349,34 @@ func sigmoid(z float64) float64 {
 // itself when it has no placeholder, else up to limit copies with each
 // placeholder replaced by a way of writing a value of its entity, chosen
 // round-robin so that every value and synonym appears when there are few.
-func expand(sentence string, params []Param, byEntity map[string]*Entity, lang string, limit int) []string {
-	type part struct {
-		text  string
-		forms []string // nil for literal text
+func expand(sen *sentence, params []Param, byEntity map[string]*Entity, lang string, limit int) []string {
+	if len(sen.holes) == 0 {
+		return []string{sen.text}
 	}
-	var parts []part
-	rest := sentence
-	for {
-		open := strings.IndexByte(rest, '{')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(rest[open:], '}')
-		if end < 0 {
-			break
-		}
-		parts = append(parts, part{text: rest[:open]})
-		name := strings.TrimSpace(rest[open+1 : open+end])
-		var forms []string
-		for _, p := range params {
-			if p.Name == name {
-				forms = entityForms(p.Entity, byEntity, lang)
-				break
-			}
-		}
-		if len(forms) == 0 {
-			forms = []string{""}
-		}
-		parts = append(parts, part{forms: forms})
-		rest = rest[open+end+1:]
-	}
-	if len(parts) == 0 {
-		return []string{sentence}
-	}
-	parts = append(parts, part{text: rest})
+	forms := make([][]string, len(sen.holes))
 	n := 1
-	for _, p := range parts {
-		if p.forms != nil {
-			n = max(n, len(p.forms))
+	for k, h := range sen.holes {
+		forms[k] = entityForms(params[h.param].Entity, byEntity, lang)
+		if len(forms[k]) == 0 {
+			forms[k] = []string{""}
 		}
+		n = max(n, len(forms[k]))
 	}
 	n = min(n, limit)
 	out := make([]string, 0, n)
 	seen := map[string]bool{}
 	for v := range n {
 		var b strings.Builder
-		for k, p := range parts {
-			if p.forms == nil {
-				b.WriteString(p.text)
-				continue
-			}
-			b.WriteString(p.forms[(v+k)%len(p.forms)])
+		at := 0
+		for k, h := range sen.holes {
+			b.WriteString(sen.text[at:h.Start])
+			// Placeholder k is the (2k+1)-th part of the sentence, text
+			// and placeholders counted: the value it takes rotates with
+			// its place.
+			b.WriteString(forms[k][(v+2*k+1)%len(forms[k])])
+			at = h.End
 		}
+		b.WriteString(sen.text[at:])
 		if s := b.String(); !seen[s] {
 			seen[s] = true
 			out = append(out, s)

@@ -19,6 +19,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/builtin"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -46,7 +47,7 @@ func testBot(h *testHooks) *engine.Bot {
 	return &engine.Bot{
 		Name: "test_bot",
 		Vars: []engine.Var{{Name: "count", Init: 0.0}, {Name: "tag", Init: ""}},
-		Intents: []engine.Intent{
+		Intents: []nlu.Intent{
 			{Name: "hello", Sentences: []string{"hello", "hi"}},
 			{Name: "count", Sentences: []string{"count"}},
 			{Name: "show", Sentences: []string{"show"}},

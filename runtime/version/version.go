@@ -15,10 +15,10 @@ const Version = "0.1.0"
 // with its own GEN, so code generated for another contract fails to compile
 // (a negative constant does not convert to an unsigned type) instead of
 // misbehaving at run time.
-const Gen = 1
+const Gen = 2
 
 // MinGen is the oldest generated-code contract this runtime accepts.
-const MinGen = 1
+const MinGen = 2
 
 // Enforce is the unsigned type that makes a contract mismatch a compile-time
 // error.
