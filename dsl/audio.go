@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
-func (c *checker) audio(s *Str) *ir.FileRef {
+func (c *checker) audio(s *syntax.Str) *ir.FileRef {
 	if lf := c.load(s, asAudio); lf.ok {
 		return &ir.FileRef{Index: lf.index}
 	}

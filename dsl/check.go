@@ -4,10 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,6 +17,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/spelling"
@@ -45,11 +44,11 @@ type CheckOptions struct {
 // Load reads, parses and checks the .bot file at path. opts.Dir, when
 // empty, is the file's folder.
 func Load(path string, opts CheckOptions) (*ir.Bot, Diagnostics) {
-	src, diags := readSource(path, opts.MaxSourceSize)
+	src, diags := syntax.ReadSource(path, opts.MaxSourceSize)
 	if diags != nil {
 		return nil, diags
 	}
-	f, diags := ParseLimited(path, src, opts.MaxSourceSize)
+	f, diags := syntax.ParseLimited(path, src, opts.MaxSourceSize)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -57,36 +56,6 @@ func Load(path string, opts CheckOptions) (*ir.Bot, Diagnostics) {
 		opts.Dir = filepath.Dir(path)
 	}
 	return Check(f, src, opts)
-}
-
-// readSource reads a .bot file of at most maxSize bytes (0 for
-// DefaultMaxSourceSize): a larger one is refused before it is read.
-func readSource(path string, maxSize int) ([]byte, Diagnostics) {
-	fail := func(err error) ([]byte, Diagnostics) {
-		return nil, Diagnostics{{Pos: ir.Pos{File: path, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err))}}
-	}
-	if maxSize <= 0 {
-		maxSize = DefaultMaxSourceSize
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fail(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	if d, ok := checkSize(path, st.Size(), maxSize); !ok {
-		return nil, Diagnostics{d}
-	}
-	// One byte more than allowed tells a file that grew, or a device, from
-	// one that fits.
-	src, err := io.ReadAll(io.LimitReader(f, int64(maxSize)+1))
-	if err != nil {
-		return fail(err)
-	}
-	return src, nil
 }
 
 // builtinEntities are the entities every bot has.
@@ -113,7 +82,7 @@ type varInfo struct {
 }
 
 type stateInfo struct {
-	decl  *StateDecl
+	decl  *syntax.StateDecl
 	pos   ir.Pos
 	index int
 }
@@ -164,7 +133,7 @@ func (c *checker) where(p ir.Pos) string {
 // Check resolves the names of a parsed bot, types its expressions, loads
 // and validates the files it references, and returns the resolved model.
 // The model is complete only when the diagnostics hold no error.
-func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnostics) {
+func Check(f *syntax.File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnostics) {
 	if f == nil || f.Name == nil {
 		return nil, Diagnostics{{Pos: ir.Pos{Line: 1, Col: 1}, Severity: Error, Message: "nothing to check"}}
 	}
@@ -186,7 +155,7 @@ func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnosti
 		if r := recover(); r != nil {
 			bot = nil
 			diags = append(c.diags, Diagnostic{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: Error, Message: fmt.Sprintf("internal checker error: %v", r)})
-			diags.sort()
+			diags.Sort()
 		}
 	}()
 	sum := sha256.Sum256(src)
@@ -197,7 +166,7 @@ func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnosti
 	}
 	c.declare(f)
 	c.inferSetVars(f)
-	var cfgBlock *ConfigBlock
+	var cfgBlock *syntax.ConfigBlock
 	for _, d := range f.Decls {
 		switch {
 		case d.Config != nil:
@@ -228,13 +197,13 @@ func Check(f *File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Diagnosti
 	c.graph(f)
 	c.unusedIntents()
 	c.sameSentences(f)
-	c.diags.sort()
+	c.diags.Sort()
 	return c.bot, c.diags
 }
 
 // declare records every declared name, so that later passes can resolve
 // references whatever the declaration order.
-func (c *checker) declare(f *File) {
+func (c *checker) declare(f *syntax.File) {
 	for _, d := range f.Decls {
 		switch {
 		case d.Entity != nil:
@@ -261,7 +230,7 @@ func (c *checker) declare(f *File) {
 	}
 }
 
-func (c *checker) entity(e *EntityDecl) {
+func (c *checker) entity(e *syntax.EntityDecl) {
 	name, pos := e.Name.Name, toPos(e.Name.Pos)
 	if builtinEntities[name] {
 		c.errorf(pos, "entity %q has the name of a built-in entity", name)
@@ -322,7 +291,7 @@ func (c *checker) entity(e *EntityDecl) {
 var placeholderRE = regexp.MustCompile(`\{([^}]*)\}`)
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func (c *checker) intent(d *IntentDecl) {
+func (c *checker) intent(d *syntax.IntentDecl) {
 	name, pos := d.Name.Name, toPos(d.Name.Pos)
 	if prev, ok := c.intents[name]; ok {
 		c.errorf(pos, "duplicate intent %q (first declared at %s)", name, c.where(prev.pos))
@@ -404,7 +373,7 @@ func (c *checker) intent(d *IntentDecl) {
 	c.bot.Intents = append(c.bot.Intents, in)
 }
 
-func (c *checker) varDecl(d *VarDecl) {
+func (c *checker) varDecl(d *syntax.VarDecl) {
 	name, pos := d.Name.Name, toPos(d.Name.Pos)
 	if prev, ok := c.vars[name]; ok {
 		c.errorf(pos, "duplicate variable %q (first declared at %s)", name, c.where(prev.pos))
@@ -423,7 +392,7 @@ func (c *checker) varDecl(d *VarDecl) {
 	c.bot.Vars = append(c.bot.Vars, ir.Var{Name: name, Init: v, Pos: pos})
 }
 
-func (c *checker) literal(l *Literal) ir.Value {
+func (c *checker) literal(l *syntax.Literal) ir.Value {
 	switch {
 	case l.Num != nil:
 		return ir.Value{Type: ir.Number, Num: c.number(*l.Num, toPos(l.Pos))}
@@ -445,10 +414,10 @@ func (c *checker) number(text string, pos ir.Pos) float64 {
 }
 
 // setStmts returns every set statement in source order.
-func setStmts(f *File) []*SetStmt {
-	var out []*SetStmt
-	var walk func(ss []*Stmt)
-	walk = func(ss []*Stmt) {
+func setStmts(f *syntax.File) []*syntax.SetStmt {
+	var out []*syntax.SetStmt
+	var walk func(ss []*syntax.Stmt)
+	walk = func(ss []*syntax.Stmt) {
 		for _, s := range ss {
 			switch {
 			case s.Set != nil:
@@ -470,7 +439,7 @@ func setStmts(f *File) []*SetStmt {
 		case d.State != nil:
 			for _, it := range d.State.Items {
 				if it.Stmt != nil {
-					walk([]*Stmt{it.Stmt})
+					walk([]*syntax.Stmt{it.Stmt})
 				}
 				if it.Fallback != nil {
 					walk(it.Fallback.Stmts)
@@ -487,7 +456,7 @@ func setStmts(f *File) []*SetStmt {
 // typed by the first assigned expression whose type can be found; repeated
 // until nothing changes, so that a set may use a variable set later in the
 // source.
-func (c *checker) inferSetVars(f *File) {
+func (c *checker) inferSetVars(f *syntax.File) {
 	sets := setStmts(f)
 	first := map[string]int{}
 	for i, s := range sets {
@@ -539,7 +508,7 @@ func (b byOrder) Swap(i, j int) {
 	b.o[i], b.o[j] = b.o[j], b.o[i]
 }
 
-func (c *checker) config(b *ConfigBlock) {
+func (c *checker) config(b *syntax.ConfigBlock) {
 	cfg := config.Default()
 	seen := map[string]ir.Pos{}
 	for _, e := range b.Entries {
@@ -596,7 +565,7 @@ func (c *checker) config(b *ConfigBlock) {
 	}
 }
 
-func (c *checker) global(g *GlobalDecl) {
+func (c *checker) global(g *syntax.GlobalDecl) {
 	in, target := g.Intent.Name, g.Target.Name
 	ok := true
 	if info, found := c.intents[in]; !found {
@@ -620,7 +589,7 @@ func (c *checker) global(g *GlobalDecl) {
 	}
 }
 
-func (c *checker) stateRef(id *Ident) string {
+func (c *checker) stateRef(id *syntax.Ident) string {
 	if _, ok := c.states[id.Name]; !ok {
 		c.errorf(toPos(id.Pos), "unknown state %q%s", id.Name, didYouMean(id.Name, sortedKeys(c.states)))
 	}
@@ -629,7 +598,7 @@ func (c *checker) stateRef(id *Ident) string {
 
 var mimeRE = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*|\*)/([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*|\*)$`)
 
-func (c *checker) state(d *StateDecl) {
+func (c *checker) state(d *syntax.StateDecl) {
 	name := d.Name.Name
 	if info := c.states[name]; info == nil || info.decl != d {
 		return // a duplicate, already reported
@@ -694,7 +663,7 @@ func (c *checker) state(d *StateDecl) {
 
 // block checks the statements of a block; what names the block in the
 // empty-block warning.
-func (c *checker) block(b *Block, what string) []ir.Stmt {
+func (c *checker) block(b *syntax.Block, what string) []ir.Stmt {
 	if len(b.Stmts) == 0 {
 		c.warnf(toPos(b.Pos), "empty %s block", what)
 		return nil
@@ -708,7 +677,7 @@ func (c *checker) block(b *Block, what string) []ir.Stmt {
 	return out
 }
 
-func (c *checker) stmt(s *Stmt) ir.Stmt {
+func (c *checker) stmt(s *syntax.Stmt) ir.Stmt {
 	switch {
 	case s.Reply != nil:
 		return c.reply(s.Reply)
@@ -720,7 +689,7 @@ func (c *checker) stmt(s *Stmt) ir.Stmt {
 	return nil
 }
 
-func (c *checker) set(s *SetStmt) ir.Stmt {
+func (c *checker) set(s *syntax.SetStmt) ir.Stmt {
 	name, pos := s.Name.Name, toPos(s.Name.Pos)
 	value := c.expr(s.Value)
 	if s.Field != nil {
@@ -750,7 +719,7 @@ func (c *checker) set(s *SetStmt) ir.Stmt {
 	return &ir.Set{Var: name, Value: value, Pos: toPos(s.Pos)}
 }
 
-func (c *checker) ifStmt(s *IfStmt) ir.Stmt {
+func (c *checker) ifStmt(s *syntax.IfStmt) ir.Stmt {
 	cond := c.expr(s.Cond)
 	c.wantBool(cond, toPos(s.Cond.Pos), "the condition of if")
 	out := &ir.If{Cond: cond, Then: c.block(s.Then, "if"), Pos: toPos(s.Pos)}
@@ -775,7 +744,7 @@ func (c *checker) wantBool(e ir.Expr, pos ir.Pos, what string) {
 	}
 }
 
-func (c *checker) reply(r *ReplyStmt) ir.Stmt {
+func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
 	out := &ir.Reply{Pos: toPos(r.Pos)}
 	switch {
 	case r.Markdown != nil:
@@ -842,7 +811,7 @@ func (c *checker) reply(r *ReplyStmt) ir.Stmt {
 	return out
 }
 
-func (c *checker) latLon(l *LatLon) (lat, lon float64) {
+func (c *checker) latLon(l *syntax.LatLon) (lat, lon float64) {
 	pos := toPos(l.Pos)
 	lat, lon = c.number(l.Lat, pos), c.number(l.Lon, pos)
 	if lat < -90 || lat > 90 {
@@ -854,7 +823,7 @@ func (c *checker) latLon(l *LatLon) (lat, lon float64) {
 	return lat, lon
 }
 
-func (c *checker) inlineTable(t *InlineTable) *ir.Table {
+func (c *checker) inlineTable(t *syntax.InlineTable) *ir.Table {
 	out := &ir.Table{}
 	for _, col := range t.Columns {
 		name := c.decodeString(col)
@@ -878,7 +847,7 @@ func (c *checker) inlineTable(t *InlineTable) *ir.Table {
 	return out
 }
 
-func (c *checker) chart(s *ChartSpec) *ir.Chart {
+func (c *checker) chart(s *syntax.ChartSpec) *ir.Chart {
 	out := &ir.Chart{Type: s.Type.Name}
 	switch out.Type {
 	case "bar", "line", "pie":
@@ -954,7 +923,7 @@ var botKinds = map[string]ir.ReplyKind{
 	"location": ir.ReplyLocation,
 }
 
-func (c *checker) test(d *TestDecl) {
+func (c *checker) test(d *syntax.TestDecl) {
 	t := ir.Test{Name: c.decodeString(d.Name), Pos: toPos(d.Pos)}
 	for _, prev := range c.bot.Tests {
 		if prev.Name == t.Name {
@@ -982,7 +951,7 @@ func (c *checker) test(d *TestDecl) {
 	c.bot.Tests = append(c.bot.Tests, t)
 }
 
-func (c *checker) botStep(b *BotStep, pos ir.Pos) (ir.Step, bool) {
+func (c *checker) botStep(b *syntax.BotStep, pos ir.Pos) (ir.Step, bool) {
 	st := ir.Step{Kind: ir.BotExpect, Reply: ir.ReplyStr, Pos: pos}
 	kindName := "bot"
 	if b.Kind != nil {
@@ -1039,8 +1008,8 @@ func (c *checker) botStep(b *BotStep, pos ir.Pos) (ir.Step, bool) {
 
 // graph checks the shape of the state machine: the initial state,
 // reachability, `go back` and automatic transitions.
-func (c *checker) graph(f *File) {
-	var initials []*StateDecl
+func (c *checker) graph(f *syntax.File) {
+	var initials []*syntax.StateDecl
 	for _, d := range f.Decls {
 		if d.State != nil && d.State.Initial {
 			initials = append(initials, d.State)
@@ -1145,7 +1114,7 @@ func (c *checker) unusedIntents() {
 // normalised as the classifier normalises them (case, punctuation, stems):
 // in two intents, a message like them scores 1 for both and the bot cannot
 // tell them apart; in one, the second adds nothing.
-func (c *checker) sameSentences(f *File) {
+func (c *checker) sameSentences(f *syntax.File) {
 	cfg := config.Default()
 	for _, e := range c.bot.Config {
 		_ = cfg.Set(e.Key, e.Value) // bad values are reported by config

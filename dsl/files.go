@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -48,7 +49,7 @@ type loadedFile struct {
 }
 
 // load reads and converts a referenced file once per (path, treatment).
-func (c *checker) load(s *Str, how treatment) *loadedFile {
+func (c *checker) load(s *syntax.Str, how treatment) *loadedFile {
 	p := c.decodeString(s)
 	pos := toPos(s.Pos)
 	key := fileKey{p, how}
@@ -127,25 +128,25 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func (c *checker) csvTable(s *Str) *ir.Table {
+func (c *checker) csvTable(s *syntax.Str) *ir.Table {
 	if lf := c.load(s, asTable); lf.ok {
 		return lf.table
 	}
 	return nil
 }
 
-func (c *checker) plotly(s *Str) string {
+func (c *checker) plotly(s *syntax.Str) string {
 	return c.load(s, asPlotly).figure
 }
 
-func (c *checker) image(s *Str) *ir.FileRef {
+func (c *checker) image(s *syntax.Str) *ir.FileRef {
 	if lf := c.load(s, asImage); lf.ok {
 		return &ir.FileRef{Index: lf.index}
 	}
 	return nil
 }
 
-func (c *checker) rawFile(s *Str) *ir.FileRef {
+func (c *checker) rawFile(s *syntax.Str) *ir.FileRef {
 	if lf := c.load(s, asRaw); lf.ok {
 		return &ir.FileRef{Index: lf.index}
 	}

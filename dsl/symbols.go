@@ -9,6 +9,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 // SymbolKind is what a name in a .bot file stands for.
@@ -46,42 +47,18 @@ type Symbol struct {
 // These work from the tokens rather than the syntax tree, so that an editor
 // can go to a definition or complete a name while the file does not parse.
 
-// significant returns the tokens of src that are neither blanks nor
-// comments; it stops at the first lexical error. A source larger than
-// DefaultMaxSourceSize, which Parse refuses, has none: an editor asking
-// about it must not stall on it.
-func significant(filename string, src []byte) []lexer.Token {
-	if len(src) > DefaultMaxSourceSize {
-		return nil
-	}
-	lex, err := botLexer.LexString(filename, string(src))
-	if err != nil {
-		return nil
-	}
-	var out []lexer.Token
-	for {
-		t, err := lex.Next()
-		if err != nil || t.EOF() {
-			return out
-		}
-		if t.Type != tokWhitespace && t.Type != tokComment {
-			out = append(out, t)
-		}
-	}
-}
-
 // Declarations returns the names src declares, in order: states, intents,
 // entities, variables (`var`), parameters (`param`), and names first
 // introduced by `set`.
 func Declarations(filename string, src []byte) []Symbol {
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	var out []Symbol
 	// A variable is declared where its name first appears: a later var,
 	// param or set of that name declares nothing.
 	seenVar := map[string]bool{}
 	for i := 0; i+1 < len(toks); i++ {
 		name := toks[i+1]
-		if name.Type != tokIdent || toks[i].Type != tokIdent {
+		if name.Type != syntax.IdentToken || toks[i].Type != syntax.IdentToken {
 			continue
 		}
 		var kind SymbolKind
@@ -113,22 +90,22 @@ func Declarations(filename string, src []byte) []Symbol {
 // declaring word itself ("state NAME") counts too. ok is false when no name
 // is there.
 func ReferenceAt(filename string, src []byte, line, col int) (sym Symbol, ok bool) {
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	for i, t := range toks {
 		end := t.Pos.Column + utf8.RuneCountInString(t.Value)
-		if t.Pos.Line != line || col < t.Pos.Column || col > end || strings.Contains(t.Value, "\n") && t.Type != tokString {
+		if t.Pos.Line != line || col < t.Pos.Column || col > end || strings.Contains(t.Value, "\n") && t.Type != syntax.StringToken {
 			continue
 		}
 		switch t.Type {
-		case tokIdent:
+		case syntax.IdentToken:
 			return Symbol{Kind: kindBefore(toks, i), Name: t.Value, Pos: toPos(t.Pos)}, true
-		case tokString:
+		case syntax.StringToken:
 			return nameInString(t, line, col)
 		}
 	}
 	// A multi-line string: find the one that spans line.
 	for _, t := range toks {
-		if t.Type == tokString && t.Pos.Line < line && t.Pos.Line+strings.Count(t.Value, "\n") >= line {
+		if t.Type == syntax.StringToken && t.Pos.Line < line && t.Pos.Line+strings.Count(t.Value, "\n") >= line {
 			return nameInString(t, line, col)
 		}
 	}
@@ -212,7 +189,7 @@ func nameInString(t lexer.Token, line, col int) (Symbol, bool) {
 // intents after "on" (and "file") or "global", entities (the built-in ones
 // too) after "param NAME:". Elsewhere it returns nothing.
 func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []string) {
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	// The tokens that end before the cursor; a name being typed is left out.
 	n := 0
 	for n < len(toks) {
@@ -222,10 +199,10 @@ func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []st
 		}
 		n++
 	}
-	if n > 0 && toks[n-1].Type == tokIdent && toks[n-1].Pos.Line == line && toks[n-1].Pos.Column+utf8.RuneCountInString(toks[n-1].Value) >= col {
+	if n > 0 && toks[n-1].Type == syntax.IdentToken && toks[n-1].Pos.Line == line && toks[n-1].Pos.Column+utf8.RuneCountInString(toks[n-1].Value) >= col {
 		n-- // the cursor is at the end of a word: complete that word
 	}
-	kind := kindBefore(append(toks[:n:n], lexer.Token{Type: tokIdent}), n)
+	kind := kindBefore(append(toks[:n:n], lexer.Token{Type: syntax.IdentToken}), n)
 	var names []string
 	switch {
 	case n == 0:
@@ -260,7 +237,7 @@ func Summary(filename string, src []byte, d Symbol) string {
 	if d.Kind != IntentSymbol && d.Kind != EntitySymbol {
 		return out
 	}
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	i := slices.IndexFunc(toks, func(t lexer.Token) bool { return t.Pos.Line == d.Pos.Line && t.Pos.Column == d.Pos.Col })
 	if i < 0 {
 		return out
@@ -276,7 +253,7 @@ func Summary(filename string, src []byte, d Symbol) string {
 			depth++
 		case t.Value == "}":
 			depth--
-		case t.Type == tokString && depth == 1:
+		case t.Type == syntax.StringToken && depth == 1:
 			if len(items) == 10 {
 				more++
 				continue
