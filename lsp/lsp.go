@@ -24,6 +24,7 @@ import (
 
 	"github.com/botgen-dev/botgen/dsl"
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/symbols"
 )
 
 // maxMessage bounds one message's size: a .bot file is small, and a
@@ -433,12 +434,12 @@ func (s *Server) format(uri string) (any, *rpcError) {
 
 // declarationAt returns the declaration of the name at line:col: one of the
 // kind the name's place calls for, else one of another kind.
-func declarationAt(path string, src []byte, line, col int) (dsl.Symbol, bool) {
-	ref, ok := dsl.ReferenceAt(path, src, line, col)
+func declarationAt(path string, src []byte, line, col int) (symbols.Symbol, bool) {
+	ref, ok := symbols.ReferenceAt(path, src, line, col)
 	if !ok {
-		return dsl.Symbol{}, false
+		return symbols.Symbol{}, false
 	}
-	decls := dsl.Declarations(path, src)
+	decls := symbols.Declarations(path, src)
 	for _, sameKind := range []bool{true, false} {
 		for _, d := range decls {
 			if d.Name == ref.Name && (d.Kind == ref.Kind || !sameKind) {
@@ -446,11 +447,11 @@ func declarationAt(path string, src []byte, line, col int) (dsl.Symbol, bool) {
 			}
 		}
 	}
-	return dsl.Symbol{}, false
+	return symbols.Symbol{}, false
 }
 
 // nameRange is the range of a declared name.
-func nameRange(src []byte, d dsl.Symbol) lspRange {
+func nameRange(src []byte, d symbols.Symbol) lspRange {
 	return lspRange{toPosition(src, d.Pos.Line, d.Pos.Col), toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))}
 }
 
@@ -470,22 +471,22 @@ func hover(path string, src []byte, line, col int) any {
 	if !ok {
 		return nil
 	}
-	text := "```botgen\n" + dsl.Summary(path, src, d) + "\n```"
+	text := "```botgen\n" + symbols.Summary(path, src, d) + "\n```"
 	return map[string]any{"contents": map[string]any{"kind": "markdown", "value": text}}
 }
 
 // LSP symbol kinds of the declarations.
-var symbolKinds = map[dsl.SymbolKind]int{
-	dsl.StateSymbol:    5,  // Class
-	dsl.IntentSymbol:   24, // Event
-	dsl.EntitySymbol:   10, // Enum
-	dsl.VariableSymbol: 13, // Variable
+var symbolKinds = map[symbols.Kind]int{
+	symbols.State:    5,  // Class
+	symbols.Intent:   24, // Event
+	symbols.Entity:   10, // Enum
+	symbols.Variable: 13, // Variable
 }
 
 // documentSymbols lists the declarations, for an editor's outline.
 func documentSymbols(path string, src []byte) []map[string]any {
 	out := []map[string]any{}
-	for _, d := range dsl.Declarations(path, src) {
+	for _, d := range symbols.Declarations(path, src) {
 		r := nameRange(src, d)
 		out = append(out, map[string]any{"name": d.Name, "detail": d.Kind.String(), "kind": symbolKinds[d.Kind], "range": r, "selectionRange": r})
 	}
@@ -493,20 +494,20 @@ func documentSymbols(path string, src []byte) []map[string]any {
 }
 
 // LSP completion item kinds.
-var completionKinds = map[dsl.SymbolKind]int{
-	dsl.StateSymbol:    7,  // Class
-	dsl.IntentSymbol:   3,  // Function
-	dsl.EntitySymbol:   22, // Struct
-	dsl.VariableSymbol: 6,  // Variable
+var completionKinds = map[symbols.Kind]int{
+	symbols.State:    7,  // Class
+	symbols.Intent:   3,  // Function
+	symbols.Entity:   22, // Struct
+	symbols.Variable: 6,  // Variable
 }
 
 // completion returns the names that fit at line:col.
 func completion(path string, src []byte, line, col int) any {
-	kind, names := dsl.CompletionsAt(path, src, line, col)
+	kind, names := symbols.CompletionsAt(path, src, line, col)
 	items := []map[string]any{}
 	for _, n := range names {
 		k, detail := completionKinds[kind], kind.String()
-		if kind == dsl.IntentSymbol && n == "file" {
+		if kind == symbols.Intent && n == "file" {
 			k, detail = 14, "a file received" // Keyword: "on file"
 		}
 		items = append(items, map[string]any{"label": n, "kind": k, "detail": detail})

@@ -1,4 +1,9 @@
-package dsl
+// Package symbols is the index of names an editor asks about: what a .bot
+// file declares, what the name under the cursor refers to, which names fit
+// where the cursor is, and a summary of a declaration for hovering. It
+// reads tokens rather than the syntax tree, so that it answers while the
+// file does not parse, and it never checks anything.
+package symbols
 
 import (
 	"fmt"
@@ -12,26 +17,27 @@ import (
 	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
-// SymbolKind is what a name in a .bot file stands for.
-type SymbolKind int
+// Kind is what a name in a .bot file stands for.
+type Kind int
 
 // The kinds of names.
 const (
-	StateSymbol SymbolKind = iota + 1
-	IntentSymbol
-	EntitySymbol
-	VariableSymbol // a var, a parameter, or a name introduced by set
+	State Kind = iota + 1
+	Intent
+	Entity
+	Variable // a var, a parameter, or a name introduced by set
 )
 
-func (k SymbolKind) String() string {
+// String names the kind as a user would: "state", "intent", ...
+func (k Kind) String() string {
 	switch k {
-	case StateSymbol:
+	case State:
 		return "state"
-	case IntentSymbol:
+	case Intent:
 		return "intent"
-	case EntitySymbol:
+	case Entity:
 		return "entity"
-	case VariableSymbol:
+	case Variable:
 		return "variable"
 	}
 	return "name"
@@ -39,13 +45,10 @@ func (k SymbolKind) String() string {
 
 // Symbol is a declared name and where it is declared.
 type Symbol struct {
-	Kind SymbolKind
+	Kind Kind
 	Name string
 	Pos  ir.Pos
 }
-
-// These work from the tokens rather than the syntax tree, so that an editor
-// can go to a definition or complete a name while the file does not parse.
 
 // Declarations returns the names src declares, in order: states, intents,
 // entities, variables (`var`), parameters (`param`), and names first
@@ -61,24 +64,24 @@ func Declarations(filename string, src []byte) []Symbol {
 		if name.Type != syntax.IdentToken || toks[i].Type != syntax.IdentToken {
 			continue
 		}
-		var kind SymbolKind
+		var kind Kind
 		switch toks[i].Value {
 		case "state":
-			kind = StateSymbol
+			kind = State
 		case "intent":
-			kind = IntentSymbol
+			kind = Intent
 		case "entity":
-			kind = EntitySymbol
+			kind = Entity
 		case "var", "param", "set":
 			if seenVar[name.Value] {
 				continue
 			}
 			seenVar[name.Value] = true
-			kind = VariableSymbol
+			kind = Variable
 		default:
 			continue
 		}
-		out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: toPos(name.Pos)})
+		out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: syntax.ToPos(name.Pos)})
 	}
 	return out
 }
@@ -98,7 +101,7 @@ func ReferenceAt(filename string, src []byte, line, col int) (sym Symbol, ok boo
 		}
 		switch t.Type {
 		case syntax.IdentToken:
-			return Symbol{Kind: kindBefore(toks, i), Name: t.Value, Pos: toPos(t.Pos)}, true
+			return Symbol{Kind: kindBefore(toks, i), Name: t.Value, Pos: syntax.ToPos(t.Pos)}, true
 		case syntax.StringToken:
 			return nameInString(t, line, col)
 		}
@@ -113,7 +116,7 @@ func ReferenceAt(filename string, src []byte, line, col int) (sym Symbol, ok boo
 }
 
 // kindBefore is the kind of the name at toks[i], from the tokens before it.
-func kindBefore(toks []lexer.Token, i int) SymbolKind {
+func kindBefore(toks []lexer.Token, i int) Kind {
 	prev := func(k int) string {
 		if i-k >= 0 {
 			return toks[i-k].Value
@@ -122,13 +125,13 @@ func kindBefore(toks []lexer.Token, i int) SymbolKind {
 	}
 	switch {
 	case prev(1) == "state" || prev(1) == "->" || prev(1) == "go":
-		return StateSymbol
+		return State
 	case prev(1) == "intent" || prev(1) == "on" || prev(1) == "global":
-		return IntentSymbol
+		return Intent
 	case prev(1) == "entity" || prev(1) == ":" && prev(3) == "param":
-		return EntitySymbol
+		return Entity
 	}
-	return VariableSymbol
+	return Variable
 }
 
 // nameInString returns the name inside an interpolation {...} of the string
@@ -181,14 +184,14 @@ func nameInString(t lexer.Token, line, col int) (Symbol, bool) {
 	if e < len(text) && text[e] == '(' {
 		return Symbol{}, false // a function
 	}
-	return Symbol{Kind: VariableSymbol, Name: name, Pos: ir.Pos{File: t.Pos.Filename, Line: line, Col: start + b}}, true
+	return Symbol{Kind: Variable, Name: name, Pos: ir.Pos{File: t.Pos.Filename, Line: line, Col: start + b}}, true
 }
 
 // CompletionsAt returns the names that fit at line:col, judged from the
 // words before it as ReferenceAt judges them: states after "->" or "go",
 // intents after "on" (and "file") or "global", entities (the built-in ones
 // too) after "param NAME:". Elsewhere it returns nothing.
-func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []string) {
+func CompletionsAt(filename string, src []byte, line, col int) (Kind, []string) {
 	toks := syntax.Significant(filename, src)
 	// The tokens that end before the cursor; a name being typed is left out.
 	n := 0
@@ -207,12 +210,12 @@ func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []st
 	switch {
 	case n == 0:
 		return 0, nil
-	case kind == StateSymbol && toks[n-1].Value != "state":
-	case kind == IntentSymbol && toks[n-1].Value != "intent":
+	case kind == State && toks[n-1].Value != "state":
+	case kind == Intent && toks[n-1].Value != "intent":
 		if toks[n-1].Value == "on" {
 			names = append(names, "file")
 		}
-	case kind == EntitySymbol && toks[n-1].Value == ":":
+	case kind == Entity && toks[n-1].Value == ":":
 		names = append(names, "any", "datetime", "number")
 	default:
 		return 0, nil
@@ -234,7 +237,7 @@ func Summary(filename string, src []byte, d Symbol) string {
 		return ""
 	}
 	out := strings.TrimSpace(strings.TrimSuffix(lines[d.Pos.Line-1], "\r"))
-	if d.Kind != IntentSymbol && d.Kind != EntitySymbol {
+	if d.Kind != Intent && d.Kind != Entity {
 		return out
 	}
 	toks := syntax.Significant(filename, src)
