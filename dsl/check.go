@@ -16,6 +16,7 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/config"
@@ -89,7 +90,6 @@ type stateInfo struct {
 
 type checker struct {
 	filename string
-	opts     CheckOptions
 	diags    Diagnostics
 	quiet    int
 	posFn    func(lexer.Position) ir.Pos
@@ -101,6 +101,7 @@ type checker struct {
 	vars     map[string]*varInfo
 	states   map[string]*stateInfo
 	files    map[fileKey]*loadedFile
+	loader   *assets.Loader
 }
 
 func (c *checker) report(d Diagnostic) {
@@ -143,13 +144,13 @@ func Check(f *syntax.File, src []byte, opts CheckOptions) (bot *ir.Bot, diags Di
 	}
 	c := &checker{
 		filename: filename,
-		opts:     opts,
 		entities: map[string]ir.Pos{},
 		intents:  map[string]*intentInfo{},
 		params:   map[string]*paramInfo{},
 		vars:     map[string]*varInfo{},
 		states:   map[string]*stateInfo{},
 		files:    map[fileKey]*loadedFile{},
+		loader:   &assets.Loader{Dir: opts.Dir, ReadFile: opts.ReadFile, AllowOutside: opts.AllowOutside},
 	}
 	defer func() {
 		if r := recover(); r != nil {

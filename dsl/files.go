@@ -1,343 +1,74 @@
 package dsl
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"image"
-	"image/color"
-	"image/draw"
-	_ "image/gif" // decoders for reply image
-	"image/jpeg"
-	_ "image/png"
-	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"strings"
-
+	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
-	"github.com/botgen-dev/botgen/runtime/reply"
-)
-
-// treatment is what a referenced file is loaded as.
-type treatment int
-
-const (
-	asTable treatment = iota
-	asPlotly
-	asImage
-	asRaw
-	asAudio
 )
 
 type fileKey struct {
 	path string
-	how  treatment
+	kind assets.Kind
 }
 
-// loadedFile is a referenced file after loading; a failed load is cached
-// too, so that its error is reported once.
+// loadedFile is a referenced file after loading; a failed load (a nil
+// asset) is kept too, so that its error is reported once.
 type loadedFile struct {
-	ok     bool
-	table  *ir.Table
-	figure string
-	index  int // into Bot.Files, for images and raw files
+	asset *assets.Asset
+	index int // into Bot.Files, for the files the bot embeds
 }
 
-// load reads and converts a referenced file once per (path, treatment).
-func (c *checker) load(s *syntax.Str, how treatment) *loadedFile {
+// load loads a referenced file once per (path, kind). The files a bot
+// embeds are numbered in the order they are first referenced.
+func (c *checker) load(s *syntax.Str, kind assets.Kind) *loadedFile {
 	p := c.decodeString(s)
-	pos := toPos(s.Pos)
-	key := fileKey{p, how}
+	key := fileKey{p, kind}
 	if lf, ok := c.files[key]; ok {
 		return lf
 	}
 	lf := &loadedFile{}
 	c.files[key] = lf
-	if strings.TrimSpace(p) == "" {
-		c.errorf(pos, "empty file path")
-		return lf
-	}
-	data, err := c.readReferenced(p)
+	pos := toPos(s.Pos)
+	a, err := c.loader.Load(p, kind)
 	if err != nil {
-		var out *outsideError
-		switch {
-		case errors.As(err, &out):
-			c.errorf(pos, "%s", out.msg)
-		case errors.Is(err, fs.ErrNotExist):
-			c.errorf(pos, "file %q not found", p)
-		default:
-			c.errorf(pos, "cannot read file %q: %v", p, unwrapPathErr(err))
-		}
+		c.errorf(pos, "%s", err)
 		return lf
 	}
-	switch how {
-	case asTable:
-		var notes []string
-		lf.table, notes, err = parseCSV(data)
-		if err != nil {
-			c.errorf(pos, "cannot use %q as a table: %v", p, err)
-			return lf
-		}
-		for _, n := range notes {
-			c.warnf(pos, "in table %q, %s", p, n)
-		}
-	case asPlotly:
-		lf.figure, err = compactFigure(data)
-		if err != nil {
-			c.errorf(pos, "cannot use %q as a Plotly figure: %v", p, err)
-			return lf
-		}
-	case asImage:
-		jpg, err := toJPEG(data)
-		if err != nil {
-			c.errorf(pos, "cannot use %q as an image: %v", p, err)
-			return lf
-		}
-		base := path.Base(filepath.ToSlash(p))
-		name := strings.TrimSuffix(base, path.Ext(base)) + ".jpg"
-		lf.index = len(c.bot.Files)
-		c.bot.Files = append(c.bot.Files, ir.File{Name: name, Path: p, MIME: "image/jpeg", Data: jpg})
-	case asRaw:
-		base := path.Base(filepath.ToSlash(p))
-		lf.index = len(c.bot.Files)
-		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: reply.MIMEType(base, data), Data: data})
-	case asAudio:
-		base := path.Base(filepath.ToSlash(p))
-		mime, err := audioType(base, data)
-		if err != nil {
-			c.errorf(pos, "cannot use %q as audio: %v", p, err)
-			return lf
-		}
-		lf.index = len(c.bot.Files)
-		c.bot.Files = append(c.bot.Files, ir.File{Name: base, Path: p, MIME: mime, Data: data})
+	for _, n := range a.Notes {
+		c.warnf(pos, "in table %q, %s", p, n)
 	}
-	lf.ok = true
+	lf.asset = a
+	if kind == assets.AsImage || kind == assets.AsRaw || kind == assets.AsAudio {
+		lf.index = len(c.bot.Files)
+		c.bot.Files = append(c.bot.Files, a.File)
+	}
 	return lf
 }
 
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 func (c *checker) csvTable(s *syntax.Str) *ir.Table {
-	if lf := c.load(s, asTable); lf.ok {
-		return lf.table
+	if lf := c.load(s, assets.AsTable); lf.asset != nil {
+		return lf.asset.Table
 	}
 	return nil
 }
 
 func (c *checker) plotly(s *syntax.Str) string {
-	return c.load(s, asPlotly).figure
+	if lf := c.load(s, assets.AsPlotly); lf.asset != nil {
+		return lf.asset.Figure
+	}
+	return ""
 }
 
-func (c *checker) image(s *syntax.Str) *ir.FileRef {
-	if lf := c.load(s, asImage); lf.ok {
+// fileRef loads a file the bot embeds and refers to it.
+func (c *checker) fileRef(s *syntax.Str, kind assets.Kind) *ir.FileRef {
+	if lf := c.load(s, kind); lf.asset != nil {
 		return &ir.FileRef{Index: lf.index}
 	}
 	return nil
 }
 
-func (c *checker) rawFile(s *syntax.Str) *ir.FileRef {
-	if lf := c.load(s, asRaw); lf.ok {
-		return &ir.FileRef{Index: lf.index}
-	}
-	return nil
-}
+func (c *checker) image(s *syntax.Str) *ir.FileRef { return c.fileRef(s, assets.AsImage) }
 
-// compactFigure checks that data is a JSON object with a "data" array and
-// returns it compacted.
-func compactFigure(data []byte) (string, error) {
-	var fig map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fig); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return "", fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
-		}
-		return "", fmt.Errorf("not a JSON object")
-	}
-	var traces []json.RawMessage
-	raw, ok := fig["data"]
-	if !ok {
-		return "", fmt.Errorf(`no "data" array`)
-	}
-	if err := json.Unmarshal(raw, &traces); err != nil || traces == nil {
-		return "", fmt.Errorf(`"data" is not an array`)
-	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, data); err != nil {
-		return "", err
-	}
-	return b.String(), nil
-}
+func (c *checker) rawFile(s *syntax.Str) *ir.FileRef { return c.fileRef(s, assets.AsRaw) }
 
-// toJPEG decodes a PNG, JPEG or GIF image and re-encodes it as JPEG, over a
-// white background since JPEG has no transparency.
-func toJPEG(data []byte) ([]byte, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("not a PNG, JPEG or GIF image")
-	}
-	if cfg.Width*cfg.Height > 50_000_000 || cfg.Width > 20000 || cfg.Height > 20000 {
-		return nil, fmt.Errorf("image too large (%dx%d)", cfg.Width, cfg.Height)
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("cannot decode: %v", err)
-	}
-	b := img.Bounds()
-	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(rgba, rgba.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
-	draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Over)
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, rgba, &jpeg.Options{Quality: 90}); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
-
-// maxFileSize bounds what a bot may embed, so that a path such as a device
-// or a huge file cannot stall or exhaust the build.
-const maxFileSize = 256 << 20
-
-// outsideError is a referenced file that the file rules keep a bot from
-// embedding; msg says which rule.
-type outsideError struct{ msg string }
-
-func (e *outsideError) Error() string { return e.msg }
-
-// readReferenced reads the file a bot references as p. The files a bot
-// embeds are sent to anyone who chats with it, so a .bot file may only name
-// files inside its own folder (or inside one of opts.AllowOutside): no
-// absolute path, no ".." out of the folder, and, on disk, no symbolic link
-// that resolves outside of it.
-func (c *checker) readReferenced(p string) ([]byte, error) {
-	dir := c.opts.Dir
-	if dir == "" {
-		dir = "."
-	}
-	native := filepath.FromSlash(p)
-	// Rooted or with a volume name counts as absolute, even where the
-	// system would read it relative to something.
-	abs := filepath.IsAbs(native) || strings.HasPrefix(p, "/") || strings.HasPrefix(native, string(filepath.Separator)) || filepath.VolumeName(native) != ""
-	full := filepath.Join(dir, native)
-	if abs {
-		full = filepath.Clean(native)
-	}
-	if rel := filepath.Clean(native); abs || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		if !c.allowedPath(full) {
-			if abs {
-				return nil, &outsideError{fmt.Sprintf("file %q: absolute paths are not allowed (files a bot embeds must be inside its folder, named relative to it)", p)}
-			}
-			return nil, &outsideError{fmt.Sprintf("file %q is outside the bot's folder %s (files a bot embeds must be inside its folder)", p, absPath(dir))}
-		}
-	}
-	if c.opts.ReadFile != nil {
-		return c.opts.ReadFile(full)
-	}
-	// On disk: where the path leads once symbolic links are followed.
-	dirReal, err := realPath(dir)
-	if err != nil {
-		return nil, fmt.Errorf("the bot's folder: %w", unwrapPathErr(err))
-	}
-	real, err := realPath(full)
-	if err != nil {
-		return nil, err
-	}
-	roots := []string{dirReal}
-	for _, a := range c.opts.AllowOutside {
-		if r, err := realPath(a); err == nil {
-			roots = append(roots, r)
-		}
-	}
-	for _, root := range roots {
-		if rel, ok := within(root, real); ok {
-			return readUnder(root, rel)
-		}
-	}
-	if st, err := os.Lstat(full); err == nil && st.Mode()&fs.ModeSymlink != 0 {
-		return nil, &outsideError{fmt.Sprintf("file %q is a symbolic link to %s, outside the bot's folder %s (files a bot embeds must be inside its folder)", p, real, dirReal)}
-	}
-	return nil, &outsideError{fmt.Sprintf("file %q leads through a symbolic link to %s, outside the bot's folder %s (files a bot embeds must be inside its folder)", p, real, dirReal)}
-}
-
-// allowedPath reports whether path, not followed through links, is inside
-// one of the folders of opts.AllowOutside.
-func (c *checker) allowedPath(path string) bool {
-	for _, a := range c.opts.AllowOutside {
-		if _, ok := within(absPath(a), absPath(path)); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// within returns path relative to root when path is root or inside it.
-func within(root, path string) (string, bool) {
-	rel, err := filepath.Rel(root, path)
-	if err != nil || filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	return rel, true
-}
-
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
-}
-
-// realPath is the absolute path p leads to once symbolic links are followed.
-func realPath(p string) (string, error) {
-	r, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Abs(r)
-}
-
-// readUnder reads the regular file rel inside root, through an os.Root so
-// that a link changed since it was resolved cannot lead out of root.
-func readUnder(root, rel string) ([]byte, error) {
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	// Opening a named pipe would wait for a writer: only a regular file is
-	// opened, and checked again once open.
-	if st, err := r.Stat(rel); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	f, err := r.Open(rel)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	if st.Size() > maxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err == nil && len(data) > maxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	return data, err
-}
+func (c *checker) audio(s *syntax.Str) *ir.FileRef { return c.fileRef(s, assets.AsAudio) }
