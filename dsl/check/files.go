@@ -1,4 +1,4 @@
-package dsl
+package check
 
 import (
 	"github.com/botgen-dev/botgen/dsl/assets"
