@@ -53,11 +53,16 @@ type CheckOptions struct {
 	// MaxSourceSize is the largest .bot file Load reads, in bytes; 0 means
 	// DefaultMaxSourceSize.
 	MaxSourceSize int
+	// ValidateOnly and Cache are for an editor, which checks on every change
+	// and builds nothing: see assets.Loader. The diagnostics are the same;
+	// the model's embedded files have no data.
+	ValidateOnly bool
+	Cache        *assets.Cache
 }
 
 // loader is the assets loader opts describe.
 func (opts CheckOptions) loader() *assets.Loader {
-	return &assets.Loader{Dir: opts.Dir, ReadFile: opts.ReadFile, AllowOutside: opts.AllowOutside}
+	return &assets.Loader{Dir: opts.Dir, ReadFile: opts.ReadFile, AllowOutside: opts.AllowOutside, ValidateOnly: opts.ValidateOnly, Cache: opts.Cache}
 }
 
 // Parse parses a .bot source of at most DefaultMaxSourceSize bytes; see

@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/symbols"
 )
@@ -38,6 +39,9 @@ type Server struct {
 	out  *bufio.Writer
 	log  *slog.Logger
 	docs map[string][]byte // open documents by URI
+	// files keeps the files the documents reference between checks, so
+	// that a keystroke does not read and decode them all again.
+	files assets.Cache
 	// shutdown is set by the shutdown request; exit then ends Serve.
 	shutdown bool
 }
@@ -393,7 +397,7 @@ func (s *Server) publish(uri string) {
 	path := pathOf(uri)
 	file, diags := dsl.Parse(path, src)
 	if file != nil {
-		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path)})
+		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files})
 	}
 	out := []map[string]any{}
 	for _, d := range diags {
