@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -63,51 +64,66 @@ func (n *nesting) add(t lexer.Token) int {
 	return n.base + n.cur.unary + n.cur.chain
 }
 
-// tooDeep returns the first significant token of lex at which the source
-// nests deeper than maxDepth.
-func tooDeep(lex lexer.Lexer) (lexer.Token, bool) {
-	var n nesting
-	for {
-		tok, err := lex.Next()
-		if err != nil || tok.EOF() {
-			return lexer.Token{}, false
-		}
-		if tok.Type == tokComment || tok.Type == tokWhitespace {
-			continue
-		}
-		if n.add(tok) > maxDepth {
-			return tok, true
-		}
-	}
-}
-
 var deepMessage = fmt.Sprintf("syntax error: nesting deeper than %d levels", maxDepth)
 
-// checkStart gives a clearer message than the grammar's when the file does
-// not start with `bot NAME`, and rejects absurdly deep nesting.
-func checkStart(filename string, src []byte) (diag.Diagnostic, bool) {
+// checkingLexer passes on the tokens of a source to the parser, checking
+// them as they go: nesting deeper than maxDepth and, for a file, a first
+// word other than `bot`, which the grammar would report less clearly. At
+// the first problem it stops the parser's lexing with errChecked, so that
+// a hostile source is not read through, and keeps the problem in bad.
+type checkingLexer struct {
+	lex     lexer.Lexer
+	started bool // past `bot`, or an expression
+	n       nesting
+	bad     *diag.Diagnostic
+}
+
+var errChecked = errors.New("the source failed a check before parsing")
+
+// newCheckingLexer lexes src, a .bot file when file is set, else an
+// expression.
+func newCheckingLexer(filename string, src []byte, file bool) (*checkingLexer, error) {
 	lex, err := botLexer.LexString(filename, string(src))
 	if err != nil {
-		return diag.Diagnostic{}, true
+		return nil, err
 	}
-	for {
-		tok, err := lex.Next()
-		if err != nil {
-			return diag.Diagnostic{}, true // the parser reports lexical errors
-		}
-		if tok.EOF() {
-			return diag.Diagnostic{Pos: ToPos(tok.Pos), Severity: diag.Error, Message: "syntax error: empty file: a .bot file starts with `bot NAME`"}, false
-		}
-		if tok.Type == tokComment || tok.Type == tokWhitespace {
-			continue
-		}
-		if tok.Value != "bot" {
-			return diag.Diagnostic{Pos: ToPos(tok.Pos), Severity: diag.Error, Message: "syntax error: a .bot file must start with `bot NAME`"}, false
-		}
-		break
+	return &checkingLexer{lex: lex, started: !file}, nil
+}
+
+func (l *checkingLexer) Next() (lexer.Token, error) {
+	tok, err := l.lex.Next()
+	if err != nil {
+		return tok, err // a lexical error, which the parser reports
 	}
-	if tok, deep := tooDeep(lex); deep {
-		return diag.Diagnostic{Pos: ToPos(tok.Pos), Severity: diag.Error, Message: deepMessage}, false
+	switch {
+	case tok.EOF() && !l.started:
+		return l.fail(tok, "syntax error: empty file: a .bot file starts with `bot NAME`")
+	case tok.EOF(), tok.Type == tokComment, tok.Type == tokWhitespace:
+	case !l.started && tok.Value != "bot":
+		return l.fail(tok, "syntax error: a .bot file must start with `bot NAME`")
+	case !l.started:
+		l.started = true
+	case l.n.add(tok) > maxDepth:
+		return l.fail(tok, deepMessage)
 	}
-	return diag.Diagnostic{}, true
+	return tok, nil
+}
+
+func (l *checkingLexer) fail(tok lexer.Token, msg string) (lexer.Token, error) {
+	l.bad = &diag.Diagnostic{Pos: ToPos(tok.Pos), Severity: diag.Error, Message: msg}
+	return tok, errChecked
+}
+
+// peeking lexes src for the parser through a checkingLexer: bad is the
+// problem it found, err a lexical error.
+func peeking(filename string, src []byte, file bool) (peek *lexer.PeekingLexer, bad *diag.Diagnostic, err error) {
+	cl, err := newCheckingLexer(filename, src, file)
+	if err != nil {
+		return nil, nil, err
+	}
+	peek, err = lexer.Upgrade(cl, tokWhitespace, tokComment)
+	if cl.bad != nil {
+		return nil, cl.bad, nil
+	}
+	return peek, nil, err
 }

@@ -61,14 +61,27 @@ func ParseLimited(filename string, src []byte, maxSize int) (f *File, diags diag
 	if d, ok := checkSize(filename, int64(len(src)), maxSize); !ok {
 		return nil, diag.Diagnostics{d}
 	}
-	if d, ok := checkStart(filename, src); !ok {
-		return nil, diag.Diagnostics{d}
-	}
-	f, err := fileParser.ParseBytes(filename, src)
-	if err != nil {
+	f, start, err := parseFile(filename, src)
+	switch {
+	case start != nil:
+		return nil, diag.Diagnostics{*start}
+	case err != nil:
 		return nil, recoverSyntax(filename, src, err)
 	}
 	return f, nil
+}
+
+// parseFile lexes src once, for the checks of checkingLexer and for the
+// parser. A file that fails those checks is not parsed: start says why.
+func parseFile(filename string, src []byte) (f *File, start *diag.Diagnostic, err error) {
+	peek, start, err := peeking(filename, src, true)
+	if start != nil || err != nil {
+		return nil, start, err
+	}
+	if f, err = fileParser.ParseFromLexer(peek); err != nil {
+		return nil, nil, err
+	}
+	return f, nil, nil
 }
 
 // ParseExpr parses the expression of an interpolation, src; mapPos maps a
@@ -76,12 +89,15 @@ func ParseLimited(filename string, src []byte, maxSize int) (f *File, diags diag
 // expression that does not parse, or nests too deeply, gives one
 // diagnostic.
 func ParseExpr(filename, src string, mapPos func(lexer.Position) ir.Pos) (*Expr, diag.Diagnostics) {
-	if lex, err := botLexer.LexString("", src); err == nil {
-		if _, deep := tooDeep(lex); deep {
-			return nil, diag.Diagnostics{{Pos: mapPos(lexer.Position{}), Severity: diag.Error, Message: deepMessage}}
-		}
+	peek, deep, err := peeking("", []byte(src), false)
+	if deep != nil {
+		deep.Pos = mapPos(lexer.Position{})
+		return nil, diag.Diagnostics{*deep}
 	}
-	e, err := exprParser.ParseString("", src)
+	var e *Expr
+	if err == nil {
+		e, err = exprParser.ParseFromLexer(peek)
+	}
 	if err != nil {
 		d := syntaxDiag(filename, []byte(src), err, mapPos)
 		if strings.Contains(d.Message, "unexpected end of file") {

@@ -64,11 +64,11 @@ func recoverSyntax(filename string, src []byte, err error) diag.Diagnostics {
 		skipped[from] = true
 		// Blanking a declaration that closes brackets can leave the rest
 		// nesting deeper than the source did.
-		if d, ok := checkStart(filename, work); !ok {
-			diags = append(diags, d)
+		var start *diag.Diagnostic
+		if _, start, err = parseFile(filename, work); start != nil {
+			diags = append(diags, *start)
 			break
 		}
-		_, err = fileParser.ParseBytes(filename, work)
 	}
 	diags.Sort()
 	return diags
