@@ -38,7 +38,9 @@ func archiveFS(a *txtar.Archive) func(string) ([]byte, error) {
 	}
 }
 
-func checkArchive(a *txtar.Archive) Diagnostics {
+// checkArchive checks the input.bot of a golden case; validateOnly checks it
+// as an editor does.
+func checkArchive(a *txtar.Archive, validateOnly bool) Diagnostics {
 	var src []byte
 	for _, f := range a.Files {
 		if f.Name == "input.bot" {
@@ -49,15 +51,24 @@ func checkArchive(a *txtar.Archive) Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
-	_, diags = Check(file, src, CheckOptions{Dir: archiveDir, ReadFile: archiveFS(a)})
+	_, diags = Check(file, src, CheckOptions{Dir: archiveDir, ReadFile: archiveFS(a), ValidateOnly: validateOnly})
 	return diags
 }
 
+// TestDiagnostics checks each case of testdata/diagnostics as a build does
+// and as an editor does (assets.Loader.ValidateOnly): the messages must be
+// the want section in both.
 func TestDiagnostics(t *testing.T) {
 	runGoldens(t, "../testdata/diagnostics/*.txtar", "want", func(t *testing.T, a *txtar.Archive) []byte {
-		var got bytes.Buffer
-		for _, d := range checkArchive(a) {
+		var got, edited bytes.Buffer
+		for _, d := range checkArchive(a, false) {
 			got.WriteString(d.String() + "\n")
+		}
+		for _, d := range checkArchive(a, true) {
+			edited.WriteString(d.String() + "\n")
+		}
+		if !bytes.Equal(edited.Bytes(), got.Bytes()) {
+			t.Errorf("an editor sees\n%s\ninstead of\n%s", &edited, &got)
 		}
 		return got.Bytes()
 	})

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/botgen-dev/botgen/dsl/symbols"
 )
 
 // FuzzParse feeds the parser, the formatter, the checker and the editor
@@ -24,10 +26,10 @@ func FuzzParse(f *testing.F) {
 	dir := filepath.Join("..", "testdata", "examples")
 	f.Fuzz(func(t *testing.T, src []byte) {
 		// What an editor asks while the file is being written.
-		Declarations("fuzz.bot", src)
+		symbols.Declarations("fuzz.bot", src)
 		for _, p := range [][2]int{{1, 1}, {2, 5}, {3, 12}, {5, 20}} {
-			ReferenceAt("fuzz.bot", src, p[0], p[1])
-			CompletionsAt("fuzz.bot", src, p[0], p[1])
+			symbols.ReferenceAt("fuzz.bot", src, p[0], p[1])
+			symbols.CompletionsAt("fuzz.bot", src, p[0], p[1])
 		}
 		file, diags := Parse("fuzz.bot", src)
 		if file == nil {

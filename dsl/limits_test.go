@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/botgen-dev/botgen/dsl/symbols"
 )
 
 // Every rule of the grammar that recurses is bounded, brackets or not: a
@@ -86,7 +88,7 @@ func TestSourceSizeLimit(t *testing.T) {
 	if _, diags := Format("t.bot", big); diags.Error() != want {
 		t.Errorf("Format: %v", diags)
 	}
-	if got := Declarations("t.bot", big); got != nil {
+	if got := symbols.Declarations("t.bot", big); got != nil {
 		t.Errorf("Declarations: %v", got)
 	}
 

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
@@ -55,7 +56,7 @@ func tableCSV(t *testing.T, a *txtar.Archive) []byte {
 // renderTable is a table golden's want: its warnings, then the JSON the
 // reply sends, or the error.
 func renderTable(data []byte) []byte {
-	table, notes, err := parseCSV(data)
+	table, notes, err := assets.ParseCSV(data)
 	var b bytes.Buffer
 	for _, n := range notes {
 		fmt.Fprintf(&b, "warning: %s\n", n)
@@ -226,7 +227,7 @@ func TestRandomCSVsMatchPandas(t *testing.T) {
 			t.Fatal(err)
 		}
 		csvs = append(csvs, csv)
-		table, _, err := parseCSV(data)
+		table, _, err := assets.ParseCSV(data)
 		if err != nil {
 			ours[csv] = "error: " + err.Error()
 			continue
@@ -244,7 +245,7 @@ func TestRandomCSVsMatchPandas(t *testing.T) {
 		t.Fatal(err)
 	}
 	csvs = append(csvs, csv)
-	table, _, err := parseCSV([]byte(floats.String()))
+	table, _, err := assets.ParseCSV([]byte(floats.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,4 +373,35 @@ func randomFloat(rng *rand.Rand) string {
 		return strconv.FormatFloat(float64(rng.IntN(100000))/1000, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// Inline tables are typed as pandas types a DataFrame built from the same
+// Python literals (checked with pandas 1.5.3), except that an integer beyond
+// int64 is a float here (pandas would make a uint64 column of it).
+func TestInlineTableTypes(t *testing.T) {
+	src := `bot b
+initial state s {
+    reply table {
+        columns "int", "float", "mixed", "bool", "text", "big"
+        row 1, 1, 1, true, "a", 9223372036854775807
+        row -2, 2.5, "x", false, "b/é", 12345678901234567890
+        row 007, 1e3, 2.0, true, "", 0
+    }
+}
+`
+	f, diags := Parse("t.bot", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	bot, diags := Check(f, []byte(src), CheckOptions{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	table := bot.States[0].Body[0].(*ir.Reply).Table
+	got := tableJSON(table)
+	want := `{"int":{"0":1,"1":-2,"2":7},"float":{"0":1.0,"1":2.5,"2":1000.0},"mixed":{"0":1,"1":"x","2":2.0},` +
+		`"bool":{"0":true,"1":false,"2":true},"text":{"0":"a","1":"b\/\u00e9","2":""},"big":{"0":9.223372037e+18,"1":1.23456789e+19,"2":0.0}}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
 }

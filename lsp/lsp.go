@@ -23,7 +23,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/symbols"
 )
 
 // maxMessage bounds one message's size: a .bot file is small, and a
@@ -37,6 +39,9 @@ type Server struct {
 	out  *bufio.Writer
 	log  *slog.Logger
 	docs map[string][]byte // open documents by URI
+	// files keeps the files the documents reference between checks, so
+	// that a keystroke does not read and decode them all again.
+	files assets.Cache
 	// shutdown is set by the shutdown request; exit then ends Serve.
 	shutdown bool
 }
@@ -184,118 +189,155 @@ func (s *Server) handle(body []byte) (done bool) {
 
 // dispatch runs a method. A nil result with a nil error is JSON null.
 func (s *Server) dispatch(method string, params json.RawMessage) (any, *rpcError) {
-	decode := func(v any) *rpcError {
-		if err := json.Unmarshal(params, v); err != nil {
-			return &rpcError{codeInvalidParams, err.Error()}
-		}
-		return nil
+	h, ok := handlers[method]
+	if !ok {
+		return nil, &rpcError{codeMethodNotFound, "method not supported: " + method}
 	}
-	switch method {
-	case "initialize":
-		return map[string]any{
-			"capabilities": map[string]any{
-				"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
-				"documentFormattingProvider": true,
-				"definitionProvider":         true,
-				"hoverProvider":              true,
-				"documentSymbolProvider":     true,
-				"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
-			},
-			"serverInfo": map[string]any{"name": "botgen", "version": s.Version},
-		}, nil
-	case "initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration":
-		return nil, nil
-	case "shutdown":
-		s.shutdown = true
-		return nil, nil
-	case "exit":
-		return nil, nil
-	case "textDocument/didOpen":
-		var p struct {
-			TextDocument struct {
-				URI  string `json:"uri"`
-				Text string `json:"text"`
-			} `json:"textDocument"`
+	return h(s, params)
+}
+
+// handler runs a method on its parameters, as they came.
+type handler func(s *Server, params json.RawMessage) (any, *rpcError)
+
+// handlers are the methods the server answers, by name.
+var handlers = map[string]handler{
+	"initialize":                       (*Server).initialize,
+	"initialized":                      ignore,
+	"$/cancelRequest":                  ignore,
+	"$/setTrace":                       ignore,
+	"workspace/didChangeConfiguration": ignore,
+	"shutdown":                         (*Server).shutdownRequest,
+	"exit":                             ignore, // handle ends the session
+	"textDocument/didOpen":             withParams((*Server).didOpen),
+	"textDocument/didChange":           withParams((*Server).didChange),
+	"textDocument/didSave":             withParams((*Server).didSave),
+	"textDocument/didClose":            withParams((*Server).didClose),
+	"textDocument/formatting":          withParams((*Server).formatting),
+	"textDocument/documentSymbol":      withParams((*Server).documentSymbol),
+	"textDocument/definition":          atPlace(definition),
+	"textDocument/hover":               atPlace(hover),
+	"textDocument/completion":          atPlace(completion),
+}
+
+// withParams decodes the parameters into a P for h.
+func withParams[P any](h func(*Server, P) (any, *rpcError)) handler {
+	return func(s *Server, params json.RawMessage) (any, *rpcError) {
+		var p P
+		if err := json.Unmarshal(params, &p); err != nil {
+			return nil, &rpcError{codeInvalidParams, err.Error()}
 		}
-		if err := decode(&p); err != nil {
+		return h(s, p)
+	}
+}
+
+// ignore answers a method that needs nothing done.
+func ignore(*Server, json.RawMessage) (any, *rpcError) { return nil, nil }
+
+func (s *Server) initialize(json.RawMessage) (any, *rpcError) {
+	return map[string]any{
+		"capabilities": map[string]any{
+			"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
+			"documentFormattingProvider": true,
+			"definitionProvider":         true,
+			"hoverProvider":              true,
+			"documentSymbolProvider":     true,
+			"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
+		},
+		"serverInfo": map[string]any{"name": "botgen", "version": s.Version},
+	}, nil
+}
+
+func (s *Server) shutdownRequest(json.RawMessage) (any, *rpcError) {
+	s.shutdown = true
+	return nil, nil
+}
+
+type openParams struct {
+	TextDocument struct {
+		URI  string `json:"uri"`
+		Text string `json:"text"`
+	} `json:"textDocument"`
+}
+
+func (s *Server) didOpen(p openParams) (any, *rpcError) {
+	s.docs[p.TextDocument.URI] = []byte(p.TextDocument.Text)
+	s.publish(p.TextDocument.URI)
+	return nil, nil
+}
+
+type changeParams struct {
+	TextDocument   struct{ URI string } `json:"textDocument"`
+	ContentChanges []struct {
+		Range *json.RawMessage `json:"range"`
+		Text  string           `json:"text"`
+	} `json:"contentChanges"`
+}
+
+func (s *Server) didChange(p changeParams) (any, *rpcError) {
+	// Full synchronisation: the last change holds the whole text.
+	for _, c := range p.ContentChanges {
+		if c.Range == nil {
+			s.docs[p.TextDocument.URI] = []byte(c.Text)
+		}
+	}
+	s.publish(p.TextDocument.URI)
+	return nil, nil
+}
+
+func (s *Server) didSave(p docParams) (any, *rpcError) {
+	s.publish(p.TextDocument.URI) // referenced files may have changed
+	return nil, nil
+}
+
+func (s *Server) didClose(p docParams) (any, *rpcError) {
+	delete(s.docs, p.TextDocument.URI)
+	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
+	return nil, nil
+}
+
+func (s *Server) formatting(p docParams) (any, *rpcError) {
+	return s.format(p.TextDocument.URI)
+}
+
+func (s *Server) documentSymbol(p docParams) (any, *rpcError) {
+	src, err := s.doc(p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	return documentSymbols(pathOf(p.TextDocument.URI), src), nil
+}
+
+// doc returns the text of the open document at uri.
+func (s *Server) doc(uri string) ([]byte, *rpcError) {
+	src, ok := s.docs[uri]
+	if !ok {
+		return nil, &rpcError{codeInvalidParams, "document not open: " + uri}
+	}
+	return src, nil
+}
+
+// place is a position in an open document, as the queries about names take
+// it: line and col are 1-based, col in runes.
+type place struct {
+	uri, path string
+	src       []byte
+	line, col int
+}
+
+// atPlace answers a query about the place in an open document that the
+// parameters name.
+func atPlace(query func(place) any) handler {
+	return withParams(func(s *Server, p struct {
+		TextDocument struct{ URI string } `json:"textDocument"`
+		Position     position             `json:"position"`
+	}) (any, *rpcError) {
+		src, err := s.doc(p.TextDocument.URI)
+		if err != nil {
 			return nil, err
-		}
-		s.docs[p.TextDocument.URI] = []byte(p.TextDocument.Text)
-		s.publish(p.TextDocument.URI)
-		return nil, nil
-	case "textDocument/didChange":
-		var p struct {
-			TextDocument   struct{ URI string } `json:"textDocument"`
-			ContentChanges []struct {
-				Range *json.RawMessage `json:"range"`
-				Text  string           `json:"text"`
-			} `json:"contentChanges"`
-		}
-		if err := decode(&p); err != nil {
-			return nil, err
-		}
-		// Full synchronisation: the last change holds the whole text.
-		for _, c := range p.ContentChanges {
-			if c.Range == nil {
-				s.docs[p.TextDocument.URI] = []byte(c.Text)
-			}
-		}
-		s.publish(p.TextDocument.URI)
-		return nil, nil
-	case "textDocument/didSave":
-		var p docParams
-		if err := decode(&p); err != nil {
-			return nil, err
-		}
-		s.publish(p.TextDocument.URI) // referenced files may have changed
-		return nil, nil
-	case "textDocument/didClose":
-		var p docParams
-		if err := decode(&p); err != nil {
-			return nil, err
-		}
-		delete(s.docs, p.TextDocument.URI)
-		s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
-		return nil, nil
-	case "textDocument/formatting":
-		var p docParams
-		if err := decode(&p); err != nil {
-			return nil, err
-		}
-		return s.format(p.TextDocument.URI)
-	case "textDocument/documentSymbol":
-		var p docParams
-		if err := decode(&p); err != nil {
-			return nil, err
-		}
-		src, ok := s.docs[p.TextDocument.URI]
-		if !ok {
-			return nil, &rpcError{codeInvalidParams, "document not open: " + p.TextDocument.URI}
-		}
-		return documentSymbols(pathOf(p.TextDocument.URI), src), nil
-	case "textDocument/definition", "textDocument/completion", "textDocument/hover":
-		var p struct {
-			TextDocument struct{ URI string } `json:"textDocument"`
-			Position     position             `json:"position"`
-		}
-		if err := decode(&p); err != nil {
-			return nil, err
-		}
-		src, ok := s.docs[p.TextDocument.URI]
-		if !ok {
-			return nil, &rpcError{codeInvalidParams, "document not open: " + p.TextDocument.URI}
 		}
 		line, col := fromPosition(src, p.Position)
-		name := pathOf(p.TextDocument.URI)
-		switch method {
-		case "textDocument/definition":
-			return definition(p.TextDocument.URI, name, src, line, col), nil
-		case "textDocument/hover":
-			return hover(name, src, line, col), nil
-		}
-		return completion(name, src, line, col), nil
-	}
-	return nil, &rpcError{codeMethodNotFound, "method not supported: " + method}
+		return query(place{p.TextDocument.URI, pathOf(p.TextDocument.URI), src, line, col}), nil
+	})
 }
 
 // docParams are the parameters of a method about a whole document.
@@ -392,7 +434,7 @@ func (s *Server) publish(uri string) {
 	path := pathOf(uri)
 	file, diags := dsl.Parse(path, src)
 	if file != nil {
-		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path)})
+		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files})
 	}
 	out := []map[string]any{}
 	for _, d := range diags {
@@ -418,9 +460,9 @@ func (s *Server) publish(uri string) {
 // none when it already is, or when it does not parse (its diagnostics say
 // why).
 func (s *Server) format(uri string) (any, *rpcError) {
-	src, ok := s.docs[uri]
-	if !ok {
-		return nil, &rpcError{codeInvalidParams, "document not open: " + uri}
+	src, err := s.doc(uri)
+	if err != nil {
+		return nil, err
 	}
 	out, diags := dsl.Format(pathOf(uri), src)
 	if diags.HasErrors() || string(out) == string(src) {
@@ -433,12 +475,12 @@ func (s *Server) format(uri string) (any, *rpcError) {
 
 // declarationAt returns the declaration of the name at line:col: one of the
 // kind the name's place calls for, else one of another kind.
-func declarationAt(path string, src []byte, line, col int) (dsl.Symbol, bool) {
-	ref, ok := dsl.ReferenceAt(path, src, line, col)
+func declarationAt(path string, src []byte, line, col int) (symbols.Symbol, bool) {
+	ref, ok := symbols.ReferenceAt(path, src, line, col)
 	if !ok {
-		return dsl.Symbol{}, false
+		return symbols.Symbol{}, false
 	}
-	decls := dsl.Declarations(path, src)
+	decls := symbols.Declarations(path, src)
 	for _, sameKind := range []bool{true, false} {
 		for _, d := range decls {
 			if d.Name == ref.Name && (d.Kind == ref.Kind || !sameKind) {
@@ -446,46 +488,46 @@ func declarationAt(path string, src []byte, line, col int) (dsl.Symbol, bool) {
 			}
 		}
 	}
-	return dsl.Symbol{}, false
+	return symbols.Symbol{}, false
 }
 
 // nameRange is the range of a declared name.
-func nameRange(src []byte, d dsl.Symbol) lspRange {
+func nameRange(src []byte, d symbols.Symbol) lspRange {
 	return lspRange{toPosition(src, d.Pos.Line, d.Pos.Col), toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))}
 }
 
-// definition returns the location of the declaration of the name at
-// line:col, or nil.
-func definition(uri, path string, src []byte, line, col int) any {
-	d, ok := declarationAt(path, src, line, col)
+// definition returns the location of the declaration of the name at p, or
+// nil.
+func definition(p place) any {
+	d, ok := declarationAt(p.path, p.src, p.line, p.col)
 	if !ok {
 		return nil
 	}
-	return map[string]any{"uri": uri, "range": nameRange(src, d)}
+	return map[string]any{"uri": p.uri, "range": nameRange(p.src, d)}
 }
 
-// hover describes the declaration of the name at line:col, or nil.
-func hover(path string, src []byte, line, col int) any {
-	d, ok := declarationAt(path, src, line, col)
+// hover describes the declaration of the name at p, or nil.
+func hover(p place) any {
+	d, ok := declarationAt(p.path, p.src, p.line, p.col)
 	if !ok {
 		return nil
 	}
-	text := "```botgen\n" + dsl.Summary(path, src, d) + "\n```"
+	text := "```botgen\n" + symbols.Summary(p.path, p.src, d) + "\n```"
 	return map[string]any{"contents": map[string]any{"kind": "markdown", "value": text}}
 }
 
 // LSP symbol kinds of the declarations.
-var symbolKinds = map[dsl.SymbolKind]int{
-	dsl.StateSymbol:    5,  // Class
-	dsl.IntentSymbol:   24, // Event
-	dsl.EntitySymbol:   10, // Enum
-	dsl.VariableSymbol: 13, // Variable
+var symbolKinds = map[symbols.Kind]int{
+	symbols.State:    5,  // Class
+	symbols.Intent:   24, // Event
+	symbols.Entity:   10, // Enum
+	symbols.Variable: 13, // Variable
 }
 
 // documentSymbols lists the declarations, for an editor's outline.
 func documentSymbols(path string, src []byte) []map[string]any {
 	out := []map[string]any{}
-	for _, d := range dsl.Declarations(path, src) {
+	for _, d := range symbols.Declarations(path, src) {
 		r := nameRange(src, d)
 		out = append(out, map[string]any{"name": d.Name, "detail": d.Kind.String(), "kind": symbolKinds[d.Kind], "range": r, "selectionRange": r})
 	}
@@ -493,20 +535,20 @@ func documentSymbols(path string, src []byte) []map[string]any {
 }
 
 // LSP completion item kinds.
-var completionKinds = map[dsl.SymbolKind]int{
-	dsl.StateSymbol:    7,  // Class
-	dsl.IntentSymbol:   3,  // Function
-	dsl.EntitySymbol:   22, // Struct
-	dsl.VariableSymbol: 6,  // Variable
+var completionKinds = map[symbols.Kind]int{
+	symbols.State:    7,  // Class
+	symbols.Intent:   3,  // Function
+	symbols.Entity:   22, // Struct
+	symbols.Variable: 6,  // Variable
 }
 
-// completion returns the names that fit at line:col.
-func completion(path string, src []byte, line, col int) any {
-	kind, names := dsl.CompletionsAt(path, src, line, col)
+// completion returns the names that fit at p.
+func completion(p place) any {
+	kind, names := symbols.CompletionsAt(p.path, p.src, p.line, p.col)
 	items := []map[string]any{}
 	for _, n := range names {
 		k, detail := completionKinds[kind], kind.String()
-		if kind == dsl.IntentSymbol && n == "file" {
+		if kind == symbols.Intent && n == "file" {
 			k, detail = 14, "a file received" // Keyword: "on file"
 		}
 		items = append(items, map[string]any{"label": n, "kind": k, "detail": detail})

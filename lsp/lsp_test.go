@@ -2,8 +2,11 @@ package lsp
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -252,21 +255,37 @@ func TestExitWithoutShutdown(t *testing.T) {
 }
 
 // TestDiagnosticsOfReferencedFiles: a document's referenced files are read
-// from beside it on disk.
+// from beside it on disk, and checked as a build checks them: an image
+// whose pixels do not decode is reported, until it is saved whole.
 func TestDiagnosticsOfReferencedFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte("a,b\n1,2\n"), 0o644); err != nil {
+	write := func(name string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logo bytes.Buffer
+	if err := png.Encode(&logo, image.NewGray(image.Rect(0, 0, 32, 32))); err != nil {
 		t.Fatal(err)
 	}
+	write("t.csv", []byte("a,b\n1,2\n"))
+	write("logo.png", logo.Bytes()[:logo.Len()/2])
 	e := startServer(t)
 	e.call("initialize", map[string]any{})
 	u := "file://" + filepath.ToSlash(filepath.Join(dir, "r.bot"))
-	text := "bot b\ninitial state s0 {\n    reply table \"t.csv\"\n    reply image \"missing.png\"\n}\n"
+	text := "bot b\ninitial state s0 {\n    reply table \"t.csv\"\n    reply image \"missing.png\"\n    reply image \"logo.png\"\n}\n"
 	e.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": u, "text": text}})
-	// The table's file is found; the image is not.
+	// The table's file is found; one image is not, the other is broken.
 	got := strings.Join(e.diagnostics(), "\n")
-	if !strings.Contains(got, `3:16-3:29 1 file "missing.png" not found`) || strings.Contains(got, "t.csv") {
+	if !strings.Contains(got, `3:16-3:29 1 file "missing.png" not found`) || strings.Contains(got, "t.csv") ||
+		!strings.Contains(got, `4:16-4:26 1 cannot use "logo.png" as an image: cannot decode:`) {
 		t.Errorf("diagnostics:\n%s", got)
+	}
+	write("logo.png", logo.Bytes())
+	e.notify("textDocument/didSave", map[string]any{"textDocument": doc(u)})
+	if got := strings.Join(e.diagnostics(), "\n"); strings.Contains(got, "logo.png") {
+		t.Errorf("after the image is saved whole:\n%s", got)
 	}
 }
 

@@ -927,6 +927,7 @@ func TestReplayCoversWhatWasSentBefore(t *testing.T) {
 			}
 			// replay=all (the bot's own page) also covers what came live.
 			p := ts.dial(t, q+"&replay=all", nil)
+			ts.waitConns(t, 2) // p must be attached to get count=3 live
 			c.say("count")
 			c.expect(prefix+"str", "count=3")
 			p.next() // count=3, live

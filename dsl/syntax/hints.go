@@ -1,4 +1,4 @@
-package dsl
+package syntax
 
 import (
 	"errors"
@@ -9,11 +9,6 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/botgen-dev/botgen/runtime/spelling"
-)
-
-var (
-	tokUnterminated     = botLexer.Symbols()["Unterminated"]
-	tokUnterminatedText = botLexer.Symbols()["UnterminatedText"]
 )
 
 // declWords start a top-level declaration; stmtWords start what a block

@@ -1,4 +1,4 @@
-package dsl
+package syntax
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// File is the syntax tree of a .bot file, as produced by Parse. Only Check
-// looks inside it; the generator consumes the resolved model instead.
+// File is the syntax tree of a .bot file, as produced by Parse. Only the
+// checker looks inside it; the generator consumes the resolved model instead.
 type File struct {
 	Pos   lexer.Position
 	Name  *Ident  `parser:"'bot' @@"`

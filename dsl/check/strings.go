@@ -1,13 +1,13 @@
-package dsl
+package check
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 // char is one source character of a string literal's content, with the
@@ -21,7 +21,7 @@ type char struct {
 // the position of every character. Triple-quoted strings are dedented: a
 // newline right after the opening quotes is dropped, so is a last line made
 // only of white space, and the indentation common to all lines is removed.
-func literalChars(s *Str) []char {
+func literalChars(s *syntax.Str) []char {
 	raw := s.Raw
 	triple := len(raw) >= 6 && strings.HasPrefix(raw, `"""`) && strings.HasSuffix(raw, `"""`)
 	q := 1
@@ -96,7 +96,7 @@ func literalChars(s *Str) []char {
 	return out
 }
 
-func l0pos(l []char, s *Str) ir.Pos {
+func l0pos(l []char, s *syntax.Str) ir.Pos {
 	if len(l) > 0 {
 		p := l[len(l)-1].pos
 		p.Col++
@@ -129,18 +129,18 @@ var escapes = map[rune]rune{'\\': '\\', '"': '"', 'n': '\n', 't': '\t', 'r': '\r
 
 // decodeString returns the value of a string literal that is not a
 // template: escapes are decoded and braces are plain characters.
-func (c *checker) decodeString(s *Str) string {
+func (c *checker) decodeString(s *syntax.Str) string {
 	text, _ := c.decode(s, false)
 	return text
 }
 
 // decodeWithPos is decodeString that also returns the source position of
 // every character (rune) of the value.
-func (c *checker) decodeWithPos(s *Str) (string, []ir.Pos) {
+func (c *checker) decodeWithPos(s *syntax.Str) (string, []ir.Pos) {
 	return c.decode(s, true)
 }
 
-func (c *checker) decode(s *Str, withPos bool) (string, []ir.Pos) {
+func (c *checker) decode(s *syntax.Str, withPos bool) (string, []ir.Pos) {
 	chars := literalChars(s)
 	var b strings.Builder
 	b.Grow(len(s.Raw))
@@ -172,7 +172,7 @@ func (c *checker) decode(s *Str, withPos bool) (string, []ir.Pos) {
 
 // template parses a string literal as a template: `{expr}` interpolates,
 // `{{` and `}}` are literal braces.
-func (c *checker) template(s *Str) ir.Template {
+func (c *checker) template(s *syntax.Str) ir.Template {
 	chars := literalChars(s)
 	var t ir.Template
 	var text strings.Builder
@@ -306,19 +306,11 @@ func (c *checker) interpolation(expr []char, closing ir.Pos) ir.Expr {
 		}
 		return closing
 	}
-	if lex, err := botLexer.LexString("", src); err == nil {
-		if _, deep := tooDeep(lex); deep {
-			c.errorf(expr[0].pos, "%s", deepMessage)
-			return badExpr()
+	ast, diags := syntax.ParseExpr(c.filename, src, mapPos)
+	if diags != nil {
+		for _, d := range diags {
+			c.report(d)
 		}
-	}
-	ast, err := exprParser.ParseString("", src)
-	if err != nil {
-		d := syntaxDiag(c.filename, []byte(src), err, mapPos)
-		if d.Message == "syntax error: unexpected end of file" || strings.Contains(d.Message, "unexpected end of file") {
-			d.Message = fmt.Sprintf("syntax error in interpolation {%s}", src)
-		}
-		c.report(d)
 		return badExpr()
 	}
 	saved := c.posFn

@@ -1,4 +1,9 @@
-package dsl
+// Package symbols is the index of names an editor asks about: what a .bot
+// file declares, what the name under the cursor refers to, which names fit
+// where the cursor is, and a summary of a declaration for hovering. It
+// reads tokens rather than the syntax tree, so that it answers while the
+// file does not parse, and it never checks anything.
+package symbols
 
 import (
 	"fmt"
@@ -9,28 +14,30 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
-// SymbolKind is what a name in a .bot file stands for.
-type SymbolKind int
+// Kind is what a name in a .bot file stands for.
+type Kind int
 
 // The kinds of names.
 const (
-	StateSymbol SymbolKind = iota + 1
-	IntentSymbol
-	EntitySymbol
-	VariableSymbol // a var, a parameter, or a name introduced by set
+	State Kind = iota + 1
+	Intent
+	Entity
+	Variable // a var, a parameter, or a name introduced by set
 )
 
-func (k SymbolKind) String() string {
+// String names the kind as a user would: "state", "intent", ...
+func (k Kind) String() string {
 	switch k {
-	case StateSymbol:
+	case State:
 		return "state"
-	case IntentSymbol:
+	case Intent:
 		return "intent"
-	case EntitySymbol:
+	case Entity:
 		return "entity"
-	case VariableSymbol:
+	case Variable:
 		return "variable"
 	}
 	return "name"
@@ -38,70 +45,43 @@ func (k SymbolKind) String() string {
 
 // Symbol is a declared name and where it is declared.
 type Symbol struct {
-	Kind SymbolKind
+	Kind Kind
 	Name string
 	Pos  ir.Pos
-}
-
-// These work from the tokens rather than the syntax tree, so that an editor
-// can go to a definition or complete a name while the file does not parse.
-
-// significant returns the tokens of src that are neither blanks nor
-// comments; it stops at the first lexical error. A source larger than
-// DefaultMaxSourceSize, which Parse refuses, has none: an editor asking
-// about it must not stall on it.
-func significant(filename string, src []byte) []lexer.Token {
-	if len(src) > DefaultMaxSourceSize {
-		return nil
-	}
-	lex, err := botLexer.LexString(filename, string(src))
-	if err != nil {
-		return nil
-	}
-	var out []lexer.Token
-	for {
-		t, err := lex.Next()
-		if err != nil || t.EOF() {
-			return out
-		}
-		if t.Type != tokWhitespace && t.Type != tokComment {
-			out = append(out, t)
-		}
-	}
 }
 
 // Declarations returns the names src declares, in order: states, intents,
 // entities, variables (`var`), parameters (`param`), and names first
 // introduced by `set`.
 func Declarations(filename string, src []byte) []Symbol {
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	var out []Symbol
 	// A variable is declared where its name first appears: a later var,
 	// param or set of that name declares nothing.
 	seenVar := map[string]bool{}
 	for i := 0; i+1 < len(toks); i++ {
 		name := toks[i+1]
-		if name.Type != tokIdent || toks[i].Type != tokIdent {
+		if name.Type != syntax.IdentToken || toks[i].Type != syntax.IdentToken {
 			continue
 		}
-		var kind SymbolKind
+		var kind Kind
 		switch toks[i].Value {
 		case "state":
-			kind = StateSymbol
+			kind = State
 		case "intent":
-			kind = IntentSymbol
+			kind = Intent
 		case "entity":
-			kind = EntitySymbol
+			kind = Entity
 		case "var", "param", "set":
 			if seenVar[name.Value] {
 				continue
 			}
 			seenVar[name.Value] = true
-			kind = VariableSymbol
+			kind = Variable
 		default:
 			continue
 		}
-		out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: toPos(name.Pos)})
+		out = append(out, Symbol{Kind: kind, Name: name.Value, Pos: syntax.ToPos(name.Pos)})
 	}
 	return out
 }
@@ -113,22 +93,22 @@ func Declarations(filename string, src []byte) []Symbol {
 // declaring word itself ("state NAME") counts too. ok is false when no name
 // is there.
 func ReferenceAt(filename string, src []byte, line, col int) (sym Symbol, ok bool) {
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	for i, t := range toks {
 		end := t.Pos.Column + utf8.RuneCountInString(t.Value)
-		if t.Pos.Line != line || col < t.Pos.Column || col > end || strings.Contains(t.Value, "\n") && t.Type != tokString {
+		if t.Pos.Line != line || col < t.Pos.Column || col > end || strings.Contains(t.Value, "\n") && t.Type != syntax.StringToken {
 			continue
 		}
 		switch t.Type {
-		case tokIdent:
-			return Symbol{Kind: kindBefore(toks, i), Name: t.Value, Pos: toPos(t.Pos)}, true
-		case tokString:
+		case syntax.IdentToken:
+			return Symbol{Kind: kindBefore(toks, i), Name: t.Value, Pos: syntax.ToPos(t.Pos)}, true
+		case syntax.StringToken:
 			return nameInString(t, line, col)
 		}
 	}
 	// A multi-line string: find the one that spans line.
 	for _, t := range toks {
-		if t.Type == tokString && t.Pos.Line < line && t.Pos.Line+strings.Count(t.Value, "\n") >= line {
+		if t.Type == syntax.StringToken && t.Pos.Line < line && t.Pos.Line+strings.Count(t.Value, "\n") >= line {
 			return nameInString(t, line, col)
 		}
 	}
@@ -136,7 +116,7 @@ func ReferenceAt(filename string, src []byte, line, col int) (sym Symbol, ok boo
 }
 
 // kindBefore is the kind of the name at toks[i], from the tokens before it.
-func kindBefore(toks []lexer.Token, i int) SymbolKind {
+func kindBefore(toks []lexer.Token, i int) Kind {
 	prev := func(k int) string {
 		if i-k >= 0 {
 			return toks[i-k].Value
@@ -145,13 +125,13 @@ func kindBefore(toks []lexer.Token, i int) SymbolKind {
 	}
 	switch {
 	case prev(1) == "state" || prev(1) == "->" || prev(1) == "go":
-		return StateSymbol
+		return State
 	case prev(1) == "intent" || prev(1) == "on" || prev(1) == "global":
-		return IntentSymbol
+		return Intent
 	case prev(1) == "entity" || prev(1) == ":" && prev(3) == "param":
-		return EntitySymbol
+		return Entity
 	}
-	return VariableSymbol
+	return Variable
 }
 
 // nameInString returns the name inside an interpolation {...} of the string
@@ -204,15 +184,15 @@ func nameInString(t lexer.Token, line, col int) (Symbol, bool) {
 	if e < len(text) && text[e] == '(' {
 		return Symbol{}, false // a function
 	}
-	return Symbol{Kind: VariableSymbol, Name: name, Pos: ir.Pos{File: t.Pos.Filename, Line: line, Col: start + b}}, true
+	return Symbol{Kind: Variable, Name: name, Pos: ir.Pos{File: t.Pos.Filename, Line: line, Col: start + b}}, true
 }
 
 // CompletionsAt returns the names that fit at line:col, judged from the
 // words before it as ReferenceAt judges them: states after "->" or "go",
 // intents after "on" (and "file") or "global", entities (the built-in ones
 // too) after "param NAME:". Elsewhere it returns nothing.
-func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []string) {
-	toks := significant(filename, src)
+func CompletionsAt(filename string, src []byte, line, col int) (Kind, []string) {
+	toks := syntax.Significant(filename, src)
 	// The tokens that end before the cursor; a name being typed is left out.
 	n := 0
 	for n < len(toks) {
@@ -222,20 +202,20 @@ func CompletionsAt(filename string, src []byte, line, col int) (SymbolKind, []st
 		}
 		n++
 	}
-	if n > 0 && toks[n-1].Type == tokIdent && toks[n-1].Pos.Line == line && toks[n-1].Pos.Column+utf8.RuneCountInString(toks[n-1].Value) >= col {
+	if n > 0 && toks[n-1].Type == syntax.IdentToken && toks[n-1].Pos.Line == line && toks[n-1].Pos.Column+utf8.RuneCountInString(toks[n-1].Value) >= col {
 		n-- // the cursor is at the end of a word: complete that word
 	}
-	kind := kindBefore(append(toks[:n:n], lexer.Token{Type: tokIdent}), n)
+	kind := kindBefore(append(toks[:n:n], lexer.Token{Type: syntax.IdentToken}), n)
 	var names []string
 	switch {
 	case n == 0:
 		return 0, nil
-	case kind == StateSymbol && toks[n-1].Value != "state":
-	case kind == IntentSymbol && toks[n-1].Value != "intent":
+	case kind == State && toks[n-1].Value != "state":
+	case kind == Intent && toks[n-1].Value != "intent":
 		if toks[n-1].Value == "on" {
 			names = append(names, "file")
 		}
-	case kind == EntitySymbol && toks[n-1].Value == ":":
+	case kind == Entity && toks[n-1].Value == ":":
 		names = append(names, "any", "datetime", "number")
 	default:
 		return 0, nil
@@ -257,10 +237,10 @@ func Summary(filename string, src []byte, d Symbol) string {
 		return ""
 	}
 	out := strings.TrimSpace(strings.TrimSuffix(lines[d.Pos.Line-1], "\r"))
-	if d.Kind != IntentSymbol && d.Kind != EntitySymbol {
+	if d.Kind != Intent && d.Kind != Entity {
 		return out
 	}
-	toks := significant(filename, src)
+	toks := syntax.Significant(filename, src)
 	i := slices.IndexFunc(toks, func(t lexer.Token) bool { return t.Pos.Line == d.Pos.Line && t.Pos.Column == d.Pos.Col })
 	if i < 0 {
 		return out
@@ -276,7 +256,7 @@ func Summary(filename string, src []byte, d Symbol) string {
 			depth++
 		case t.Value == "}":
 			depth--
-		case t.Type == tokString && depth == 1:
+		case t.Type == syntax.StringToken && depth == 1:
 			if len(items) == 10 {
 				more++
 				continue

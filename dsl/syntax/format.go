@@ -1,4 +1,4 @@
-package dsl
+package syntax
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 )
 
@@ -22,52 +23,22 @@ const indentUnit = "    "
 // are, so it never changes what the file means: the formatted file has the
 // same tokens in the same order, which Format checks before returning. A
 // file that does not parse is not formatted; its syntax errors are returned.
-func Format(filename string, src []byte) ([]byte, Diagnostics) {
+func Format(filename string, src []byte) ([]byte, diag.Diagnostics) {
 	if _, diags := Parse(filename, src); diags.HasErrors() {
 		return nil, diags
 	}
 	toks, err := allTokens(filename, src)
 	if err != nil {
-		return nil, Diagnostics{{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: Error, Message: err.Error()}}
+		return nil, diag.Diagnostics{{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: diag.Error, Message: err.Error()}}
 	}
 	out := layout(toks)
 	// The layout only moves blanks; anything else would be a bug here, and
 	// must not reach the author's file.
 	again, err := allTokens(filename, out)
 	if err != nil || !sameTokens(toks, again) {
-		return nil, Diagnostics{{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: Error, Message: "internal formatter error: the layout changed the tokens; the file is left as it is"}}
+		return nil, diag.Diagnostics{{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: diag.Error, Message: "internal formatter error: the layout changed the tokens; the file is left as it is"}}
 	}
 	return out, nil
-}
-
-var (
-	tokWhitespace = botLexer.Symbols()["Whitespace"]
-	tokComment    = botLexer.Symbols()["Comment"]
-	tokString     = botLexer.Symbols()["String"]
-	tokNumber     = botLexer.Symbols()["Number"]
-	tokIdent      = botLexer.Symbols()["Ident"]
-	tokRegex      = botLexer.Symbols()["Regex"]
-	tokKeyword    = botLexer.Symbols()["Keyword"]
-	tokPunct      = botLexer.Symbols()["Punct"]
-)
-
-// allTokens lexes src, whitespace and comments included.
-func allTokens(filename string, src []byte) ([]lexer.Token, error) {
-	lex, err := botLexer.LexString(filename, string(src))
-	if err != nil {
-		return nil, err
-	}
-	var toks []lexer.Token
-	for {
-		t, err := lex.Next()
-		if err != nil {
-			return nil, err
-		}
-		if t.EOF() {
-			return toks, nil
-		}
-		toks = append(toks, t)
-	}
 }
 
 // sameTokens reports whether a and b hold the same tokens but for blanks,

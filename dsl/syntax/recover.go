@@ -1,4 +1,4 @@
-package dsl
+package syntax
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/runtime/spelling"
 )
 
@@ -21,11 +22,11 @@ const maxSyntaxErrors = 10
 // file is parsed again, until it parses or maxSyntaxErrors are found. An
 // error found right at the start of a declaration belongs to the one before
 // it, which is usually missing its closing brace.
-func recoverSyntax(filename string, src []byte, err error) Diagnostics {
+func recoverSyntax(filename string, src []byte, err error) diag.Diagnostics {
 	starts, typos := declStarts(src)
 	skipped := make([]bool, len(starts))
 	work := append([]byte(nil), src...)
-	var diags Diagnostics
+	var diags diag.Diagnostics
 	for err != nil {
 		if len(diags) == maxSyntaxErrors {
 			d := diags[len(diags)-1]
@@ -63,13 +64,13 @@ func recoverSyntax(filename string, src []byte, err error) Diagnostics {
 		skipped[from] = true
 		// Blanking a declaration that closes brackets can leave the rest
 		// nesting deeper than the source did.
-		if d, ok := checkStart(filename, work); !ok {
-			diags = append(diags, d)
+		var start *diag.Diagnostic
+		if _, start, err = parseFile(filename, work); start != nil {
+			diags = append(diags, *start)
 			break
 		}
-		_, err = fileParser.ParseBytes(filename, work)
 	}
-	diags.sort()
+	diags.Sort()
 	return diags
 }
 

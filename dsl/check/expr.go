@@ -1,9 +1,10 @@
-package dsl
+package check
 
 import (
 	"fmt"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 func badExpr() ir.Expr { return &ir.Lit{Value: ir.Value{Type: ir.Invalid}} }
@@ -19,7 +20,7 @@ func valid(es ...ir.Expr) bool {
 
 // expr types an expression. An expression with an error has type Invalid,
 // and no further error is reported about it, to avoid cascades.
-func (c *checker) expr(e *Expr) ir.Expr {
+func (c *checker) expr(e *syntax.Expr) ir.Expr {
 	x := c.andExpr(e.Left)
 	for _, r := range e.Rest {
 		y := c.andExpr(r)
@@ -28,7 +29,7 @@ func (c *checker) expr(e *Expr) ir.Expr {
 	return x
 }
 
-func (c *checker) andExpr(e *AndExpr) ir.Expr {
+func (c *checker) andExpr(e *syntax.AndExpr) ir.Expr {
 	x := c.notExpr(e.Left)
 	for _, r := range e.Rest {
 		y := c.notExpr(r)
@@ -48,7 +49,7 @@ func (c *checker) logical(op string, x, y ir.Expr, pos ir.Pos) ir.Expr {
 	return &ir.Binary{Op: op, X: x, Y: y, Type: ir.Bool}
 }
 
-func (c *checker) notExpr(e *NotExpr) ir.Expr {
+func (c *checker) notExpr(e *syntax.NotExpr) ir.Expr {
 	if e.Not != nil {
 		x := c.notExpr(e.Not)
 		if !valid(x) {
@@ -63,7 +64,7 @@ func (c *checker) notExpr(e *NotExpr) ir.Expr {
 	return c.cmpExpr(e.Cmp)
 }
 
-func (c *checker) cmpExpr(e *CmpExpr) ir.Expr {
+func (c *checker) cmpExpr(e *syntax.CmpExpr) ir.Expr {
 	x := c.addExpr(e.Left)
 	if e.Right == nil {
 		return x
@@ -88,7 +89,7 @@ func (c *checker) cmpExpr(e *CmpExpr) ir.Expr {
 	return &ir.Binary{Op: e.Op, X: x, Y: y, Type: ir.Bool}
 }
 
-func (c *checker) addExpr(e *AddExpr) ir.Expr {
+func (c *checker) addExpr(e *syntax.AddExpr) ir.Expr {
 	x := c.mulExpr(e.Left)
 	for _, r := range e.Rest {
 		y := c.mulExpr(r.X)
@@ -113,7 +114,7 @@ func (c *checker) addExpr(e *AddExpr) ir.Expr {
 	return x
 }
 
-func (c *checker) mulExpr(e *MulExpr) ir.Expr {
+func (c *checker) mulExpr(e *syntax.MulExpr) ir.Expr {
 	x := c.unaryExpr(e.Left)
 	for _, r := range e.Rest {
 		y := c.unaryExpr(r.X)
@@ -131,7 +132,7 @@ func (c *checker) mulExpr(e *MulExpr) ir.Expr {
 	return x
 }
 
-func (c *checker) unaryExpr(e *UnaryExpr) ir.Expr {
+func (c *checker) unaryExpr(e *syntax.UnaryExpr) ir.Expr {
 	if e.Neg != nil {
 		x := c.unaryExpr(e.Neg)
 		if !valid(x) {
@@ -146,7 +147,7 @@ func (c *checker) unaryExpr(e *UnaryExpr) ir.Expr {
 	return c.primary(e.Prim)
 }
 
-func (c *checker) primary(p *Primary) ir.Expr {
+func (c *checker) primary(p *syntax.Primary) ir.Expr {
 	switch {
 	case p.Number != nil:
 		return &ir.Lit{Value: ir.Value{Type: ir.Number, Num: c.number(*p.Number, c.pos(p.Pos))}}
@@ -215,7 +216,7 @@ var builtins = map[string]builtinFunc{
 	"contains": {[]ir.Type{ir.String, ir.String}, 2, ir.Bool},
 }
 
-func (c *checker) call(call *Call) ir.Expr {
+func (c *checker) call(call *syntax.Call) ir.Expr {
 	name := call.Func.Name
 	var args []ir.Expr
 	for _, a := range call.Args {

@@ -1,49 +1,13 @@
-package dsl
+package check
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
+	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/ir"
-	"github.com/botgen-dev/botgen/runtime/reply"
 )
-
-func (c *checker) audio(s *Str) *ir.FileRef {
-	if lf := c.load(s, asAudio); lf.ok {
-		return &ir.FileRef{Index: lf.index}
-	}
-	return nil
-}
-
-// audioType checks that data, named name, is a sound the clients can play
-// and returns its MIME type: a WAV file whose samples DecodeWAV reads (baf
-// gets them), or an MP3 or Ogg file (sent as a file in both dialects,
-// since nothing here decodes them).
-func audioType(name string, data []byte) (string, error) {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".wav":
-		if _, err := reply.DecodeWAV(data); err != nil {
-			return "", err
-		}
-		return "audio/wav", nil
-	case ".mp3":
-		// An ID3 tag, or the sync bits of an MPEG audio frame.
-		if !bytes.HasPrefix(data, []byte("ID3")) && (len(data) < 2 || data[0] != 0xff || data[1]&0xe0 != 0xe0) {
-			return "", errors.New("not an MP3 file (no ID3 tag or MPEG frame at the start)")
-		}
-		return "audio/mpeg", nil
-	case ".ogg":
-		if !bytes.HasPrefix(data, []byte("OggS")) {
-			return "", errors.New("not an Ogg file (no OggS page at the start)")
-		}
-		return "audio/ogg", nil
-	}
-	return "", errors.New("want a .wav, .mp3 or .ogg file")
-}
 
 // audioChecks runs once every reply and test is checked: a test's `bot
 // audio "NAME"` must name the file of an audio reply (in baf the reply
@@ -53,7 +17,7 @@ func audioType(name string, data []byte) (string, error) {
 func (c *checker) audioChecks() {
 	var sounds []int // Bot.Files indices of audio replies, in order
 	for k, lf := range c.files {
-		if k.how == asAudio && lf.ok {
+		if k.kind == assets.AsAudio && lf.asset != nil {
 			sounds = append(sounds, lf.index)
 		}
 	}

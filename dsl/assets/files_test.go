@@ -1,4 +1,4 @@
-package dsl
+package assets
 
 import (
 	"os"
@@ -7,20 +7,13 @@ import (
 	"testing"
 )
 
-// checkFile checks a bot in dir that sends the file at path, with the files
-// on disk, and returns the first error ("" when it checks).
+// checkFile loads the file at path for a bot in dir, with the files on disk,
+// and returns the error ("" when it loads).
 func checkFile(t *testing.T, dir, path string, allow ...string) string {
 	t.Helper()
-	src := []byte("bot b\ninitial state s {\n    reply file \"" + path + "\"\n    on file -> s\n}\n")
-	f, diags := Parse(filepath.Join(dir, "b.bot"), src)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	_, diags = Check(f, src, CheckOptions{Dir: dir, AllowOutside: allow})
-	for _, d := range diags {
-		if d.Severity == Error {
-			return d.Message
-		}
+	l := &Loader{Dir: dir, AllowOutside: allow}
+	if _, err := l.Load(path, AsRaw); err != nil {
+		return err.Error()
 	}
 	return ""
 }

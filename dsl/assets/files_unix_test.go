@@ -1,6 +1,6 @@
 //go:build unix
 
-package dsl
+package assets
 
 import (
 	"path/filepath"

@@ -1,4 +1,6 @@
-package dsl
+// Package diag holds the problems the .bot front end finds: positioned
+// diagnostics, collected over a whole run rather than stopping at the first.
+package diag
 
 import (
 	"fmt"
@@ -17,6 +19,7 @@ const (
 	Warning
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == Warning {
 		return "warning"
@@ -67,7 +70,9 @@ func (ds Diagnostics) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-func (ds Diagnostics) sort() {
+// Sort orders ds by file, line and column, keeping the order of those at
+// the same position.
+func (ds Diagnostics) Sort() {
 	sort.SliceStable(ds, func(i, j int) bool {
 		a, b := ds[i].Pos, ds[j].Pos
 		if a.File != b.File {

@@ -1,4 +1,4 @@
-package dsl
+package symbols
 
 import (
 	"fmt"
@@ -106,7 +106,7 @@ func TestCompletionsAt(t *testing.T) {
 // TestSymbolsOnBrokenInput: the editor asks while the file is half written.
 func TestSymbolsOnBrokenInput(t *testing.T) {
 	src := []byte("bot b\nstate s0 {\n    on hi -> \nstate s1 {\n")
-	if kind, names := CompletionsAt("b.bot", src, 3, 15); kind != StateSymbol || !slices.Equal(names, []string{"s0", "s1"}) {
+	if kind, names := CompletionsAt("b.bot", src, 3, 15); kind != State || !slices.Equal(names, []string{"s0", "s1"}) {
 		t.Errorf("completion in a broken file: %v %q", kind, names)
 	}
 	for _, bad := range []string{"", "\"", "bot b\nreply \"{", "state"} {

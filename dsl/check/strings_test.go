@@ -1,14 +1,13 @@
-package dsl
+package check
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 func newTestChecker() *checker {
@@ -22,8 +21,8 @@ func newTestChecker() *checker {
 	}
 }
 
-func str(raw string, line, col int) *Str {
-	return &Str{Raw: raw, Pos: lexer.Position{Filename: "t.bot", Line: line, Column: col}}
+func str(raw string, line, col int) *syntax.Str {
+	return &syntax.Str{Raw: raw, Pos: lexer.Position{Filename: "t.bot", Line: line, Column: col}}
 }
 
 func TestDecodeString(t *testing.T) {
@@ -106,52 +105,11 @@ func TestInterpolationPositions(t *testing.T) {
 	}
 }
 
-func TestDiagnosticString(t *testing.T) {
-	ds := Diagnostics{
-		{Pos: ir.Pos{File: "a.bot", Line: 3, Col: 1}, Severity: Warning, Message: "w"},
-		{Pos: ir.Pos{File: "a.bot", Line: 1, Col: 2}, Severity: Error, Message: "e"},
-	}
-	ds.sort()
-	if got := ds.Error(); got != "a.bot:1:2: e\na.bot:3:1: warning: w" {
-		t.Errorf("got %q", got)
-	}
-	if !ds.HasErrors() || ds[1:].HasErrors() {
-		t.Error("HasErrors")
-	}
-}
-
-func TestLoadErrors(t *testing.T) {
-	_, diags := Load("no/such/file.bot", CheckOptions{})
-	if got := diags.Error(); got != "no/such/file.bot:1:1: cannot read no/such/file.bot: no such file or directory" {
-		t.Errorf("missing source: %q", got)
-	}
-	dir := t.TempDir()
-	src := "bot b\nintent i { \"i\" }\ninitial state s {\n    reply file \"sub\"\n    on i -> s\n}\n"
-	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "b.bot")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, diags = Load(path, CheckOptions{})
-	if len(diags) != 1 || !strings.HasSuffix(diags[0].String(), `b.bot:4:16: cannot read file "sub": not a regular file`) {
-		t.Errorf("directory as a file: %q", diags.Error())
-	}
-	if bot, diags := Check(nil, nil, CheckOptions{}); bot != nil || !diags.HasErrors() {
-		t.Errorf("Check(nil) = %v, %v", bot, diags)
-	}
-}
-
 func TestDeepNesting(t *testing.T) {
 	deep := strings.Repeat("(", 300) + "n" + strings.Repeat(")", 300)
 	c := newTestChecker()
 	c.template(str(`"{`+deep+`}"`, 1, 1))
 	if got := c.diags.Error(); got != "t.bot:1:3: syntax error: nesting deeper than 200 levels" {
 		t.Errorf("interpolation: %q", got)
-	}
-	_, diags := Parse("t.bot", []byte("bot b\nstate s { set x = "+deep+" }"))
-	if got := diags.Error(); got != "t.bot:2:218: syntax error: nesting deeper than 200 levels" {
-		t.Errorf("file: %q", got)
 	}
 }

@@ -1,0 +1,205 @@
+// Package check turns the syntax tree of a .bot file into the resolved
+// model of package ir: it resolves names, types expressions, loads the
+// files the bot references (through package assets) and checks the state
+// graph. Problems are collected as positioned diagnostics, all of them in
+// one run; it never panics on any input.
+//
+// The checker runs as passes over the tree, one file each: declarations,
+// config, states and their statements and replies, tests, audio, the state
+// graph and the training sentences; expressions and string literals are
+// typed where they occur.
+package check
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/botgen-dev/botgen/dsl/assets"
+	"github.com/botgen-dev/botgen/dsl/diag"
+	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/nlu"
+	"github.com/botgen-dev/botgen/runtime/spelling"
+)
+
+// intentInfo is what the passes know of a declared intent.
+type intentInfo struct {
+	pos    ir.Pos
+	params map[string]*nlu.Param
+	used   bool // by a transition or a global
+}
+
+// paramInfo is a parameter name, declared by one intent or more with one
+// type.
+type paramInfo struct {
+	typ    ir.Type
+	entity string
+	intent string
+	pos    ir.Pos
+}
+
+// varInfo is a variable, declared by var or introduced by set.
+type varInfo struct {
+	typ      ir.Type
+	pos      ir.Pos
+	declared bool // by `var`; otherwise introduced by `set`
+	order    int  // of its first set, for one introduced by set
+}
+
+// stateInfo is a declared state.
+type stateInfo struct {
+	decl  *syntax.StateDecl
+	pos   ir.Pos
+	index int
+}
+
+// checker is one run of Check: the model being built, the diagnostics, and
+// what each pass records for the passes after it.
+type checker struct {
+	filename string
+	diags    diag.Diagnostics
+	quiet    int                         // while > 0, diagnostics are dropped (see inferSetVars)
+	posFn    func(lexer.Position) ir.Pos // inside an interpolation, see pos
+	bot      *ir.Bot
+	cfg      config.Config // the config block over the defaults, as checked
+
+	// The declared names (declarations.go) and the loaded files (files.go).
+	entities map[string]ir.Pos
+	intents  map[string]*intentInfo
+	params   map[string]*paramInfo
+	vars     map[string]*varInfo
+	states   map[string]*stateInfo
+	files    map[fileKey]*loadedFile
+	loader   *assets.Loader
+}
+
+func (c *checker) report(d diag.Diagnostic) {
+	if c.quiet == 0 {
+		c.diags = append(c.diags, d)
+	}
+}
+
+func (c *checker) errorf(pos ir.Pos, format string, args ...any) {
+	c.report(diag.Diagnostic{Pos: pos, Severity: diag.Error, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) warnf(pos ir.Pos, format string, args ...any) {
+	c.report(diag.Diagnostic{Pos: pos, Severity: diag.Warning, Message: fmt.Sprintf(format, args...)})
+}
+
+// pos converts a syntax position; inside an interpolation it maps back into
+// the string literal.
+func (c *checker) pos(p lexer.Position) ir.Pos {
+	if c.posFn != nil {
+		return c.posFn(p)
+	}
+	return toPos(p)
+}
+
+func (c *checker) where(p ir.Pos) string {
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(p.File), p.Line, p.Col)
+}
+
+// Check resolves the names of a parsed bot, types its expressions, loads
+// and validates the files it references with files (nil: the current
+// folder's, as a build loads them) and returns the resolved model. The
+// model is complete only when the diagnostics hold no error.
+func Check(f *syntax.File, src []byte, files *assets.Loader) (bot *ir.Bot, diags diag.Diagnostics) {
+	if f == nil || f.Name == nil {
+		return nil, diag.Diagnostics{{Pos: ir.Pos{Line: 1, Col: 1}, Severity: diag.Error, Message: "nothing to check"}}
+	}
+	if files == nil {
+		files = &assets.Loader{}
+	}
+	filename := f.Pos.Filename
+	if filename == "" {
+		filename = f.Name.Pos.Filename
+	}
+	c := &checker{
+		filename: filename,
+		cfg:      config.Default(),
+		entities: map[string]ir.Pos{},
+		intents:  map[string]*intentInfo{},
+		params:   map[string]*paramInfo{},
+		vars:     map[string]*varInfo{},
+		states:   map[string]*stateInfo{},
+		files:    map[fileKey]*loadedFile{},
+		loader:   files,
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			bot = nil
+			diags = append(c.diags, diag.Diagnostic{Pos: ir.Pos{File: filename, Line: 1, Col: 1}, Severity: diag.Error, Message: fmt.Sprintf("internal checker error: %v", r)})
+			diags.Sort()
+		}
+	}()
+	sum := sha256.Sum256(src)
+	c.bot = &ir.Bot{
+		Name:       f.Name.Name,
+		SourceFile: filepath.Base(filename),
+		SourceHash: hex.EncodeToString(sum[:]),
+	}
+	// Each pass relies on what the passes before it recorded.
+	c.declare(f)       // declarations.go: every name, whatever the order
+	c.inferSetVars(f)  // declarations.go: the variables set introduces
+	c.body(f)          // config, globals, states, fallback and tests
+	c.finishVars()     // declarations.go
+	c.audioChecks()    // audio.go: needs every reply and test
+	c.graph(f)         // graph.go: needs every state
+	c.unusedIntents()  // graph.go: needs every transition
+	c.sameSentences(f) // sentences.go: needs the config
+	c.diags.Sort()
+	return c.bot, c.diags
+}
+
+// body checks the declarations that make up the bot's behaviour in source
+// order, in one walk: the files they embed are numbered in the order they
+// are first referenced, and a file's problem is reported where it is
+// first named.
+func (c *checker) body(f *syntax.File) {
+	var cfgBlock *syntax.ConfigBlock
+	for _, d := range f.Decls {
+		switch {
+		case d.Config != nil:
+			if cfgBlock != nil {
+				c.errorf(toPos(d.Config.Pos), "duplicate config block (first at %s)", c.where(toPos(cfgBlock.Pos)))
+			} else {
+				cfgBlock = d.Config
+			}
+			c.config(d.Config)
+		case d.Global != nil:
+			c.global(d.Global)
+		case d.State != nil:
+			c.state(d.State)
+		case d.Fallback != nil:
+			c.botFallback(d)
+		case d.Test != nil:
+			c.test(d.Test)
+		}
+	}
+}
+
+// didYouMean returns a hint naming the candidate that name is a likely typo
+// of, or "".
+func didYouMean(name string, candidates []string) string {
+	if s := spelling.Suggest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// sortedKeys returns the names of m in order, so that hints do not depend on
+// map order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// toPos converts the position of a syntax node (see syntax.ToPos).
+func toPos(p lexer.Position) ir.Pos { return syntax.ToPos(p) }

@@ -1,0 +1,153 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
+)
+
+// graph checks the shape of the state machine: the initial state,
+// reachability, `go back` and automatic transitions.
+func (c *checker) graph(f *syntax.File) {
+	if !c.initialState(f) {
+		return
+	}
+	g := newStateGraph(c.bot)
+	reachable := g.reach(append([]string{c.bot.Initial}, g.globalTargets...)...)
+	fromGlobal := g.reach(g.globalTargets...)
+	for _, s := range c.bot.States {
+		if !reachable[s.Name] {
+			c.errorf(s.Pos, "state %q is unreachable from the initial state", s.Name)
+		}
+		c.exits(s, fromGlobal[s.Name])
+	}
+	c.goLoops(g)
+}
+
+// initialState records the initial state; false when there is none, and
+// nothing more about the graph can be told.
+func (c *checker) initialState(f *syntax.File) bool {
+	var initials []*syntax.StateDecl
+	for _, d := range f.Decls {
+		if d.State != nil && d.State.Initial {
+			initials = append(initials, d.State)
+		}
+	}
+	switch {
+	case len(initials) == 0 && len(c.bot.States) > 0:
+		c.errorf(toPos(f.Name.Pos), "no initial state (mark one state with `initial`)")
+		return false
+	case len(initials) == 0:
+		c.errorf(toPos(f.Name.Pos), "the bot has no states")
+		return false
+	}
+	first := initials[0]
+	for _, s := range initials[1:] {
+		c.errorf(toPos(s.Name.Pos), "several initial states: %q and %q (first at %s)", first.Name.Name, s.Name.Name, c.where(toPos(first.Name.Pos)))
+	}
+	c.bot.Initial = first.Name.Name
+	return true
+}
+
+// stateGraph is the checked states by name, and where the global intents
+// lead.
+type stateGraph struct {
+	byName        map[string]*ir.State
+	globalTargets []string
+}
+
+func newStateGraph(bot *ir.Bot) stateGraph {
+	g := stateGraph{byName: map[string]*ir.State{}}
+	for i := range bot.States {
+		g.byName[bot.States[i].Name] = &bot.States[i]
+	}
+	for _, gl := range bot.Globals {
+		g.globalTargets = append(g.globalTargets, gl.Target)
+	}
+	return g
+}
+
+// reach returns the states reachable from starts. `go back` leads nowhere
+// known before run time: it is not followed.
+func (g stateGraph) reach(starts ...string) map[string]bool {
+	seen := map[string]bool{}
+	queue := append([]string(nil), starts...)
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if seen[n] || g.byName[n] == nil {
+			continue
+		}
+		seen[n] = true
+		for _, t := range g.byName[n].Transitions {
+			if t.Kind != ir.GoBack {
+				queue = append(queue, t.Target)
+			}
+		}
+	}
+	return seen
+}
+
+// exits checks the ways out of state s: an automatic transition (go, go
+// back) must be the only one, go back needs a global intent that leads to
+// s (fromGlobal), and a state with no way out is noted.
+func (c *checker) exits(s ir.State, fromGlobal bool) {
+	autos := 0
+	for _, t := range s.Transitions {
+		if t.Kind == ir.Go || t.Kind == ir.GoBack {
+			autos++
+			if autos == 1 && len(s.Transitions) > 1 {
+				c.errorf(t.Pos, "an automatic transition (go) must be the only way out of state %q, which has %d transitions", s.Name, len(s.Transitions))
+			}
+		}
+		if t.Kind == ir.GoBack && !fromGlobal {
+			c.errorf(t.Pos, "go back in state %q, which no global intent leads to", s.Name)
+		}
+	}
+	if len(s.Transitions) == 0 {
+		c.warnf(s.Pos, "state %q has no way out (no transitions)", s.Name)
+	}
+}
+
+// goLoops reports each cycle made only of `go`, once: it would loop forever
+// without waiting for the user.
+func (c *checker) goLoops(g stateGraph) {
+	reported := map[string]bool{}
+	for _, s := range c.bot.States {
+		path, closing, ok := g.goCycle(s.Name)
+		if !ok || reported[s.Name] {
+			continue
+		}
+		for _, p := range path {
+			reported[p] = true
+		}
+		c.errorf(closing.Pos, "automatic transitions loop forever: %s", strings.Join(path, " -> "))
+	}
+}
+
+// goCycle follows the `go` transitions from start and reports whether they
+// lead back to it: the path, start at both ends, and the transition that
+// closes it.
+func (g stateGraph) goCycle(start string) ([]string, ir.Transition, bool) {
+	path := []string{start}
+	onPath := map[string]bool{start: true}
+	for cur := g.byName[start]; cur != nil && len(cur.Transitions) == 1 && cur.Transitions[0].Kind == ir.Go; {
+		next := cur.Transitions[0].Target
+		path = append(path, next)
+		if onPath[next] {
+			return path, cur.Transitions[0], next == start
+		}
+		onPath[next] = true
+		cur = g.byName[next]
+	}
+	return nil, ir.Transition{}, false
+}
+
+func (c *checker) unusedIntents() {
+	for _, in := range c.bot.Intents {
+		if info := c.intents[in.Name]; info != nil && !info.used {
+			c.warnf(in.Pos, "intent %q is never used by a transition or a global", in.Name)
+		}
+	}
+}

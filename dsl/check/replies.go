@@ -1,0 +1,172 @@
+package check
+
+import (
+	"slices"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/dsl/syntax"
+)
+
+func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
+	out := &ir.Reply{Pos: toPos(r.Pos)}
+	switch {
+	case r.Markdown != nil:
+		out.Kind, out.Text = ir.ReplyMarkdown, c.template(r.Markdown)
+	case r.HTML != nil:
+		out.Kind, out.Text = ir.ReplyHTML, c.template(r.HTML)
+	case r.Text != nil:
+		out.Kind, out.Text = ir.ReplyStr, c.template(r.Text)
+	case r.Options != nil:
+		out.Kind = ir.ReplyOptions
+		for _, o := range r.Options {
+			out.Options = append(out.Options, c.template(o))
+		}
+	case r.OneOf != nil:
+		out.Kind = ir.ReplyStr
+		out.Variants = []ir.Template{}
+		for _, o := range r.OneOf {
+			out.Variants = append(out.Variants, c.template(o))
+		}
+	case r.TableCSV != nil:
+		out.Kind = ir.ReplyDataFrame
+		out.Table = c.csvTable(r.TableCSV)
+	case r.Table != nil:
+		out.Kind = ir.ReplyDataFrame
+		out.Table = c.inlineTable(r.Table)
+	case r.Chart != nil:
+		out.Kind = ir.ReplyPlotly
+		out.Chart = c.chart(r.Chart)
+	case r.Plotly != nil:
+		out.Kind = ir.ReplyPlotly
+		out.Figure = c.plotly(r.Plotly)
+	case r.Image != nil:
+		out.Kind = ir.ReplyImage
+		out.File = c.image(r.Image)
+	case r.File != nil:
+		out.Kind = ir.ReplyFile
+		out.File = c.rawFile(r.File)
+	case r.Audio != nil:
+		out.Kind = ir.ReplyAudio
+		out.File = c.audio(r.Audio)
+	case r.Location != nil:
+		out.Kind = ir.ReplyLocation
+		out.Lat, out.Lon = c.latLon(r.Location)
+	}
+	empty := func(t ir.Template) bool { return len(t.Parts) == 0 }
+	switch {
+	case out.Variants != nil:
+		for i, v := range out.Variants {
+			if empty(v) {
+				c.warnf(toPos(r.OneOf[i].Pos), "empty reply text: chat clients show nothing")
+			}
+		}
+	case out.Kind == ir.ReplyOptions:
+		for i, o := range out.Options {
+			if empty(o) {
+				c.warnf(toPos(r.Options[i].Pos), "empty option label")
+			}
+		}
+	case out.Kind == ir.ReplyStr || out.Kind == ir.ReplyMarkdown || out.Kind == ir.ReplyHTML:
+		if empty(out.Text) {
+			c.warnf(out.Pos, "empty reply text: chat clients show nothing")
+		}
+	}
+	return out
+}
+
+func (c *checker) latLon(l *syntax.LatLon) (lat, lon float64) {
+	pos := toPos(l.Pos)
+	lat, lon = c.number(l.Lat, pos), c.number(l.Lon, pos)
+	if lat < -90 || lat > 90 {
+		c.errorf(pos, "latitude %s is out of range (-90 to 90)", l.Lat)
+	}
+	if lon < -180 || lon > 180 {
+		c.errorf(pos, "longitude %s is out of range (-180 to 180)", l.Lon)
+	}
+	return lat, lon
+}
+
+func (c *checker) inlineTable(t *syntax.InlineTable) *ir.Table {
+	out := &ir.Table{}
+	for _, col := range t.Columns {
+		name := c.decodeString(col)
+		if slices.Contains(out.Columns, name) {
+			c.errorf(toPos(col.Pos), "duplicate column %q", name)
+		}
+		out.Columns = append(out.Columns, name)
+	}
+	var rows [][]inlineCell
+	for _, row := range t.Rows {
+		if len(row.Cells) != len(out.Columns) {
+			c.errorf(toPos(row.Pos), "row has %d cells but the table has %d columns", len(row.Cells), len(out.Columns))
+		}
+		var cells []inlineCell
+		for _, cell := range row.Cells {
+			cells = append(cells, newInlineCell(c.literal(cell), cell.Num))
+		}
+		rows = append(rows, cells)
+	}
+	out.Rows = typeInlineTable(rows, len(out.Columns))
+	return out
+}
+
+func (c *checker) chart(s *syntax.ChartSpec) *ir.Chart {
+	out := &ir.Chart{Type: s.Type.Name}
+	switch out.Type {
+	case "bar", "line", "pie":
+	default:
+		c.errorf(toPos(s.Type.Pos), "unknown chart type %q (want bar, line or pie)", out.Type)
+	}
+	var titlePos, xPos *ir.Pos
+	for _, it := range s.Items {
+		pos := toPos(it.Pos)
+		switch {
+		case it.Title != nil:
+			if titlePos != nil {
+				c.errorf(pos, "duplicate chart title (first at %s)", c.where(*titlePos))
+			}
+			titlePos = &pos
+			out.Title = c.decodeString(it.Title)
+		case it.X != nil:
+			if xPos != nil {
+				c.errorf(pos, "duplicate chart x values (first at %s)", c.where(*xPos))
+			}
+			xPos = &pos
+			out.X = nil
+			for _, l := range it.X {
+				v := c.literal(l)
+				if v.Type == ir.Bool {
+					c.errorf(toPos(l.Pos), "an x value must be a number or a string, found a bool")
+				}
+				out.X = append(out.X, v)
+			}
+		case it.Y != nil:
+			ser := ir.Series{}
+			if it.Y.Name != nil {
+				ser.Name = c.decodeString(it.Y.Name)
+			}
+			for _, l := range it.Y.Values {
+				v := c.literal(l)
+				if v.Type != ir.Number {
+					c.errorf(toPos(l.Pos), "a y value must be a number, found a %s", v.Type)
+				}
+				ser.Y = append(ser.Y, v.Num)
+			}
+			if xPos != nil && len(ser.Y) != len(out.X) {
+				c.errorf(pos, "y has %d values but x has %d", len(ser.Y), len(out.X))
+			}
+			out.Series = append(out.Series, ser)
+		}
+	}
+	pos := toPos(s.Type.Pos)
+	if xPos == nil {
+		c.errorf(pos, "chart has no x values")
+	}
+	if len(out.Series) == 0 {
+		c.errorf(pos, "chart has no y values")
+	}
+	if out.Type == "pie" && len(out.Series) > 1 {
+		c.errorf(pos, "a pie chart has one series of y values, found %d", len(out.Series))
+	}
+	return out
+}
