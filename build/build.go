@@ -69,13 +69,12 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+	return os.WriteFile(filepath.Join(dir, "go.sum"), runtimeSums(sum), 0o644)
 }
 
-var requireRE = regexp.MustCompile(`(?m)^require (\([^)]*\)|[^\n]*)\n`)
 var goRE = regexp.MustCompile(`(?m)^go ([0-9.]+)`)
 
-// goMod fills the go.mod template with botgen's own requirements.
+// goMod fills the go.mod template with the runtime's requirements.
 func goMod(opts ModuleOptions) ([]byte, error) {
 	own, err := fs.ReadFile(botgen.Source, "go.mod")
 	if err != nil {
@@ -101,7 +100,7 @@ func goMod(opts ModuleOptions) ([]byte, error) {
 		"Source":     generator.CommentText(opts.Source),
 		"Module":     "botgen.local/" + modulePathElem(opts.Name),
 		"GoVersion":  goVersion,
-		"Requires":   strings.Join(requireRE.FindAllString(string(own), -1), "\n"),
+		"Requires":   runtimeRequires(own, true),
 		"RuntimeDir": modQuote(filepath.ToSlash(opts.RuntimeDir)),
 	})
 	return buf.Bytes(), err
@@ -163,6 +162,12 @@ func WriteRuntime(dir string) error {
 		if err != nil {
 			return err
 		}
+		switch p {
+		case "go.mod":
+			data = runtimeGoMod(data)
+		case "go.sum":
+			data = runtimeSums(data)
+		}
 		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), data, 0o644)
 	})
 }
@@ -171,6 +176,9 @@ func WriteRuntime(dir string) error {
 // kept in the cache.
 func sourceHash() (string, error) {
 	h := sha256.New()
+	// The layout of the copy: its go.mod and go.sum hold the runtime's
+	// modules only.
+	h.Write([]byte("runtime modules only\x00"))
 	err := fs.WalkDir(botgen.Source, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -8,7 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,14 +22,17 @@ type modFile struct {
 	Go        string
 	Toolchain string
 	Godebug   []json.RawMessage
-	Require   []struct {
-		Path, Version string
-		Indirect      bool
-	}
+	Require   []modRequire
 	Exclude, Retract, Tool, Ignore []json.RawMessage
 	Replace                        []struct {
 		Old, New struct{ Path, Version string }
 	}
+}
+
+// modRequire is one requirement of a go.mod.
+type modRequire struct {
+	Path, Version string
+	Indirect      bool
 }
 
 // readMod parses a go.mod with the Go toolchain's own parser.
@@ -61,7 +64,7 @@ func readMod(t *testing.T, data []byte) modFile {
 
 // The .bot file's name and the runtime's folder reach go.mod; whatever they
 // hold, the module has exactly the directives botgen writes: its path, the
-// go version, botgen's requirements and the one replace.
+// go version, the runtime's requirements and the one replace.
 func TestGoModHasOnlyItsDirectives(t *testing.T) {
 	own := readMod(t, mustRead(t, "../go.mod"))
 	cases := []ModuleOptions{
@@ -82,8 +85,13 @@ func TestGoModHasOnlyItsDirectives(t *testing.T) {
 		if m.Godebug != nil || m.Exclude != nil || m.Retract != nil || m.Tool != nil || m.Ignore != nil {
 			t.Errorf("%q: directives botgen does not write:\n%s", opts.Source, data)
 		}
-		if len(m.Require) == 0 || m.Require[0].Path != "github.com/botgen-dev/botgen" || !reflect.DeepEqual(m.Require[1:], own.Require) {
-			t.Errorf("%q: requires %+v, want botgen and %+v\n%s", opts.Source, m.Require, own.Require, data)
+		if len(m.Require) != 1+len(runtimeModules) || m.Require[0].Path != "github.com/botgen-dev/botgen" {
+			t.Errorf("%q: requires %+v, want botgen and the runtime's modules\n%s", opts.Source, m.Require, data)
+		}
+		for _, r := range m.Require[1:] {
+			if !runtimeModules[r.Path] || !r.Indirect || !slices.ContainsFunc(own.Require, func(o modRequire) bool { return o.Path == r.Path && o.Version == r.Version }) {
+				t.Errorf("%q: requires %+v, not a runtime module as botgen requires it\n%s", opts.Source, r, data)
+			}
 		}
 		if len(m.Replace) != 1 || m.Replace[0].Old.Path != "github.com/botgen-dev/botgen" || m.Replace[0].New.Path != filepath.ToSlash(opts.RuntimeDir) {
 			t.Errorf("%q: replace %+v\n%s", opts.Source, m.Replace, data)

@@ -1,0 +1,89 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"slices"
+	"strings"
+)
+
+// runtimeModules are the modules a bot is built from besides botgen itself:
+// those of the runtime's imports and of theirs. Only their requirements and
+// checksums reach a generated module, so what botgen alone needs (the
+// compiler's parser and code writer, the browser driver of its tests) is
+// neither linked into a bot nor written by botgen generate.
+// TestRuntimeModules holds this list to what `go list -deps` says.
+var runtimeModules = map[string]bool{
+	"github.com/cpuguy83/go-md2man/v2":   true,
+	"github.com/gorilla/websocket":       true,
+	"github.com/kljensen/snowball":       true,
+	"github.com/russross/blackfriday/v2": true,
+	"github.com/urfave/cli/v2":           true,
+	"github.com/xrash/smetrics":          true,
+	"go.yaml.in/yaml/v3":                 true,
+}
+
+// runtimeRequires returns the require directives of botgen's go.mod that
+// name runtime modules, direct ones and indirect ones in blocks of their
+// own as go mod tidy writes them. For a bot's own module, every one is
+// indirect: the bot imports botgen, which imports them.
+func runtimeRequires(gomod []byte, allIndirect bool) string {
+	var direct, indirect []string
+	inBlock := false
+	add := func(spec string) {
+		f := strings.Fields(spec)
+		if len(f) < 2 || !runtimeModules[f[0]] {
+			return
+		}
+		line := "\t" + f[0] + " " + f[1]
+		if allIndirect || strings.Contains(spec, "// indirect") {
+			indirect = append(indirect, line+" // indirect")
+		} else {
+			direct = append(direct, line)
+		}
+	}
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case inBlock && line == ")":
+			inBlock = false
+		case inBlock:
+			add(line)
+		case line == "require (":
+			inBlock = true
+		case strings.HasPrefix(line, "require "):
+			add(strings.TrimPrefix(line, "require "))
+		}
+	}
+	slices.Sort(indirect) // one block sorted by path, as go mod tidy has it
+	var b strings.Builder
+	for _, block := range [][]string{direct, indirect} {
+		if len(block) > 0 {
+			b.WriteString("require (\n" + strings.Join(block, "\n") + "\n)\n\n")
+		}
+	}
+	return b.String()
+}
+
+// runtimeSums returns the lines of botgen's go.sum for runtime modules.
+func runtimeSums(gosum []byte) []byte {
+	var out bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(gosum))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 3 && runtimeModules[f[0]] {
+			out.WriteString(sc.Text() + "\n")
+		}
+	}
+	return out.Bytes()
+}
+
+// runtimeGoMod returns the go.mod of the runtime's copy: botgen's module
+// path and Go version with the runtime's requirements only.
+func runtimeGoMod(gomod []byte) []byte {
+	goVersion := "1.26"
+	if m := goRE.FindSubmatch(gomod); m != nil {
+		goVersion = string(m[1])
+	}
+	return []byte("module github.com/botgen-dev/botgen\n\ngo " + goVersion + "\n\n" + runtimeRequires(gomod, false))
+}
