@@ -18,11 +18,11 @@ import (
 
 // modFile is what `go mod edit -json` says a go.mod holds.
 type modFile struct {
-	Module    struct{ Path string }
-	Go        string
-	Toolchain string
-	Godebug   []json.RawMessage
-	Require   []modRequire
+	Module                         struct{ Path string }
+	Go                             string
+	Toolchain                      string
+	Godebug                        []json.RawMessage
+	Require                        []modRequire
 	Exclude, Retract, Tool, Ignore []json.RawMessage
 	Replace                        []struct {
 		Old, New struct{ Path, Version string }
