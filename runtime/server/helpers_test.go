@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,12 +9,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"github.com/botgen-dev/botgen/internal/testlog"
 	"github.com/botgen-dev/botgen/runtime/builtin"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
@@ -124,29 +123,11 @@ func tagPrefix(t *engine.Turn) string {
 	return ""
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // testServer is a running server on a loopback port.
 type testServer struct {
 	*Server
 	url    string // ws://127.0.0.1:port/
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 	served chan error // Serve's result
 }
 
@@ -172,7 +153,7 @@ func startWith(t testing.TB, h *testHooks, setup func(*Server), opts ...option) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := New(eng, cfg, logger)
 	if setup != nil {

@@ -208,7 +208,7 @@ func TestStalledMessageCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Write(frame[:1<<20]) // then nothing
-	eventually(t, "the stalled connection closed", func() bool { return strings.Contains(ts.logs.String(), "a message stopped arriving") })
+	ts.logs.WaitFor(t, "a message stopped arriving", 5*time.Second)
 	// Made before dialling: masking 4 MiB takes a while under the race
 	// detector, and a connection that neither sends nor answers pings
 	// for 0.7 s is closed.

@@ -790,7 +790,7 @@ func TestKeepalive(t *testing.T) {
 	ts.waitConns(t, 2)
 	eventually(t, "mute client dropped", func() bool { return ts.ConnCount() == 1 })
 	// The count drops as the connection is forgotten; its closing line follows.
-	eventually(t, "keepalive timeout logged", func() bool { return strings.Contains(ts.logs.String(), "keepalive timeout") })
+	ts.logs.WaitFor(t, "keepalive timeout", 5*time.Second)
 	time.Sleep(800 * time.Millisecond) // twice the silence allowed
 	if n := ts.ConnCount(); n != 1 {
 		t.Errorf("connections: %d, want the reading client still connected", n)
