@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,14 +16,28 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/botgen-dev/botgen/dsl"
 	"github.com/botgen-dev/botgen/internal/testlog"
 	"github.com/botgen-dev/botgen/runtime/bottest"
 )
 
-var examples = []string{"greetings", "help_desk", "showcase", "sounds", "weather"}
+// examples names the bots of testdata/examples.
+var examples = func() []string {
+	paths, _ := filepath.Glob(examplePath("*"))
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = strings.TrimSuffix(filepath.Base(p), ".bot")
+	}
+	return names
+}()
 
 func examplePath(name string) string {
 	return filepath.Join("..", "..", "testdata", "examples", name+".bot")
+}
+
+// exampleAsset is the path of a file the examples use.
+func exampleAsset(name string) string {
+	return filepath.Join("..", "..", "testdata", "examples", "assets", name)
 }
 
 // botgen runs the CLI in process and returns its exit code and output.
@@ -208,16 +223,25 @@ func TestExamplesOverTheWire(t *testing.T) {
 }
 
 func TestBotgenTestCommand(t *testing.T) {
+	if len(examples) == 0 {
+		t.Fatal("no examples found")
+	}
 	var paths []string
+	tests := 0
 	for _, name := range examples {
 		paths = append(paths, examplePath(name))
+		bot, diags := dsl.Load(examplePath(name), dsl.CheckOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", name, diags)
+		}
+		tests += len(bot.Tests)
 	}
 	code, stdout, stderr := botgen(t, append([]string{"test"}, paths...)...)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	if !strings.HasSuffix(stdout, "10 passed, 0 failed\n") {
-		t.Errorf("want 10 passed, 0 failed at the end; got:\n%s", stdout)
+	if want := fmt.Sprintf("%d passed, 0 failed\n", tests); !strings.HasSuffix(stdout, want) {
+		t.Errorf("want %q at the end; got:\n%s", want, stdout)
 	}
 }
 
@@ -346,7 +370,7 @@ func TestGenerateBuildsStandalone(t *testing.T) {
 func TestChatShowsEveryKind(t *testing.T) {
 	bin := buildExample(t, "showcase")
 	cmd := exec.Command(bin, "chat")
-	cmd.Stdin = strings.NewReader("table\ncompare revenue\ndocument\nupload\n/file ../../testdata/examples/assets/sales.csv\n/quit\n")
+	cmd.Stdin = strings.NewReader("table\ncompare revenue\ndocument\nupload\n/file " + exampleAsset("sales.csv") + "\n/quit\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
