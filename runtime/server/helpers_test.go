@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -324,6 +325,21 @@ func eventually(t testing.TB, what string, cond func() bool) {
 func (ts *testServer) waitConns(t testing.TB, n int) {
 	t.Helper()
 	eventually(t, fmt.Sprintf("%d connections", n), func() bool { return ts.ConnCount() == n })
+}
+
+// scrape returns the status and body of the server's /metrics.
+func (ts *testServer) scrape(t *testing.T) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http" + strings.TrimPrefix(ts.url, "ws") + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 200 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Errorf("content type %q", resp.Header.Get("Content-Type"))
+	}
+	return resp.StatusCode, string(b)
 }
 
 func header(kv ...string) http.Header {

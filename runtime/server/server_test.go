@@ -431,7 +431,7 @@ func TestReadLimit(t *testing.T) {
 		t.Fatalf("short fragmented: got %+v", f)
 	}
 	a.expectClose()
-	if m := scrape(t, ts); !strings.Contains(m, "botgen_frames_too_large_total 3\n") {
+	if _, m := ts.scrape(t); !strings.Contains(m, "botgen_frames_too_large_total 3\n") {
 		t.Errorf("metrics:\n%s", m)
 	}
 }
@@ -751,8 +751,12 @@ func TestUUID(t *testing.T) {
 
 func BenchmarkRoundTrip(b *testing.B) {
 	ts := start(b, nil)
-	c := ts.dial(b, "", nil)
-	c.next()
+	roundTrips(b, ts.dial(b, "", nil))
+}
+
+// roundTrips times a message and its reply on c, a new connection.
+func roundTrips(b *testing.B, c *client) {
+	c.next() // the greeting
 	msg := []byte(`{"action":"user_message","message":"hello"}`)
 	b.ReportAllocs()
 	b.ResetTimer()
