@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,13 +16,28 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/botgen-dev/botgen/dsl"
+	"github.com/botgen-dev/botgen/internal/testlog"
 	"github.com/botgen-dev/botgen/runtime/bottest"
 )
 
-var examples = []string{"greetings", "help_desk", "showcase", "sounds", "weather"}
+// examples names the bots of testdata/examples.
+var examples = func() []string {
+	paths, _ := filepath.Glob(examplePath("*"))
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = strings.TrimSuffix(filepath.Base(p), ".bot")
+	}
+	return names
+}()
 
 func examplePath(name string) string {
 	return filepath.Join("..", "..", "testdata", "examples", name+".bot")
+}
+
+// exampleAsset is the path of a file the examples use.
+func exampleAsset(name string) string {
+	return filepath.Join("..", "..", "testdata", "examples", "assets", name)
 }
 
 // botgen runs the CLI in process and returns its exit code and output.
@@ -51,6 +67,78 @@ type serving struct {
 
 var servingLine = regexp.MustCompile(`serving on (wss?://\S+/)`)
 
+// process is a command that runs bots (botgen run, or go run of it) as a
+// real process: its output is collected while it runs, and the URL of each
+// bot it starts is passed on.
+type process struct {
+	cmd    *exec.Cmd
+	stderr *testlog.Buffer
+	urls   chan string // from each "serving on" line, in order
+}
+
+// start starts args and kills it when the test ends.
+func start(t *testing.T, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	// A bot left running would hold the output pipes open.
+	cmd.WaitDelay = 2 * time.Second
+	p := &process{cmd: cmd, stderr: &testlog.Buffer{}, urls: make(chan string, 10)}
+	cmd.Stderr = p.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	go func() {
+		lines := bufio.NewScanner(stdout)
+		for lines.Scan() {
+			if m := servingLine.FindStringSubmatch(lines.Text()); m != nil {
+				p.urls <- m[1]
+			}
+		}
+	}()
+	return p
+}
+
+// nextURL waits for the next bot the process serves and returns its URL;
+// what says which bot, for the failure message.
+func (p *process) nextURL(t *testing.T, what string) string {
+	t.Helper()
+	select {
+	case u := <-p.urls:
+		return u
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no bot serving %s; stderr:\n%s", what, p.stderr)
+	}
+	return ""
+}
+
+// say sends text as the user of session ("": a new one) over a connection
+// of its own to the bot at url, and returns the bot's first answer.
+func say(t *testing.T, url, session, text string) string {
+	t.Helper()
+	if session != "" {
+		url += "?session_id=" + session
+	}
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": text}); err != nil {
+		t.Fatal(err)
+	}
+	var f struct{ Action, Message string }
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := ws.ReadJSON(&f); err != nil {
+		t.Fatal(err)
+	}
+	return f.Message
+}
+
 // serve starts a bot binary on a free loopback port.
 func serve(t *testing.T, bin string, args ...string) *serving {
 	t.Helper()
@@ -59,8 +147,9 @@ func serve(t *testing.T, bin string, args ...string) *serving {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	// Read when the bot fails to start, while its output may still arrive.
+	stderr := &testlog.Buffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -134,16 +223,25 @@ func TestExamplesOverTheWire(t *testing.T) {
 }
 
 func TestBotgenTestCommand(t *testing.T) {
+	if len(examples) == 0 {
+		t.Fatal("no examples found")
+	}
 	var paths []string
+	tests := 0
 	for _, name := range examples {
 		paths = append(paths, examplePath(name))
+		bot, diags := dsl.Load(examplePath(name), dsl.CheckOptions{})
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", name, diags)
+		}
+		tests += len(bot.Tests)
 	}
 	code, stdout, stderr := botgen(t, append([]string{"test"}, paths...)...)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	if !strings.HasSuffix(stdout, "10 passed, 0 failed\n") {
-		t.Errorf("want 10 passed, 0 failed at the end; got:\n%s", stdout)
+	if want := fmt.Sprintf("%d passed, 0 failed\n", tests); !strings.HasSuffix(stdout, want) {
+		t.Errorf("want %q at the end; got:\n%s", want, stdout)
 	}
 }
 
@@ -272,7 +370,7 @@ func TestGenerateBuildsStandalone(t *testing.T) {
 func TestChatShowsEveryKind(t *testing.T) {
 	bin := buildExample(t, "showcase")
 	cmd := exec.Command(bin, "chat")
-	cmd.Stdin = strings.NewReader("table\ncompare revenue\ndocument\nupload\n/file ../../testdata/examples/assets/sales.csv\n/quit\n")
+	cmd.Stdin = strings.NewReader("table\ncompare revenue\ndocument\nupload\n/file " + exampleAsset("sales.csv") + "\n/quit\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -540,27 +638,8 @@ func TestConfigFile(t *testing.T) {
 func TestSessionsSurviveRestart(t *testing.T) {
 	bin := buildExample(t, "greetings")
 	store := filepath.Join(t.TempDir(), "sessions")
-	// talk sends text on a connection to the session "e2e" and returns the
-	// bot's answer.
-	talk := func(s *serving, text string) string {
-		t.Helper()
-		ws, _, err := websocket.DefaultDialer.Dial(s.url+"?session_id=e2e", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.Close()
-		if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": text}); err != nil {
-			t.Fatal(err)
-		}
-		var f struct{ Action, Message string }
-		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-		if err := ws.ReadJSON(&f); err != nil {
-			t.Fatal(err)
-		}
-		return f.Message
-	}
 	s := serve(t, bin, "--protocol", "baf", "--set", "session.store="+store)
-	if got := talk(s, "hello"); got != "Hi! How are you?" {
+	if got := say(t, s.url, "e2e", "hello"); got != "Hi! How are you?" {
 		t.Fatalf("hello: %q", got)
 	}
 	if err := s.stop(t); err != nil {
@@ -568,7 +647,7 @@ func TestSessionsSurviveRestart(t *testing.T) {
 	}
 	s = serve(t, bin, "--protocol", "baf", "--set", "session.store="+store)
 	// "fine" is only understood in hello_state, where the session was left.
-	if got := talk(s, "fine"); got != "I am glad to hear that!" {
+	if got := say(t, s.url, "e2e", "fine"); got != "I am glad to hear that!" {
 		t.Errorf("after the restart: %q, want the answer of hello_state", got)
 	}
 	s.stop(t)

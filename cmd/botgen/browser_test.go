@@ -283,7 +283,7 @@ func TestBrowserShowcase(t *testing.T) {
 
 	// Upload: the showcase asks for a CSV and reports what it got.
 	b.say("upload")
-	csv, err := filepath.Abs(filepath.Join("..", "..", "testdata", "examples", "assets", "sales.csv"))
+	csv, err := filepath.Abs(exampleAsset("sales.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,7 +510,7 @@ state greet {
 func TestBrowserUISettings(t *testing.T) {
 	b := newBrowser(t)
 	dir := t.TempDir()
-	logo, err := os.ReadFile(filepath.Join("..", "..", "testdata", "examples", "assets", "logo.png"))
+	logo, err := os.ReadFile(exampleAsset("logo.png"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,11 +24,7 @@ func buildCommand() *cli.Command {
 }
 
 func cmdBuild(c *cli.Context) error {
-	path, err := oneFile(c)
-	if err != nil {
-		return err
-	}
-	bot, out, err := generate(c, path)
+	path, bot, out, err := generateOne(c)
 	if err != nil {
 		return err
 	}
@@ -45,11 +41,8 @@ func cmdBuild(c *cli.Context) error {
 	progress, done := buildProgress(c.App.ErrWriter, path, false)
 	err = build.Binary(c.Context, out, build.Options{Output: output, WorkDir: work, Name: bot.Name, Source: bot.SourceFile, Progress: progress})
 	done()
-	if err != nil && c.Context.Err() != nil {
-		return errReported // stopped by a signal: nothing to report
-	}
 	if err != nil {
-		return inputError("%s: %v", path, err)
+		return buildError(c, path, err)
 	}
 	fmt.Fprintf(c.App.Writer, "built %s from %s\n", output, path)
 	return nil

@@ -22,11 +22,7 @@ func generateCommand() *cli.Command {
 }
 
 func cmdGenerate(c *cli.Context) error {
-	path, err := oneFile(c)
-	if err != nil {
-		return err
-	}
-	bot, out, err := generate(c, path)
+	_, bot, out, err := generateOne(c)
 	if err != nil {
 		return err
 	}

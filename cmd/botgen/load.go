@@ -104,6 +104,17 @@ func oneFile(c *cli.Context) (string, error) {
 	return "", usageError("%s: give one .bot file, not %d arguments", c.Command.Name, c.NArg())
 }
 
+// generateOne generates the Go program of the one .bot file the command is
+// given, and returns the file's path with it.
+func generateOne(c *cli.Context) (string, *ir.Bot, *generator.Output, error) {
+	path, err := oneFile(c)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	bot, out, err := generate(c, path)
+	return path, bot, out, err
+}
+
 func generate(c *cli.Context, path string) (*ir.Bot, *generator.Output, error) {
 	bot, err := load(c, path)
 	if err != nil {
@@ -127,11 +138,17 @@ func cachedBinary(c *cli.Context, path string, say bool) (*ir.Bot, string, error
 	progress, done := buildProgress(c.App.ErrWriter, path, say)
 	bin, err := build.CachedBinary(c.Context, out, build.Options{Name: bot.Name, Source: bot.SourceFile, Local: true, Progress: progress})
 	done()
-	if err != nil && c.Context.Err() != nil {
-		return bot, "", errReported // stopped by a signal: nothing to report
-	}
 	if err != nil {
-		return bot, "", inputError("%s: %v", path, err)
+		return bot, "", buildError(c, path, err)
 	}
 	return bot, bin, nil
+}
+
+// buildError is what a command returns when building the bot of path
+// failed with err.
+func buildError(c *cli.Context, path string, err error) error {
+	if c.Context.Err() != nil {
+		return errReported // stopped by a signal: nothing to report
+	}
+	return inputError("%s: %v", path, err)
 }

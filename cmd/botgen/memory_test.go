@@ -59,16 +59,7 @@ func TestUploadsMemory(t *testing.T) {
 	frame = append(frame, payload...) // a zero mask leaves the payload as it is
 
 	// The baseline: the bot after one small turn.
-	ws, _, err := websocket.DefaultDialer.Dial(s.url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.WriteJSON(map[string]string{"action": "user_message", "message": "hello"})
-	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, _, err := ws.ReadMessage(); err != nil {
-		t.Fatal(err)
-	}
-	ws.Close()
+	say(t, s.url, "", "hello")
 	base, _ := rss(t, pid)
 
 	const clients = 20

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"os"
@@ -90,33 +89,10 @@ func TestSignalsStopTheBot(t *testing.T) {
 // grandchild (2), sends it sig and checks that the bot stops and frees its
 // port.
 func stopsBot(t *testing.T, args []string, sig syscall.Signal, depth int) {
-	cmd := exec.Command(args[0], args[1:]...)
-	// A bot left running would hold the output pipes open.
-	cmd.WaitDelay = 2 * time.Second
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	served := make(chan string, 1)
-	go func() {
-		lines := bufio.NewScanner(stdout)
-		for lines.Scan() {
-			if m := servingLine.FindStringSubmatch(lines.Text()); m != nil {
-				served <- m[1]
-			}
-		}
-	}()
-	var url string
-	select {
-	case url = <-served:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the bot did not start; stderr:\n%s", stderr.String())
-	}
+	p := start(t, args...)
+	url := p.nextURL(t, "at the start")
 	addr := strings.TrimSuffix(strings.TrimPrefix(url, "ws://"), "/")
-	botPID := cmd.Process.Pid
+	botPID := p.cmd.Process.Pid
 	for range depth {
 		botPID = childOf(botPID)
 	}
@@ -129,15 +105,15 @@ func stopsBot(t *testing.T, args []string, sig syscall.Signal, depth int) {
 		}
 	})
 
-	if err := cmd.Process.Signal(sig); err != nil {
+	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() { exited <- p.cmd.Wait() }()
 	select {
 	case <-exited:
 	case <-time.After(40 * time.Second):
-		t.Fatalf("botgen did not exit within 40s of %v; stderr:\n%s", sig, stderr.String())
+		t.Fatalf("botgen did not exit within 40s of %v; stderr:\n%s", sig, p.stderr.String())
 	}
 	// After SIGKILL the bot stops by itself, told by the kernel.
 	deadline := time.Now().Add(30 * time.Second)
@@ -151,7 +127,7 @@ func stopsBot(t *testing.T, args []string, sig syscall.Signal, depth int) {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %v the bot (pid %d) still runs or holds %s (%v); stderr:\n%s", sig, botPID, addr, err, stderr.String())
+			t.Fatalf("after %v the bot (pid %d) still runs or holds %s (%v); stderr:\n%s", sig, botPID, addr, err, p.stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -4,7 +4,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/protocol"
 )
 
 func main() {
@@ -37,7 +38,12 @@ func main() {
 		failures  []string
 		wg        sync.WaitGroup
 	)
-	frame, _ := json.Marshal(map[string]any{"action": "user_message", "message": *message})
+	// A bbf frame, which is also a valid baf one.
+	frame, err := protocol.BBF.Encode(protocol.Frame{Action: string(protocol.UserMessage), Message: *message})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "botload:", err)
+		os.Exit(2)
+	}
 	start := time.Now()
 	for i := 0; i < *sessions; i++ {
 		wg.Add(1)

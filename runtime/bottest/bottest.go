@@ -21,6 +21,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -138,8 +139,9 @@ func runCase(ctx context.Context, wsURL string, c Case, opts Options, n int) err
 	if err != nil {
 		return fmt.Errorf("bad endpoint %q: %v", wsURL, err)
 	}
+	dialect := protocol.Dialect(opts.Dialect)
 	header := http.Header{}
-	if opts.Dialect == "baf" {
+	if dialect == protocol.BAF {
 		// A fresh key per case gives every test its own session.
 		q := u.Query()
 		q.Set("session_id", fmt.Sprintf("bottest-%d-%d", time.Now().UnixNano(), n))
@@ -190,15 +192,15 @@ func runCase(ctx context.Context, wsURL string, c Case, opts Options, n int) err
 	}
 
 	for _, s := range c.Steps {
-		var out any
+		var out protocol.Frame
 		switch s.Kind {
 		case UserText:
-			out = map[string]any{"action": "user_message", "message": s.Text}
+			out = protocol.Frame{Action: string(protocol.UserMessage), Message: s.Text}
 		case UserReset:
-			out = map[string]any{"action": "reset", "message": nil}
+			out = protocol.Frame{Action: string(protocol.Reset)}
 		case UserFile:
-			inner, _ := json.Marshal(map[string]string{"name": s.File.Name, "type": s.File.Type, "base64": base64.StdEncoding.EncodeToString(s.File.Data)})
-			out = map[string]any{"action": "user_file", "message": string(inner)}
+			inner, _ := json.Marshal(reply.FileData{Name: s.File.Name, Type: s.File.Type, Base64: base64.StdEncoding.EncodeToString(s.File.Data)})
+			out = protocol.Frame{Action: string(protocol.UserFile), Message: string(inner)}
 		case Expect:
 			f, err := next(opts.Timeout)
 			if errors.Is(err, errTimeout) {
@@ -212,12 +214,12 @@ func runCase(ctx context.Context, wsURL string, c Case, opts Options, n int) err
 			}
 			continue
 		}
-		if opts.Dialect == "baf" {
-			m := out.(map[string]any)
-			m["history"] = false
-			m["timestamp"] = time.Now().Format("2006-01-02 15:04:05")
+		// The client's envelope is the server's: baf's carries history and
+		// timestamp too.
+		data, err := dialect.Encode(out)
+		if err != nil {
+			return fmt.Errorf("%s: cannot encode: %v", s.Pos, err)
 		}
-		data, _ := json.Marshal(out)
 		if err := conn.WriteMessage(websocket.TextMessage, data); err != nil {
 			return fmt.Errorf("%s: cannot send: %v", s.Pos, err)
 		}
@@ -238,9 +240,9 @@ func strconvQuote(s string) string {
 
 // kindOf strips the dialect's prefix from a reply action.
 func kindOf(action string) string {
-	for _, p := range []string{"bot_reply_", "agent_reply_"} {
-		if strings.HasPrefix(action, p) {
-			return strings.TrimPrefix(action, p)
+	for _, d := range []protocol.Dialect{protocol.BBF, protocol.BAF} {
+		if kind, ok := strings.CutPrefix(action, d.ReplyPrefix()); ok {
+			return kind
 		}
 	}
 	return action

@@ -2,11 +2,15 @@ package bottest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/gorilla/websocket"
 )
 
@@ -60,5 +64,71 @@ func TestEveryReplyMustBeExpected(t *testing.T) {
 		if r.Failure != want[i] {
 			t.Errorf("%s: failure %q, want %q", r.Name, r.Failure, want[i])
 		}
+	}
+}
+
+// The frames a test sends are what the protocol decodes, in both dialects:
+// a message, a file and a reset, and in baf live frames (history false, a
+// timestamp) in a session of the test's own.
+func TestSentFramesDecode(t *testing.T) {
+	for _, d := range []protocol.Dialect{protocol.BBF, protocol.BAF} {
+		t.Run(string(d), func(t *testing.T) {
+			got := make(chan string, 10)
+			up := websocket.Upgrader{}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got <- "session_id=" + r.URL.Query().Get("session_id")
+				conn, err := up.Upgrade(w, r, nil)
+				if err != nil {
+					return
+				}
+				defer conn.Close()
+				for {
+					_, data, err := conn.ReadMessage()
+					if err != nil {
+						return
+					}
+					req, err := d.Decode(data)
+					var env struct {
+						History   *bool
+						Timestamp string
+					}
+					_ = json.Unmarshal(data, &env)
+					_, tsErr := time.Parse(protocol.TimestampLayout, env.Timestamp)
+					switch {
+					case err != nil:
+						got <- fmt.Sprintf("%s: %v", data, err)
+					case d == protocol.BAF && (env.History == nil || *env.History || tsErr != nil):
+						got <- fmt.Sprintf("%s: not a live baf frame", data)
+					case req.File != nil:
+						got <- fmt.Sprintf("%s %s %s %q", req.Action, req.File.Name, req.File.Type, req.File.Data)
+					default:
+						got <- fmt.Sprintf("%s %q", req.Action, req.Text)
+					}
+				}
+			}))
+			defer srv.Close()
+			steps := []Step{
+				{Kind: UserText, Text: `say "hi" <b>`},
+				{Kind: UserFile, File: &File{Name: "a.csv", Type: "text/csv", Data: []byte("a,b\n")}},
+				{Kind: UserReset},
+			}
+			res := Run(context.Background(), "ws"+strings.TrimPrefix(srv.URL, "http")+"/", []Case{{Name: "c", Steps: steps}}, Options{Dialect: string(d), Quiet: 50 * time.Millisecond})
+			if res[0].Failure != "" {
+				t.Fatal(res[0].Failure)
+			}
+			session := <-got
+			if (d == protocol.BAF) != strings.HasPrefix(session, "session_id=bottest-") {
+				t.Errorf("%s: %s", d, session)
+			}
+			for _, want := range []string{
+				`user_message "say \"hi\" <b>"`,
+				`user_file a.csv text/csv "a,b\n"`,
+				`reset ""`,
+			} {
+				if g := <-got; g != want {
+					t.Errorf("the server got %s, want %s", g, want)
+				}
+			}
+		})
 	}
 }

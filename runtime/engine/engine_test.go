@@ -3,6 +3,7 @@ package engine_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -37,20 +38,16 @@ func newEngine(t testing.TB, b *engine.Bot, overrides ...string) *engine.Engine 
 }
 
 // step is one line of a conversation: a user input (user != nil) or an
-// expected bot reply.
+// expected str reply.
 type step struct {
 	user *engine.Input
-	kind reply.Kind // expected reply kind ("" is str)
-	text string     // expected text, exact
-	re   string     // or a regular expression
+	text string // expected text, exact
+	re   string // or a regular expression
 }
 
 func user(text string) step { return step{user: &engine.Input{Kind: engine.Text, Text: text}} }
 func bot(text string) step  { return step{text: text} }
 func botRE(re string) step  { return step{re: re} }
-func botKind(k reply.Kind) step {
-	return step{kind: k, re: "."}
-}
 func upload(name, typ string, size int) step {
 	return step{user: &engine.Input{Kind: engine.File, File: &engine.UploadedFile{Name: name, Type: typ, Data: make([]byte, size)}}}
 }
@@ -80,16 +77,12 @@ func converse(t *testing.T, s *engine.Session, steps []step) {
 		}
 		got := pending[0]
 		pending = pending[1:]
-		kind := st.kind
-		if kind == "" {
-			kind = reply.Str
-		}
-		if got.Kind != kind {
-			t.Fatalf("step %d: reply kind %s (%q), want %s", i, got.Kind, got.Text, kind)
+		if got.Kind != reply.Str {
+			t.Fatalf("step %d: reply kind %s (%q), want str", i, got.Kind, got.Text)
 		}
 		switch {
 		case st.re != "":
-			if !regexp.MustCompile(st.re).MatchString(got.Text) && got.File == nil && got.Location == nil {
+			if !regexp.MustCompile(st.re).MatchString(got.Text) {
 				t.Fatalf("step %d: reply %q does not match %q", i, got.Text, st.re)
 			}
 		case got.Text != st.text:
@@ -156,26 +149,6 @@ func TestExamples(t *testing.T) {
 			user("Weather in MADRID"), botRE(`^The weather in Madrid is `), botRE(`.`), bot("Waiting..."),
 			user("what's the weather in barna"), botRE(`^The weather in Barcelona is `), botRE(`.`), bot("Waiting..."),
 		}},
-		{"showcase/every kind of reply", showcaseBot, []step{
-			step{kind: reply.Markdown, re: "Welcome"},
-			step{kind: reply.Options, text: `{"0": "table", "1": "team", "2": "chart", "3": "bar chart", "4": "picture", "5": "document", "6": "location", "7": "html", "8": "upload"}`},
-			user("table"), botKind(reply.DataFrame),
-			user("who is on the team?"), step{kind: reply.DataFrame, re: "Linus"},
-			user("chart"), step{kind: reply.Plotly, text: `{"data":[],"layout":{}}`},
-			user("compare revenue"), step{kind: reply.Plotly, re: "Revenue by quarter"},
-			user("bar chart"), step{kind: reply.Plotly, re: "Revenue by quarter"},
-			user("picture"), botKind(reply.Image),
-			user("document"), botKind(reply.File),
-			user("location"), botKind(reply.Location),
-			user("html"), step{kind: reply.HTML, re: "<b>HTML</b>"},
-		}},
-		{"showcase/upload checked by type", showcaseBot, []step{
-			step{kind: reply.Markdown, re: "Welcome"},
-			botKind(reply.Options),
-			user("upload"), bot("Send me a CSV file"),
-			upload("logo.png", "image/png", 1234), bot("That is not a CSV file"),
-			upload("sales.csv", "text/csv", 79), bot("Thanks! I got sales.csv (79 bytes)"),
-		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +156,59 @@ func TestExamples(t *testing.T) {
 			converse(t, e.NewSession("s1"), tt.steps)
 		})
 	}
+}
+
+// TestRepliesOfEveryKind: a body's replies of every kind reach the caller
+// as the body made them, in order; a file a state's transitions refuse gets
+// the state's fallback, and one they take sets file.name and file.size.
+func TestRepliesOfEveryKind(t *testing.T) {
+	kinds := []reply.Reply{
+		reply.NewText(reply.Markdown, "**Welcome!**"),
+		reply.NewOptions("show", "upload"),
+		{Kind: reply.DataFrame, Text: reply.TableJSON([]string{"name", "role"}, [][]any{{"Ada", "engineer"}})},
+		{Kind: reply.Plotly, Text: `{"data":[],"layout":{}}`},
+		{Kind: reply.Plotly, Text: reply.ChartJSON("bar", "Revenue", []any{"Q1", "Q2"}, []reply.Series{{Y: []float64{1, 2}}})},
+		reply.NewImage([]byte{0xff, 0xd8, 0xff}),
+		reply.NewFile("terms.txt", "text/plain", []byte("terms")),
+		reply.NewLocation(49.6116, 6.1319),
+		reply.NewText(reply.HTML, "<p>This is <b>HTML</b></p>"),
+	}
+	b := &engine.Bot{
+		Name: "kinds",
+		Intents: []nlu.Intent{
+			{Name: "show", Sentences: []string{"show", "show me everything"}},
+			{Name: "upload", Sentences: []string{"upload", "I want to send a file"}},
+		},
+		States: []engine.State{
+			{Name: "menu", Transitions: []engine.Transition{on("show", "show"), on("upload", "wait_upload")}},
+			{Name: "show", Body: func(t *engine.Turn) {
+				for _, r := range kinds {
+					t.Reply(r)
+				}
+			}, Transitions: []engine.Transition{goTo("menu")}},
+			{
+				Name:        "wait_upload",
+				Body:        say("Send me a CSV file"),
+				Transitions: []engine.Transition{{Kind: engine.OnFile, MIMETypes: []string{"text/csv"}, Target: "got_file"}},
+				Fallback:    say("That is not a CSV file"),
+			},
+			{Name: "got_file", Body: func(t *engine.Turn) {
+				t.Reply(reply.NewText(reply.Str, "Thanks! I got "+t.Str(engine.FileName)+" ("+builtin.FormatNum(t.Num(engine.FileSize))+" bytes)"))
+			}, Transitions: []engine.Transition{goTo("menu")}},
+		},
+		Initial: "menu",
+	}
+	e := newEngine(t, b)
+	s := e.NewSession("kinds")
+	s.Start()
+	if got := mustHandle(t, s, engine.Input{Kind: engine.Text, Text: "show me everything"}); !reflect.DeepEqual(got, kinds) {
+		t.Errorf("replies:\n%+v\nwant\n%+v", got, kinds)
+	}
+	converse(t, e.NewSession("upload"), []step{
+		user("I want to send a file"), bot("Send me a CSV file"),
+		upload("logo.png", "image/png", 1234), bot("That is not a CSV file"),
+		upload("sales.csv", "text/csv", 79), bot("Thanks! I got sales.csv (79 bytes)"),
+	})
 }
 
 func TestState(t *testing.T) {

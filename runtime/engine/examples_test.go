@@ -9,7 +9,9 @@ import (
 )
 
 // The bots below are written by hand the way the generator writes them, from
-// testdata/examples/*.bot.
+// testdata/examples/*.bot. The showcase is not among them: its conversation
+// is run from its .bot file, built by botgen, in cmd/botgen's
+// TestExamplesOverTheWire.
 
 func say(text string) engine.Body {
 	return func(t *engine.Turn) { t.Reply(reply.NewText(reply.Str, text)) }
@@ -118,64 +120,5 @@ func weatherBot() *engine.Bot {
 			},
 		},
 		Initial: "s0",
-	}
-}
-
-func showcaseBot() *engine.Bot {
-	intents := []nlu.Intent{
-		{Name: "table", Sentences: []string{"table", "show me a table", "sales figures"}},
-		{Name: "team", Sentences: []string{"team", "who is on the team?"}},
-		{Name: "chart", Sentences: []string{"chart", "show me a chart", "plot the visitors"}},
-		{Name: "bars", Sentences: []string{"bar chart", "compare revenue"}},
-		{Name: "picture", Sentences: []string{"picture", "show me an image", "logo"}},
-		{Name: "document", Sentences: []string{"document", "send me the terms"}},
-		{Name: "place", Sentences: []string{"location", "where are you?", "map"}},
-		{Name: "formatted", Sentences: []string{"html", "formatted text"}},
-		{Name: "upload", Sentences: []string{"upload", "I want to send a file"}},
-	}
-	menu := engine.State{Name: "menu", Transitions: []engine.Transition{
-		on("table", "show_table"), on("team", "show_team"), on("chart", "show_chart"),
-		on("bars", "show_bars"), on("picture", "show_picture"), on("document", "show_document"),
-		on("place", "show_location"), on("formatted", "show_html"), on("upload", "wait_upload"),
-	}}
-	shows := func(name string, r reply.Reply) engine.State {
-		return engine.State{Name: name, Body: func(t *engine.Turn) { t.Reply(r) }, Transitions: []engine.Transition{goTo("menu")}}
-	}
-	return &engine.Bot{
-		Name:    "showcase",
-		Intents: intents,
-		States: []engine.State{
-			{
-				Name: "start",
-				Body: func(t *engine.Turn) {
-					t.Reply(reply.NewText(reply.Markdown, "**Welcome!** I can show you:\n- a *table* or a *chart*\n- a *picture*, a *document* or a *location*\n"))
-					t.Reply(reply.NewOptions("table", "team", "chart", "bar chart", "picture", "document", "location", "html", "upload"))
-				},
-				Transitions: []engine.Transition{goTo("menu")},
-			},
-			menu,
-			shows("show_table", reply.Reply{Kind: reply.DataFrame, Text: reply.TableJSON([]string{"region", "revenue"}, [][]any{{"North", 120.5}, {"South", 98.0}})}),
-			shows("show_team", reply.Reply{Kind: reply.DataFrame, Text: reply.TableJSON([]string{"name", "role"}, [][]any{{"Ada", "engineer"}, {"Linus", "maintainer"}})}),
-			shows("show_chart", reply.Reply{Kind: reply.Plotly, Text: `{"data":[],"layout":{}}`}),
-			shows("show_bars", reply.Reply{Kind: reply.Plotly, Text: reply.ChartJSON("bar", "Revenue by quarter", []any{"Q1", "Q2", "Q3"}, []reply.Series{{Y: []float64{120.5, 131.25, 140}}})}),
-			shows("show_picture", reply.NewImage([]byte{0xff, 0xd8, 0xff})),
-			shows("show_document", reply.NewFile("terms.txt", "text/plain", []byte("terms"))),
-			shows("show_location", reply.NewLocation(49.6116, 6.1319)),
-			shows("show_html", reply.NewText(reply.HTML, "<p>This is <b>HTML</b>, rendered <i>safely</i>.</p>")),
-			{
-				Name:        "wait_upload",
-				Body:        say("Send me a CSV file"),
-				Transitions: []engine.Transition{{Kind: engine.OnFile, MIMETypes: []string{"text/csv"}, Target: "got_file"}},
-				Fallback:    say("That is not a CSV file"),
-			},
-			{
-				Name: "got_file",
-				Body: func(t *engine.Turn) {
-					t.Reply(reply.NewText(reply.Str, "Thanks! I got "+t.Str("file.name")+" ("+builtin.FormatNum(t.Num("file.size"))+" bytes)"))
-				},
-				Transitions: []engine.Transition{goTo("menu")},
-			},
-		},
-		Initial: "start",
 	}
 }

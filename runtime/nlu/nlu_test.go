@@ -245,62 +245,6 @@ func TestNewScorerErrors(t *testing.T) {
 	}
 }
 
-// The reference examples' messages, with the candidates their states offer.
-func TestExampleMessages(t *testing.T) {
-	s, err := NewScorer([]Intent{
-		{Name: "hello", Sentences: []string{"hello", "hi"}},
-		{Name: "howareyou", Sentences: []string{"how are you?", "how r u"}},
-		{Name: "bye", Sentences: []string{"bye", "goodbye", "see you"}},
-		{Name: "help", Sentences: []string{"help", "I need help", "what can you do?"}},
-		{Name: "table", Sentences: []string{"table", "show me a table", "sales figures"}},
-		{Name: "team", Sentences: []string{"team", "who is on the team?"}},
-		{Name: "chart", Sentences: []string{"chart", "show me a chart", "plot the visitors"}},
-		{Name: "bars", Sentences: []string{"bar chart", "compare revenue"}},
-		{Name: "picture", Sentences: []string{"picture", "show me an image", "logo"}},
-		{Name: "document", Sentences: []string{"document", "send me the terms"}},
-		{Name: "place", Sentences: []string{"location", "where are you?", "map"}},
-		{Name: "formatted", Sentences: []string{"html", "formatted text"}},
-		{Name: "upload", Sentences: []string{"upload", "I want to send a file"}},
-	}, nil, Options{Language: "en", Stemming: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	menu := []string{"table", "team", "chart", "bars", "picture", "document", "place", "formatted", "upload"}
-	tests := []struct {
-		text  string
-		cands []string
-		want  string // "" : below 0.4
-	}{
-		{"hi", []string{"hello", "howareyou", "help"}, "hello"},
-		{"I need help", []string{"hello", "howareyou", "help"}, "help"},
-		{"how are you?", []string{"hello", "howareyou", "help"}, "howareyou"},
-		{"the quick brown fox", []string{"hello", "howareyou", "help"}, ""},
-		{"goodbye", []string{"bye", "help"}, "bye"},
-		{"how r u", []string{"bye", "help"}, ""},
-		{"table", menu, "table"},
-		{"who is on the team?", menu, "team"},
-		{"chart", menu, "chart"},
-		{"bar chart", menu, "bars"},
-		{"compare revenue", menu, "bars"},
-		{"picture", menu, "picture"},
-		{"document", menu, "document"},
-		{"location", menu, "place"},
-		{"html", menu, "formatted"},
-		{"upload", menu, "upload"},
-		{"show me the team", menu, "team"},
-	}
-	for _, tt := range tests {
-		sc := s.Classify(tt.text, tt.cands)
-		got := sc[0].Intent
-		if sc[0].Score < 0.4 {
-			got = ""
-		}
-		if got != tt.want {
-			t.Errorf("%q -> %q (%v), want %q", tt.text, got, sc, tt.want)
-		}
-	}
-}
-
 func ExampleScorer() {
 	s, _ := NewScorer([]Intent{{
 		Name:      "weather",

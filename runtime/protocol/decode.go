@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
 // The reasons a frame is rejected. Decode wraps one of them (test with
@@ -152,7 +154,7 @@ func (d Dialect) request(action string) (Request, bool) {
 }
 
 // agentMessage is what a baf agent sends another agent.
-const agentMessage Action = "agent_reply_str"
+var agentMessage = Action(BAF.ReplyAction(reply.Str))
 
 func (d Dialect) decodeUserMessage(raw json.RawMessage, req *Request) error {
 	switch {

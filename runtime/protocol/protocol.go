@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/botgen-dev/botgen/runtime/protocol/jsonstr"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -147,16 +147,17 @@ func (d Dialect) encodeReply(r reply.Reply, history bool, ts time.Time) ([]byte,
 // Encode encodes f in d's envelope. A bbf frame is {"action","message"};
 // a replayed bbf frame also carries "history": true and "timestamp" so a
 // client can tell it apart. A baf frame always carries all four fields.
-// HTML characters are not escaped and non-ASCII text is sent as UTF-8.
+// Strings are written by jsonstr's rule: HTML characters as they are,
+// non-ASCII text as UTF-8, control characters and DEL escaped.
 func (d Dialect) Encode(f Frame) ([]byte, error) {
 	// Most messages are strings: those are written by hand, which saves
 	// the reflection and buffers of encoding/json on every reply.
 	b := make([]byte, 0, 64+len(f.Action)+messageSizeHint(f.Message))
 	b = append(b, `{"action":`...)
-	b = appendString(b, f.Action)
+	b = jsonstr.Append(b, f.Action)
 	b = append(b, `,"message":`...)
 	if s, ok := f.Message.(string); ok {
-		b = appendString(b, s)
+		b = jsonstr.Append(b, s)
 	} else {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
@@ -164,7 +165,13 @@ func (d Dialect) Encode(f Frame) ([]byte, error) {
 		if err := enc.Encode(f.Message); err != nil {
 			return nil, fmt.Errorf("protocol: encode %s: %w", f.Action, err)
 		}
-		b = append(b, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})...)
+		msg := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+		// encoding/json leaves DEL raw, where the strings above escape it;
+		// outside strings JSON has no DEL to replace.
+		if bytes.IndexByte(msg, 0x7f) >= 0 {
+			msg = bytes.ReplaceAll(msg, []byte{0x7f}, []byte(`\u007f`))
+		}
+		b = append(b, msg...)
 	}
 	if d == BAF || f.History {
 		ts := f.Timestamp
@@ -190,56 +197,4 @@ func messageSizeHint(m any) int {
 		return len(m.Base64) + 100
 	}
 	return 64
-}
-
-// appendString appends s as a JSON string: like encoding/json without HTML
-// escaping (U+2028 and U+2029 are still escaped, and invalid UTF-8 becomes
-// U+FFFD, as encoding/json does).
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

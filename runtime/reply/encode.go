@@ -3,7 +3,8 @@ package reply
 import (
 	"math"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/botgen-dev/botgen/runtime/protocol/jsonstr"
 )
 
 // Series is one named series of a chart.
@@ -31,7 +32,7 @@ func ChartJSON(kind, title string, x []any, series []Series) string {
 		b = appendNumbers(b, y)
 		if len(series) > 0 && series[0].Name != "" {
 			b = append(b, `,"name":`...)
-			b = appendString(b, series[0].Name)
+			b = jsonstr.Append(b, series[0].Name)
 		}
 		b = append(b, '}')
 	default:
@@ -46,7 +47,7 @@ func ChartJSON(kind, title string, x []any, series []Series) string {
 				b = append(b, `{"type":"scatter","mode":"lines+markers"`...)
 			default:
 				b = append(b, `{"type":`...)
-				b = appendString(b, kind)
+				b = jsonstr.Append(b, kind)
 			}
 			b = append(b, `,"x":`...)
 			b = appendArray(b, x)
@@ -54,7 +55,7 @@ func ChartJSON(kind, title string, x []any, series []Series) string {
 			b = appendNumbers(b, s.Y)
 			if s.Name != "" {
 				b = append(b, `,"name":`...)
-				b = appendString(b, s.Name)
+				b = jsonstr.Append(b, s.Name)
 			}
 			b = append(b, '}')
 		}
@@ -62,7 +63,7 @@ func ChartJSON(kind, title string, x []any, series []Series) string {
 	b = append(b, `],"layout":{`...)
 	if title != "" {
 		b = append(b, `"title":{"text":`...)
-		b = appendString(b, title)
+		b = jsonstr.Append(b, title)
 		b = append(b, '}')
 	}
 	b = append(b, `}}`...)
@@ -103,7 +104,7 @@ func appendValue(b []byte, v any) []byte {
 	case int64:
 		return strconv.AppendInt(b, x, 10)
 	case string:
-		return appendString(b, x)
+		return jsonstr.Append(b, x)
 	case bool:
 		return strconv.AppendBool(b, x)
 	}
@@ -132,46 +133,4 @@ func appendNumber(b []byte, f float64) []byte {
 		}
 	}
 	return b
-}
-
-const hex = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Non-ASCII text stays raw UTF-8;
-// control characters, quotes and backslashes are escaped, and so are U+2028
-// and U+2029 so that the JSON is also valid JavaScript. Invalid UTF-8 becomes
-// U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }

@@ -63,6 +63,8 @@ func TestChartJSON(t *testing.T) {
 			`{"data":[{"type":"bar","x":["a"],"y":[1]}],"layout":{}}`},
 		{"pie without series", "pie", "", nil, nil,
 			`{"data":[{"type":"pie","labels":[],"values":[]}],"layout":{}}`},
+		{"escapes as the wire does", "bar", "a\x7f\x01\n\"<b>\"", []any{"ü"}, []Series{{Name: "\\", Y: []float64{1}}},
+			`{"data":[{"type":"bar","x":["ü"],"y":[1],"name":"\\"}],"layout":{"title":{"text":"a\u007f\u0001\n\"<b>\""}}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +90,7 @@ func TestAppendNumberMatchesJSON(t *testing.T) {
 }
 
 func TestConstructors(t *testing.T) {
-	if got, want := NewOptions("Yes", `"No"`).Text, `{"0": "Yes", "1": "\"No\""}`; got != want {
+	if got, want := NewOptions("Yes", `"No"`, "<b>\x7f").Text, `{"0": "Yes", "1": "\"No\"", "2": "<b>\u007f"}`; got != want {
 		t.Errorf("NewOptions = %s, want %s", got, want)
 	}
 	if r := NewImage([]byte("jpg")); r.Kind != Image || r.Text != "anBn" || r.Empty() {

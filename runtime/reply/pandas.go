@@ -173,6 +173,8 @@ func appendPandasString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+const hex = "0123456789abcdef"
+
 // appendU4 appends \uXXXX with lower-case hex digits, as pandas writes them.
 func appendU4(b []byte, r rune) []byte {
 	return append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])

@@ -4,8 +4,9 @@ package reply
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
+
+	"github.com/botgen-dev/botgen/runtime/protocol/jsonstr"
 )
 
 // Kind is a reply kind, named as in the protocol action (bot_reply_<kind>).
@@ -84,8 +85,7 @@ func NewOptions(labels ...string) Reply {
 		}
 		b = strconv.AppendQuote(b, strconv.Itoa(i))
 		b = append(b, ": "...)
-		lb, _ := json.Marshal(l)
-		b = append(b, lb...)
+		b = jsonstr.Append(b, l)
 	}
 	b = append(b, '}')
 	return Reply{Kind: Options, Text: string(b)}

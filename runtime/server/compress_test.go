@@ -108,16 +108,5 @@ func TestCompression(t *testing.T) {
 func BenchmarkRoundTripCompressed(b *testing.B) {
 	ts := start(b, nil)
 	c, _, _, _ := dialCounting(b, ts, true)
-	c.next()
-	msg := []byte(`{"action":"user_message","message":"hello"}`)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
-			b.Fatal(err)
-		}
-		if _, _, err := c.ws.ReadMessage(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	roundTrips(b, c)
 }

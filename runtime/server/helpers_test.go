@@ -1,21 +1,21 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"github.com/botgen-dev/botgen/internal/testlog"
 	"github.com/botgen-dev/botgen/runtime/builtin"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
@@ -124,29 +124,11 @@ func tagPrefix(t *engine.Turn) string {
 	return ""
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // testServer is a running server on a loopback port.
 type testServer struct {
 	*Server
 	url    string // ws://127.0.0.1:port/
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 	served chan error // Serve's result
 }
 
@@ -172,7 +154,7 @@ func startWith(t testing.TB, h *testHooks, setup func(*Server), opts ...option) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := New(eng, cfg, logger)
 	if setup != nil {
@@ -343,6 +325,21 @@ func eventually(t testing.TB, what string, cond func() bool) {
 func (ts *testServer) waitConns(t testing.TB, n int) {
 	t.Helper()
 	eventually(t, fmt.Sprintf("%d connections", n), func() bool { return ts.ConnCount() == n })
+}
+
+// scrape returns the status and body of the server's /metrics.
+func (ts *testServer) scrape(t *testing.T) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http" + strings.TrimPrefix(ts.url, "ws") + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 200 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Errorf("content type %q", resp.Header.Get("Content-Type"))
+	}
+	return resp.StatusCode, string(b)
 }
 
 func header(kv ...string) http.Header {

@@ -34,7 +34,7 @@ func TestMaxConnections(t *testing.T) {
 	if !strings.Contains(ts.logs.String(), "connection refused: server.max_connections reached") {
 		t.Errorf("no log line:\n%s", ts.logs.String())
 	}
-	if m := scrape(t, ts); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections"} 1`) {
+	if _, m := ts.scrape(t); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections"} 1`) {
 		t.Errorf("metrics:\n%s", m)
 	}
 	held[0].ws.Close()
@@ -58,7 +58,7 @@ func TestMaxConnectionsPerIP(t *testing.T) {
 	if !strings.Contains(ts.logs.String(), "server.max_connections_per_ip reached") || !strings.Contains(ts.logs.String(), "ip="+ip) {
 		t.Errorf("no log line naming the address:\n%s", ts.logs.String())
 	}
-	if m := scrape(t, ts); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections_per_ip"} 1`) {
+	if _, m := ts.scrape(t); !strings.Contains(m, `botgen_connections_refused_total{reason="max_connections_per_ip"} 1`) {
 		t.Errorf("metrics:\n%s", m)
 	}
 
@@ -126,18 +126,6 @@ func startOn(t *testing.T, host string, opts ...option) *testServer {
 	// Connections from host to host would be cross-origin for a browser;
 	// these have no Origin header, so the origin rule lets them in.
 	return ts
-}
-
-// scrape reads /metrics of ts.
-func scrape(t *testing.T, ts *testServer) string {
-	t.Helper()
-	resp, err := http.Get("http" + strings.TrimPrefix(ts.url, "ws") + "metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
 }
 
 // TestIdleKeepAliveClosed: an idle HTTP keep-alive connection is closed
@@ -248,7 +236,7 @@ func TestSessionMax(t *testing.T) {
 			if n := ts.SessionCount(); n != 3 {
 				t.Errorf("%d sessions held, want session.max = 3", n)
 			}
-			if m := scrape(t, ts); !strings.Contains(m, "botgen_sessions_evicted_total 1\n") {
+			if _, m := ts.scrape(t); !strings.Contains(m, "botgen_sessions_evicted_total 1\n") {
 				t.Errorf("metrics:\n%s", m)
 			}
 			a := ts.dial(t, "session_id=a", nil)
@@ -304,7 +292,7 @@ func TestSessionMemory(t *testing.T) {
 	if bytes > 1<<20 || n >= 20 {
 		t.Errorf("%d sessions hold %d bytes, want at most session.memory (1 MiB)", n, bytes)
 	}
-	if m := scrape(t, ts); strings.Contains(m, "botgen_sessions_evicted_total 0\n") {
+	if _, m := ts.scrape(t); strings.Contains(m, "botgen_sessions_evicted_total 0\n") {
 		t.Errorf("no session evicted:\n%s", m)
 	}
 	// The newest is still there.
@@ -347,7 +335,7 @@ func TestStoreBytes(t *testing.T) {
 	if _, err := os.Stat(st.path("f0")); err == nil {
 		t.Error("the oldest session's file is kept")
 	}
-	if m := scrape(t, ts); strings.Contains(m, "botgen_stored_sessions_removed_total 0\n") {
+	if _, m := ts.scrape(t); strings.Contains(m, "botgen_stored_sessions_removed_total 0\n") {
 		t.Errorf("metrics:\n%s", m)
 	}
 }

@@ -52,6 +52,25 @@ func writeWhole(t testing.TB, ws *websocket.Conn, payload []byte) {
 	}
 }
 
+// uploadCost sends an upload of size bytes on c with send, checks the
+// reply, and returns what the process allocated meanwhile, as a multiple
+// of the upload's size.
+func uploadCost(t *testing.T, c *client, size int, send func() error) float64 {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if err := send(); err != nil {
+		t.Fatal(err)
+	}
+	f := c.frame()
+	runtime.ReadMemStats(&after)
+	if !strings.HasPrefix(fmt.Sprint(f.Message), "got big.csv (text/csv, ") {
+		t.Fatalf("reply %v", f.Message)
+	}
+	return float64(after.TotalAlloc-before.TotalAlloc) / float64(size)
+}
+
 // TestUploadCostsItsSize: the server reads a 16 MiB upload into one buffer
 // of its size and decodes it there, so handling it allocates little more
 // than the frame itself (it allocated 2.8× before).
@@ -65,18 +84,10 @@ func TestUploadCostsItsSize(t *testing.T) {
 	c.next()
 
 	whole := wholeFrame(frame)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	if _, err := c.ws.NetConn().Write(whole); err != nil {
-		t.Fatal(err)
-	}
-	f := c.frame()
-	runtime.ReadMemStats(&after)
-	if !strings.HasPrefix(fmt.Sprint(f.Message), "got big.csv (text/csv, ") {
-		t.Fatalf("reply %v", f.Message)
-	}
-	ratio := float64(after.TotalAlloc-before.TotalAlloc) / float64(len(frame))
+	ratio := uploadCost(t, c, len(frame), func() error {
+		_, err := c.ws.NetConn().Write(whole)
+		return err
+	})
 	t.Logf("a %d-byte upload allocated %.2f× its size", len(frame), ratio)
 	if ratio > 1.5 {
 		t.Errorf("a %d-byte upload allocated %.2f× its size, want at most 1.5×", len(frame), ratio)
@@ -91,18 +102,7 @@ func TestFragmentedUploadCost(t *testing.T) {
 	c.next()
 	frame := uploadFrame(t, 16<<20)
 	for run := range 2 { // the second, with the pieces' pool warm, is the one measured
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-			t.Fatal(err)
-		}
-		f := c.frame()
-		runtime.ReadMemStats(&after)
-		if !strings.HasPrefix(fmt.Sprint(f.Message), "got big.csv (text/csv, ") {
-			t.Fatalf("reply %v", f.Message)
-		}
-		ratio := float64(after.TotalAlloc-before.TotalAlloc) / float64(len(frame))
+		ratio := uploadCost(t, c, len(frame), func() error { return c.ws.WriteMessage(websocket.TextMessage, frame) })
 		t.Logf("run %d: a %d-byte fragmented upload allocated %.2f× its size", run, len(frame), ratio)
 		if run == 1 && ratio > 1.5 {
 			t.Errorf("a %d-byte fragmented upload allocated %.2f× its size, want at most 1.5×", len(frame), ratio)
@@ -179,7 +179,7 @@ func TestUploadsShareTheReadBudget(t *testing.T) {
 	}
 	c.say("count")
 	c.expect(bafStr, "count=1")
-	if m := scrape(t, ts); !strings.Contains(m, "botgen_frames_dropped_total 1\n") {
+	if _, m := ts.scrape(t); !strings.Contains(m, "botgen_frames_dropped_total 1\n") {
 		t.Errorf("metrics:\n%s", m)
 	}
 	<-sent
@@ -208,7 +208,7 @@ func TestStalledMessageCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Write(frame[:1<<20]) // then nothing
-	eventually(t, "the stalled connection closed", func() bool { return strings.Contains(ts.logs.String(), "a message stopped arriving") })
+	ts.logs.WaitFor(t, "a message stopped arriving", 5*time.Second)
 	// Made before dialling: masking 4 MiB takes a while under the race
 	// detector, and a connection that neither sends nor answers pings
 	// for 0.7 s is closed.

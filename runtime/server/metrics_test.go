@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,21 +9,6 @@ import (
 
 	"github.com/botgen-dev/botgen/runtime/config"
 )
-
-// scrape returns the server's /metrics body.
-func (ts *testServer) scrape(t *testing.T) (int, string) {
-	t.Helper()
-	resp, err := http.Get("http" + strings.TrimPrefix(ts.url, "ws") + "metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode == 200 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
-		t.Errorf("content type %q", resp.Header.Get("Content-Type"))
-	}
-	return resp.StatusCode, string(b)
-}
 
 // TestMetrics: /metrics counts connections, sessions, requests by action,
 // intents understood, fallbacks, failed turns, bad frames and replies, and

@@ -431,7 +431,7 @@ func TestReadLimit(t *testing.T) {
 		t.Fatalf("short fragmented: got %+v", f)
 	}
 	a.expectClose()
-	if m := scrape(t, ts); !strings.Contains(m, "botgen_frames_too_large_total 3\n") {
+	if _, m := ts.scrape(t); !strings.Contains(m, "botgen_frames_too_large_total 3\n") {
 		t.Errorf("metrics:\n%s", m)
 	}
 }
@@ -751,8 +751,12 @@ func TestUUID(t *testing.T) {
 
 func BenchmarkRoundTrip(b *testing.B) {
 	ts := start(b, nil)
-	c := ts.dial(b, "", nil)
-	c.next()
+	roundTrips(b, ts.dial(b, "", nil))
+}
+
+// roundTrips times a message and its reply on c, a new connection.
+func roundTrips(b *testing.B, c *client) {
+	c.next() // the greeting
 	msg := []byte(`{"action":"user_message","message":"hello"}`)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -790,7 +794,7 @@ func TestKeepalive(t *testing.T) {
 	ts.waitConns(t, 2)
 	eventually(t, "mute client dropped", func() bool { return ts.ConnCount() == 1 })
 	// The count drops as the connection is forgotten; its closing line follows.
-	eventually(t, "keepalive timeout logged", func() bool { return strings.Contains(ts.logs.String(), "keepalive timeout") })
+	ts.logs.WaitFor(t, "keepalive timeout", 5*time.Second)
 	time.Sleep(800 * time.Millisecond) // twice the silence allowed
 	if n := ts.ConnCount(); n != 1 {
 		t.Errorf("connections: %d, want the reading client still connected", n)
