@@ -38,10 +38,14 @@ func fakeFiles(t testing.TB) func(string) ([]byte, error) {
 	}
 }
 
-// generatedName is every name the generator declares at the top level.
-var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|file[0-9]+|(table|figure|image|document)[0-9]+|state[0-9]+(Body|Fallback))$`)
+// generatedName is every name the generator declares at the top level:
+// its own, and a kind of value followed by words from the source (letters
+// and digits) and a suffix that tells apart names the same words make.
+var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|(file|table|figure|image|document|audio)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?|state([A-Z0-9][A-Za-z0-9]*)?(_[0-9]+)?(Body|Fallback))$`)
 
-var embedDirective = regexp.MustCompile(`^//go:embed files/([0-9]+|model)$`)
+// embedDirective is a //go:embed directive of a file the generator wrote,
+// with a plain name.
+var embedDirective = regexp.MustCompile(`^//go:embed files/([A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?|model)$`)
 
 // botString writes s as the content of a .bot string literal whose value
 // is s (braces doubled for a template).

@@ -72,17 +72,38 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 		name   string
 		path   string // of the reply file
 		mutate func(*ir.Bot)
+		// What the program declares and its directives, when not those
+		// of a file a.txt in a bot b.bot with a state s.
+		names      []string
+		directives []string
 	}{
-		{name: "file path closes a block comment", path: `a\n` + inject},
+		{
+			name: "file path closes a block comment", path: `a\n` + inject,
+			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests"},
+			directives: []string{"//go:embed files/file_"},
+		},
 		// The checker refuses absolute paths; the generator does not count on it.
 		{name: "file path starts with //", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//x\nfunc init() { panic(1) }\n//" }},
 		{name: "file path is a directive", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//go:embed main.go" }},
+		{
+			name: "file name", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Name = "x\n//go:embed main.go\n" + inject },
+			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests"},
+			directives: []string{"//go:embed files/file_"},
+		},
+		{
+			name: "file name without a slash", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Name = "x\"\n)\nfunc init() { panic(`1`) }.t\u00e9xt" },
+			names:      []string{"_", "_", "fileXFuncInitPanic1TXt", "main", "bot", "documentXFuncInitPanic1", "stateSBody", "stateSFallback", "tests"},
+			directives: []string{"//go:embed files/x____func_init_____panic__1____.t_xt"},
+		},
 		{name: "source file name", path: "a.txt", mutate: func(b *ir.Bot) { b.SourceFile = "b\n" + inject + ".bot" }},
-		{name: "names and MIME type", path: "a.txt", mutate: func(b *ir.Bot) {
-			b.Name = "n\n" + inject
-			b.States[0].Name = "s\n" + inject
-			b.Files[0].MIME = "text/plain\n" + inject
-		}},
+		{
+			name: "names and MIME type", path: "a.txt", mutate: func(b *ir.Bot) {
+				b.Name = "n\n" + inject
+				b.States[0].Name = "s\n" + inject
+				b.Files[0].MIME = "text/plain\n" + inject
+			},
+			names: []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSFuncInitPanic1Body", "stateSFuncInitPanic1Fallback", "tests"},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -96,11 +117,18 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 				t.Fatal(err)
 			}
 			names, directives := topLevel(t, out.Source)
-			want := []string{"_", "_", "file0", "main", "bot", "document0", "state0Body", "state0Fallback", "tests"}
+			want := c.names
+			if want == nil {
+				want = []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSBody", "stateSFallback", "tests"}
+			}
 			if !slices.Equal(names, want) {
 				t.Errorf("declares %v, want %v\n%s", names, want, out.Source)
 			}
-			if want := []string{"//go:embed files/0"}; !slices.Equal(directives, want) {
+			want = c.directives
+			if want == nil {
+				want = []string{"//go:embed files/a.txt"}
+			}
+			if !slices.Equal(directives, want) {
 				t.Errorf("directives %q, want %q", directives, want)
 			}
 		})
