@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -597,7 +599,7 @@ func (g *gen) reply(r *ir.Reply) jen.Code {
 			}
 		}
 		data := reply.TableJSON(r.Table.Columns, rows)
-		name := g.shared("table", g.words(r.Path), data, jen.Lit(data), true)
+		name := g.shared("table", g.words(r.Path), data, stringLit(data), true)
 		return sendReply(jen.Qual(pkgReply, "Reply").Values(kv("Kind", jen.Qual(pkgReply, "DataFrame"), "Text", jen.Id(name)).elems()...))
 	case ir.ReplyPlotly:
 		fig := r.Figure
@@ -616,7 +618,7 @@ func (g *gen) reply(r *ir.Reply) jen.Code {
 			}
 			fig = reply.ChartJSON(r.Chart.Type, r.Chart.Title, x, series)
 		}
-		name := g.shared("figure", g.words(r.Path), fig, jen.Lit(fig), true)
+		name := g.shared("figure", g.words(r.Path), fig, stringLit(fig), true)
 		return sendReply(jen.Qual(pkgReply, "Reply").Values(kv("Kind", jen.Qual(pkgReply, "Plotly"), "Text", jen.Id(name)).elems()...))
 	case ir.ReplyImage, ir.ReplyFile, ir.ReplyAudio:
 		if r.File == nil {
@@ -655,6 +657,32 @@ func (g *gen) words(path string) string {
 		return stem(path)
 	}
 	return g.owner
+}
+
+// stringLit is a string literal for text computed at generation time,
+// such as JSON: a raw string when text reads the same in one, which spares
+// the escaped quotes, else an interpreted one.
+func stringLit(text string) *jen.Statement {
+	if rawOK(text) {
+		return jen.Op("`" + text + "`")
+	}
+	return jen.Lit(text)
+}
+
+// rawOK reports whether text can be written as a raw string on one line:
+// valid UTF-8 without a backquote, and only printable characters and
+// spaces (a raw string drops carriage returns, and the compiler refuses a
+// NUL or a byte order mark in a source file).
+func rawOK(text string) bool {
+	if !utf8.ValidString(text) {
+		return false
+	}
+	for _, r := range text {
+		if r == '`' || r == '\uFEFF' || r != ' ' && !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // template compiles an interpolated string into a string expression.

@@ -76,3 +76,23 @@ func TestEmbedFileNames(t *testing.T) {
 		}
 	}
 }
+
+func TestRawOK(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":"b \"c\""}`: true,
+		"é 🥶":             true,
+		"":                true,
+		"a`b":             false,
+		"a\rb":            false,
+		"a\nb":            false,
+		"a\tb":            false,
+		"a\x00b":          false,
+		"\ufeffa":         false,
+		"a\xffb":          false,
+		"a\u2028b":        false,
+	} {
+		if got := rawOK(in); got != want {
+			t.Errorf("rawOK(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
