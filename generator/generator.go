@@ -69,6 +69,10 @@ func CommentText(s string) string {
 	return q
 }
 
+// MainFile is the name of the generated source in the program's folder;
+// the line directives that end the code compiled from the .bot file name it.
+const MainFile = "main.go"
+
 // Generate returns the program for b.
 func Generate(b *ir.Bot) (*Output, error) {
 	g := &gen{
@@ -76,6 +80,7 @@ func Generate(b *ir.Bot) (*Output, error) {
 		f:        jen.NewFile("main"),
 		names:    newNamer(),
 		files:    newEmbedNamer(),
+		lineFile: lineFile(b.SourceFile),
 		fileVars: make([]string, len(b.Files)),
 		values:   map[string]string{},
 	}
@@ -133,6 +138,9 @@ func Generate(b *ir.Bot) (*Output, error) {
 		return nil, fmt.Errorf("generator: rendering %s: %w", b.SourceFile, err)
 	}
 	src, err := format.Source(buf.Bytes())
+	if err == nil {
+		src, err = resetLines(src)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("generator: formatting %s: %w", b.SourceFile, err)
 	}
@@ -211,8 +219,12 @@ func (g *gen) verify(src []byte) error {
 	var directives []string
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
-			if strings.HasPrefix(c.Text, "//go:") || strings.HasPrefix(c.Text, "//line") {
-				directives = append(directives, c.Text)
+			if strings.HasPrefix(c.Text, "//go:") || strings.HasPrefix(c.Text, "//line") || strings.HasPrefix(c.Text, "/*line") {
+				if resetLine.MatchString(c.Text) {
+					directives = append(directives, resetPlaceholder)
+				} else {
+					directives = append(directives, c.Text)
+				}
 			}
 		}
 	}
@@ -271,11 +283,12 @@ type gen struct {
 	// values names the package-level values already declared, by what
 	// they hold, so that the same table or image is declared once.
 	values map[string]string
-	// owner is the words of the state whose body is being compiled, for
-	// the names of its values.
-	owner string
+	// lineFile is the source's name in line directives, owner the words of
+	// the state whose body is being compiled (for the names of its values).
+	lineFile string
+	owner    string
 	// declared holds the names of the top-level declarations, and
-	// directives the //go:embed directives, in order, for verify.
+	// directives the //go:embed and line directives, in order, for verify.
 	declared   []string
 	directives []string
 }
@@ -475,7 +488,7 @@ func (g *gen) statesLit(states []ir.State) jen.Code {
 		if len(s.Transitions) > 0 {
 			var ts []jen.Code
 			for _, t := range s.Transitions {
-				ts = append(ts, g.transition(t))
+				ts = append(ts, g.transition(s, t))
 			}
 			sd = sd.add("Transitions", jen.Index().Qual(pkgEngine, "Transition").Values(lines(ts)...))
 		}
@@ -484,7 +497,7 @@ func (g *gen) statesLit(states []ir.State) jen.Code {
 	return jen.Index().Qual(pkgEngine, "State").Values(lines(out)...)
 }
 
-func (g *gen) transition(t ir.Transition) jen.Code {
+func (g *gen) transition(s ir.State, t ir.Transition) jen.Code {
 	kinds := map[ir.TransitionKind]string{
 		ir.OnIntent: "OnIntent", ir.OnFile: "OnFile", ir.When: "When",
 		ir.Otherwise: "Otherwise", ir.Go: "Go", ir.GoBack: "GoBack",
@@ -498,14 +511,28 @@ func (g *gen) transition(t ir.Transition) jen.Code {
 			d = d.add("MIMETypes", stringSlice(t.MIMETypes))
 		}
 	case ir.When:
-		d = d.add("Cond", jen.Func().Params(jen.Id("t").Op("*").Qual(pkgEngine, "Turn")).Bool().Block(
-			jen.Return(g.expr(t.Cond)),
-		))
+		d = d.add("Cond", jen.Id(g.cond(s, t)))
 	}
 	if t.Kind != ir.GoBack {
 		d = d.add("Target", jen.Lit(t.Target))
 	}
 	return jen.Values(d.elems()...)
+}
+
+// cond declares a function for the condition of a when transition and
+// returns its name: a function of its own, as a body is, so that the line
+// directive of the condition ends with it.
+func (g *gen) cond(s ir.State, t ir.Transition) string {
+	name := g.names.fresh("state", camel(s.Name), "When"+camel(t.Target))
+	g.declare(name)
+	g.funcs = append(g.funcs,
+		jen.Comment(g.commentText(name+" is the when condition of state "+CommentText(s.Name)+" that leads to "+CommentText(t.Target)+".")),
+		jen.Func().Id(name).Params(jen.Id("t").Op("*").Qual(pkgEngine, "Turn")).Bool().Block(
+			g.at(t.Pos).Return(g.expr(t.Cond)),
+		),
+	)
+	g.endSource()
+	return name
 }
 
 // body declares a function for a statement list and returns its name.
@@ -515,6 +542,7 @@ func (g *gen) body(name, doc string, stmts []ir.Stmt) string {
 		jen.Comment(g.commentText(name+" "+doc)),
 		jen.Func().Id(name).Params(jen.Id("t").Op("*").Qual(pkgEngine, "Turn")).Block(g.stmts(stmts)...),
 	)
+	g.endSource()
 	return name
 }
 
@@ -535,26 +563,34 @@ func (g *gen) stmts(list []ir.Stmt) []jen.Code {
 	return out
 }
 
+// stmt compiles a statement, after a line directive with its position in
+// the source.
 func (g *gen) stmt(s ir.Stmt) jen.Code {
 	switch s := s.(type) {
 	case *ir.Set:
-		return jen.Id("t").Dot("Set").Call(jen.Lit(s.Var), g.expr(s.Value))
+		return g.at(s.Pos).Id("t").Dot("Set").Call(jen.Lit(s.Var), g.expr(s.Value))
 	case *ir.If:
-		st := jen.If(g.expr(s.Cond)).Block(g.stmts(s.Then)...)
-		if s.Else != nil {
-			if len(s.Else) == 1 {
-				if elif, ok := s.Else[0].(*ir.If); ok {
-					return st.Else().Add(g.stmt(elif))
-				}
-			}
-			st = st.Else().Block(g.stmts(s.Else)...)
-		}
-		return st
+		return g.at(s.Pos).Add(g.ifStmt(s))
 	case *ir.Reply:
-		return g.reply(s)
+		return g.at(s.Pos).Add(g.reply(s))
 	}
 	g.fail(fmt.Errorf("generator: unknown statement %T", s))
 	return jen.Null()
+}
+
+// ifStmt compiles an if; an else if gets a line directive of its own, as
+// its condition is on the line where the branch before it ends.
+func (g *gen) ifStmt(s *ir.If) *jen.Statement {
+	st := jen.If(g.expr(s.Cond)).Block(g.stmts(s.Then)...)
+	if s.Else != nil {
+		if len(s.Else) == 1 {
+			if elif, ok := s.Else[0].(*ir.If); ok {
+				return st.Else().Add(g.at(elif.Pos)).Add(g.ifStmt(elif))
+			}
+		}
+		st = st.Else().Block(g.stmts(s.Else)...)
+	}
+	return st
 }
 
 func (g *gen) fail(err error) {
@@ -576,7 +612,7 @@ func (g *gen) reply(r *ir.Reply) jen.Code {
 				if i == len(r.Variants)-1 {
 					c = jen.Default()
 				}
-				cases = append(cases, c.Block(sendReply(jen.Qual(pkgReply, "NewText").Call(kind.Clone(), g.template(v)))))
+				cases = append(cases, c.Block(g.at(r.Pos).Add(sendReply(jen.Qual(pkgReply, "NewText").Call(kind.Clone(), g.template(v))))))
 			}
 			return jen.Switch(jen.Id("t").Dot("Pick").Call(jen.Lit(len(r.Variants)))).Block(cases...)
 		}

@@ -77,6 +77,26 @@ func TestEmbedFileNames(t *testing.T) {
 	}
 }
 
+func TestLineFile(t *testing.T) {
+	for in, want := range map[string]string{
+		"showcase.bot":         "showcase.bot",
+		"my bot.bot":           "my_bot.bot",
+		"météo.bot":            "météo.bot",
+		"a\n*/ x() /*.bot":     "a____x_____.bot",
+		"main.go:1:1":          "main.go_1_1",
+		"..":                   "_..",
+		"-x.bot":               "_-x.bot",
+		"":                     "_",
+		"b\xff.bot":            "b_.bot",
+		"dir/../x.bot":         "dir_.._x.bot",
+		"\u202eevil\u202c.bot": "_evil_.bot",
+	} {
+		if got := lineFile(in); got != want {
+			t.Errorf("lineFile(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestRawOK(t *testing.T) {
 	for in, want := range map[string]bool{
 		`{"a":"b \"c\""}`: true,
