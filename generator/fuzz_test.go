@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"bytes"
+	"go/format"
 	"image"
 	"image/png"
 	"os"
@@ -85,11 +86,11 @@ test "` + botString(text, false) + `" { user file "` + p + `" bot file "` + botS
 // FuzzGenerate generates programs from arbitrary sources that check, with
 // arbitrary file names, and from a bot that puts an arbitrary path and text
 // everywhere they reach the program (the path and the file name also
-// written into the model past the checker). Each program must parse as Go, declare
-// only names of the generator's own patterns (each once; main, bot and tests
-// once each), and hold only its own directives: one //go:embed per embedded
-// file, and line directives that name the source by a plain name: nothing
-// from the source can add code to it.
+// written into the model past the checker). Each program must be as gofmt
+// writes it, declare only names of the generator's own patterns (each
+// once; main, bot and tests once each), and hold only its own directives:
+// one //go:embed per embedded file, and line directives that name the
+// source by a plain name: nothing from the source can add code to it.
 func FuzzGenerate(f *testing.F) {
 	paths, _ := filepath.Glob("../testdata/examples/*.bot")
 	for _, p := range paths {
@@ -136,6 +137,9 @@ func generate(t *testing.T, src []byte, name string, read func(string) ([]byte, 
 	out, err := generator.Generate(bot)
 	if err != nil {
 		t.Fatalf("a bot that checks does not generate: %v", err)
+	}
+	if formatted, err := format.Source(out.Source); err != nil || !bytes.Equal(formatted, out.Source) {
+		t.Fatalf("the program is not as gofmt writes it (%v):\n%s", err, out.Source)
 	}
 	names, directives := topLevel(t, out.Source)
 	for _, n := range names {
