@@ -46,7 +46,7 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), out.Source, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, generator.MainFile), out.Source, 0o644); err != nil {
 		return err
 	}
 	for _, f := range out.Files {

@@ -3,7 +3,6 @@ package generator_test
 import (
 	"bytes"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -44,7 +43,7 @@ func TestAvatarEmbedded(t *testing.T) {
 	if jpegs != 1 {
 		t.Fatalf("%d JPEG files embedded, want 1", jpegs)
 	}
-	if !strings.Contains(string(out.Source), "Avatar: file"+strconv.Itoa(bot.Avatar.Index)+",") {
+	if !strings.Contains(string(out.Source), "Avatar: fileLogoJpg,") {
 		t.Errorf("the program does not get the avatar:\n%s", out.Source)
 	}
 

@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"bytes"
+	"go/format"
 	"image"
 	"image/png"
 	"os"
@@ -38,10 +39,18 @@ func fakeFiles(t testing.TB) func(string) ([]byte, error) {
 	}
 }
 
-// generatedName is every name the generator declares at the top level.
-var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|file[0-9]+|(table|figure|image|document)[0-9]+|state[0-9]+(Body|Fallback))$`)
+// generatedName is every name the generator declares at the top level:
+// its own, and a kind of value followed by words from the source (letters
+// and digits) and a suffix that tells apart names the same words make.
+var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|(file|table|figure|image|document|audio)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?|state([A-Z0-9][A-Za-z0-9]*)?(_[0-9]+)?(Body|Fallback|When[A-Za-z0-9]*))$`)
 
-var embedDirective = regexp.MustCompile(`^//go:embed files/([0-9]+|model)$`)
+// embedDirective is a //go:embed directive of a file the generator wrote,
+// with a plain name.
+var embedDirective = regexp.MustCompile(`^//go:embed files/([A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)?|model)$`)
+
+// lineDirective gives the code after it a position in the source, or gives
+// main.go its own positions back.
+var lineDirective = regexp.MustCompile(`^(/\*line [\p{L}\p{N}_][\p{L}\p{N}._+-]*:[1-9][0-9]*:[1-9][0-9]*\*/|//line main\.go:[1-9][0-9]*:1)$`)
 
 // botString writes s as the content of a .bot string literal whose value
 // is s (braces doubled for a template).
@@ -77,10 +86,11 @@ test "` + botString(text, false) + `" { user file "` + p + `" bot file "` + botS
 // FuzzGenerate generates programs from arbitrary sources that check, with
 // arbitrary file names, and from a bot that puts an arbitrary path and text
 // everywhere they reach the program (the path and the file name also
-// written into the model past the checker). Each program must parse as Go, declare
-// only names of the generator's own patterns (each once; main, bot and tests
-// once each), and hold only its own //go:embed directives, one per embedded
-// file: nothing from the source can add code to it.
+// written into the model past the checker). Each program must be as gofmt
+// writes it, declare only names of the generator's own patterns (each
+// once; main, bot and tests once each), and hold only its own directives:
+// one //go:embed per embedded file, and line directives that name the
+// source by a plain name: nothing from the source can add code to it.
 func FuzzGenerate(f *testing.F) {
 	paths, _ := filepath.Glob("../testdata/examples/*.bot")
 	for _, p := range paths {
@@ -128,6 +138,9 @@ func generate(t *testing.T, src []byte, name string, read func(string) ([]byte, 
 	if err != nil {
 		t.Fatalf("a bot that checks does not generate: %v", err)
 	}
+	if formatted, err := format.Source(out.Source); err != nil || !bytes.Equal(formatted, out.Source) {
+		t.Fatalf("the program is not as gofmt writes it (%v):\n%s", err, out.Source)
+	}
 	names, directives := topLevel(t, out.Source)
 	for _, n := range names {
 		if !generatedName.MatchString(n) {
@@ -144,13 +157,17 @@ func generate(t *testing.T, src []byte, name string, read func(string) ([]byte, 
 			t.Fatalf("the program declares %s twice", n)
 		}
 	}
+	embeds := 0
 	for _, d := range directives {
-		if !embedDirective.MatchString(d) {
+		switch {
+		case embedDirective.MatchString(d):
+			embeds++
+		case !lineDirective.MatchString(d):
 			t.Fatalf("the program holds the comment %q:\n%s", d, out.Source)
 		}
 	}
-	if len(directives) != len(out.Files) {
-		t.Fatalf("%d //go:embed directives for %d files", len(directives), len(out.Files))
+	if embeds != len(out.Files) {
+		t.Fatalf("%d //go:embed directives for %d files", embeds, len(out.Files))
 	}
 	return true
 }

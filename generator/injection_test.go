@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func checkBot(t testing.TB, name, src string) *ir.Bot {
 }
 
 // topLevel returns the names declared at the top level of a Go file and the
-// comments that are directives or block comments.
+// comments that are directives (//go:, //line) or block comments.
 func topLevel(t *testing.T, src []byte) (names, directives []string) {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ParseComments)
@@ -55,7 +56,7 @@ func topLevel(t *testing.T, src []byte) (names, directives []string) {
 	}
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
-			if strings.HasPrefix(c.Text, "//go:") || strings.HasPrefix(c.Text, "/*") {
+			if strings.HasPrefix(c.Text, "//go:") || strings.HasPrefix(c.Text, "//line") || strings.HasPrefix(c.Text, "/*") {
 				directives = append(directives, c.Text)
 			}
 		}
@@ -72,18 +73,47 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 		name   string
 		path   string // of the reply file
 		mutate func(*ir.Bot)
+		// What the program declares and its directives, when not those
+		// of a file a.txt in a bot b.bot with a state s.
+		names      []string
+		directives []string
 	}{
-		{name: "file path closes a block comment", path: `a\n` + inject},
+		{
+			name: "file path closes a block comment", path: `a\n` + inject,
+			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests"},
+			directives: []string{"//go:embed files/file_", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"},
+		},
 		// The checker refuses absolute paths; the generator does not count on it.
 		{name: "file path starts with //", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//x\nfunc init() { panic(1) }\n//" }},
 		{name: "file path is a directive", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//go:embed main.go" }},
-		{name: "source file name", path: "a.txt", mutate: func(b *ir.Bot) { b.SourceFile = "b\n" + inject + ".bot" }},
-		{name: "names and MIME type", path: "a.txt", mutate: func(b *ir.Bot) {
-			b.Name = "n\n" + inject
-			b.States[0].Name = "s\n" + inject
-			b.Files[0].MIME = "text/plain\n" + inject
-		}},
+		{
+			name: "file name", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Name = "x\n//go:embed main.go\n" + inject },
+			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests"},
+			directives: []string{"//go:embed files/file_", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"},
+		},
+		{
+			name: "file name without a slash", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Name = "x\"\n)\nfunc init() { panic(`1`) }.t\u00e9xt" },
+			names:      []string{"_", "_", "fileXFuncInitPanic1TXt", "main", "bot", "documentXFuncInitPanic1", "stateSBody", "stateSFallback", "tests"},
+			directives: []string{"//go:embed files/x____func_init_____panic__1____.t_xt", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"},
+		},
+		{
+			name: "source file name", path: "a.txt", mutate: func(b *ir.Bot) { b.SourceFile = "b\n" + inject + ".bot" },
+			directives: []string{"//go:embed files/a.txt", "/*line b____func_init_____panic_1______.bot:3:5*/", "//line main.go:N:1", "/*line b____func_init_____panic_1______.bot:4:16*/", "//line main.go:N:1"},
+		},
+		{
+			name: "source file name is a position", path: "a.txt", mutate: func(b *ir.Bot) { b.SourceFile = "main.go:1:1*/ /*line ../x.go:1" },
+			directives: []string{"//go:embed files/a.txt", "/*line main.go_1_1_____line_.._x.go_1:3:5*/", "//line main.go:N:1", "/*line main.go_1_1_____line_.._x.go_1:4:16*/", "//line main.go:N:1"},
+		},
+		{
+			name: "names and MIME type", path: "a.txt", mutate: func(b *ir.Bot) {
+				b.Name = "n\n" + inject
+				b.States[0].Name = "s\n" + inject
+				b.Files[0].MIME = "text/plain\n" + inject
+			},
+			names: []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSFuncInitPanic1Body", "stateSFuncInitPanic1Fallback", "tests"},
+		},
 	}
+	lines := regexp.MustCompile(`^//line main\.go:[0-9]+:1$`)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := "bot b\ninitial state s {\n    reply file \"" + c.path + "\"\n    fallback { reply \"?\" }\n}\n"
@@ -96,11 +126,21 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 				t.Fatal(err)
 			}
 			names, directives := topLevel(t, out.Source)
-			want := []string{"_", "_", "file0", "main", "bot", "document0", "state0Body", "state0Fallback", "tests"}
+			want := c.names
+			if want == nil {
+				want = []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSBody", "stateSFallback", "tests"}
+			}
 			if !slices.Equal(names, want) {
 				t.Errorf("declares %v, want %v\n%s", names, want, out.Source)
 			}
-			if want := []string{"//go:embed files/0"}; !slices.Equal(directives, want) {
+			for i, d := range directives {
+				directives[i] = lines.ReplaceAllString(d, "//line main.go:N:1")
+			}
+			want = c.directives
+			if want == nil {
+				want = []string{"//go:embed files/a.txt", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"}
+			}
+			if !slices.Equal(directives, want) {
 				t.Errorf("directives %q, want %q", directives, want)
 			}
 		})

@@ -30,6 +30,7 @@ func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
 	case r.TableCSV != nil:
 		out.Kind = ir.ReplyDataFrame
 		out.Table = c.csvTable(r.TableCSV)
+		out.Path = c.decodeString(r.TableCSV)
 	case r.Table != nil:
 		out.Kind = ir.ReplyDataFrame
 		out.Table = c.inlineTable(r.Table)
@@ -39,6 +40,7 @@ func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
 	case r.Plotly != nil:
 		out.Kind = ir.ReplyPlotly
 		out.Figure = c.plotly(r.Plotly)
+		out.Path = c.decodeString(r.Plotly)
 	case r.Image != nil:
 		out.Kind = ir.ReplyImage
 		out.File = c.image(r.Image)

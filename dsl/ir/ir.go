@@ -187,6 +187,7 @@ type Reply struct {
 	Table    *Table
 	Chart    *Chart
 	Figure   string // Plotly figure JSON from a file, validated and compacted
+	Path     string // dataframe, plotly: the file Table or Figure was read from, as written; empty when inline
 	File     *FileRef
 	Lat, Lon float64
 	Pos      Pos

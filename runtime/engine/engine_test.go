@@ -432,6 +432,15 @@ func TestPanicRecovered(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.Is(err, builtin.DivisionByZero{}) || pe.State != "s0" {
 		t.Fatalf("err = %v, want a PanicError wrapping DivisionByZero in s0", err)
 	}
+	// Bodies written by hand are not compiled code (package main, which
+	// the line directives of generated code give its .bot positions).
+	if pe.At != "" || err.Error() != "engine: panic in a turn in state s0: division by zero" {
+		t.Errorf("err = %q, at %q", err, pe.At)
+	}
+	pe.At = "b.bot:7"
+	if want := "engine: panic in a turn in state s0, at b.bot:7: division by zero"; pe.Error() != want {
+		t.Errorf("err = %q, want %q", pe.Error(), want)
+	}
 	if s.State() != "s0" || s.Vars()["x"] != 1.0 {
 		t.Fatalf("state %s, vars %v: the turn was not undone", s.State(), s.Vars())
 	}

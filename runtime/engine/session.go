@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"mime"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,12 +42,19 @@ var ErrTooManyMoves = errors.New("too many automatic transitions in a row")
 // by zero, say). The turn was undone and answered with the fallback.
 type PanicError struct {
 	State string // the state the session was in when the turn began
+	// At is where the compiled code panicked, "file:line": in the .bot
+	// file, which the line directives of generated code name. Empty when
+	// no compiled code is on the stack.
+	At    string
 	Value any    // what was passed to panic
 	Stack []byte // the goroutine's stack at the panic, for the log
 }
 
 // Error says where the turn panicked and with what.
 func (e *PanicError) Error() string {
+	if e.At != "" {
+		return fmt.Sprintf("engine: panic in a turn in state %s, at %s: %v", e.State, e.At, e.Value)
+	}
 	return fmt.Sprintf("engine: panic in a turn in state %s: %v", e.State, e.Value)
 }
 
@@ -447,11 +457,33 @@ func (s *Session) protect(f func()) (err error) {
 	state := s.State()
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{State: state, Value: v, Stack: debug.Stack()}
+			err = &PanicError{State: state, At: compiledFrame(), Value: v, Stack: debug.Stack()}
 		}
 	}()
 	f()
 	return nil
+}
+
+// compiledFrame returns the position of the innermost frame of compiled
+// bot code on the panicking stack, as "file:line" with the file's base
+// name. Generated code is package main, and its line directives give its
+// statements their positions in the .bot file, so the frame is the
+// statement that failed, wherever in the runtime the panic was raised.
+// main.main is left out: it is the program's start, below a turn run in
+// the terminal, not compiled bot code. Called from the deferred function
+// that recovers.
+func compiledFrame() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, "main.") && f.Function != "main.main" {
+			return filepath.Base(f.File) + ":" + strconv.Itoa(f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
 }
 
 // rollback undoes the variable writes of the turn and restores its state.
