@@ -59,6 +59,12 @@ func (t Type) String() string {
 		return "string"
 	case Bool:
 		return "bool"
+	case Record:
+		return "record"
+	case List:
+		return "list"
+	case Dynamic:
+		return "dynamic"
 	}
 	return "invalid"
 }
