@@ -31,6 +31,7 @@ type Decl struct {
 	Pos      lexer.Position
 	Config   *ConfigBlock `parser:"@@"`
 	Var      *VarDecl     `parser:"| @@"`
+	Setting  *SettingDecl `parser:"| @@"`
 	Entity   *EntityDecl  `parser:"| @@"`
 	Intent   *IntentDecl  `parser:"| @@"`
 	Global   *GlobalDecl  `parser:"| @@"`
@@ -72,6 +73,14 @@ type Literal struct {
 type VarDecl struct {
 	Pos   lexer.Position
 	Name  *Ident   `parser:"'var' @@"`
+	Value *Literal `parser:"'=' @@"`
+}
+
+// SettingDecl is `parser:"setting NAME = literal"`: a bot-wide, read-only
+// value that the bot's settings sources can override.
+type SettingDecl struct {
+	Pos   lexer.Position
+	Name  *Ident   `parser:"'setting' @@"`
 	Value *Literal `parser:"'=' @@"`
 }
 
@@ -154,11 +163,13 @@ type StateItem struct {
 	Stmt      *Stmt      `parser:"| @@"`
 }
 
-// OnTrans is `parser:"on INTENT -> S"` or `parser:"on file [mime, ...] -> S"`.
+// OnTrans is `parser:"on INTENT -> S"`, `parser:"on file [mime, ...] -> S"`
+// or `parser:"on error -> S"`.
 type OnTrans struct {
 	Pos    lexer.Position
 	File   bool   `parser:"'on' ( @'file'"`
 	MIME   []*Str `parser:"( @@ ( ',' @@ )* )?"`
+	Error  bool   `parser:"| @'error'"`
 	Intent *Ident `parser:"| @@ ) '->'"`
 	Target *Ident `parser:"@@"`
 }
@@ -170,11 +181,27 @@ type WhenTrans struct {
 	Target *Ident `parser:"@@"`
 }
 
-// GoTrans is `parser:"go S"` or `parser:"go back"`.
+// GoTrans is `parser:"go S"` or `parser:"go back"`, either of them with a
+// condition: `parser:"go S if EXPR"`.
 type GoTrans struct {
 	Pos    lexer.Position
 	Back   bool   `parser:"'go' ( @'back'"`
 	Target *Ident `parser:"| @@ )"`
+	// If is what the parser reads after the target; Parse leaves it nil,
+	// having made it Cond or, when a block follows, an if statement of
+	// the state's body (see splitGoIf).
+	If   *GoIf `parser:"@@?"`
+	Cond *Expr // the condition of a conditional move; nil for a plain go
+}
+
+// GoIf is what follows `go S`: `if EXPR`, the condition of the move, or
+// `if EXPR { ... } else ...`, an if statement written after a plain go.
+type GoIf struct {
+	Pos    lexer.Position
+	Cond   *Expr   `parser:"'if' @@"`
+	Then   *Block  `parser:"( @@"`
+	ElseIf *IfStmt `parser:"( 'else' ( @@"`
+	Else   *Block  `parser:"| @@ ) )? )?"`
 }
 
 // Block is `parser:"{ stmts }"`.
@@ -189,6 +216,15 @@ type Stmt struct {
 	Reply *ReplyStmt `parser:"@@"`
 	Set   *SetStmt   `parser:"| @@"`
 	If    *IfStmt    `parser:"| @@"`
+	For   *ForStmt   `parser:"| @@"`
+}
+
+// ForStmt is `parser:"for NAME in EXPR { stmts }"`.
+type ForStmt struct {
+	Pos  lexer.Position
+	Var  *Ident `parser:"'for' @@ 'in'"`
+	List *Expr  `parser:"@@"`
+	Body *Block `parser:"@@"`
 }
 
 // SetStmt is `parser:"set NAME = EXPR"`.
@@ -210,20 +246,22 @@ type IfStmt struct {
 
 // ReplyStmt is one of the reply forms.
 type ReplyStmt struct {
-	Pos      lexer.Position
-	Markdown *Str         `parser:"'reply' ( 'markdown' @@"`
-	HTML     *Str         `parser:"| 'html' @@"`
-	Options  []*Str       `parser:"| 'options' @@ ( ',' @@ )*"`
-	OneOf    []*Str       `parser:"| 'one' 'of' @@ ( ',' @@ )*"`
-	TableCSV *Str         `parser:"| 'table' ( @@"`
-	Table    *InlineTable `parser:"| @@ )"`
-	Chart    *ChartSpec   `parser:"| 'chart' @@"`
-	Plotly   *Str         `parser:"| 'plotly' @@"`
-	Image    *Str         `parser:"| 'image' @@"`
-	File     *Str         `parser:"| 'file' @@"`
-	Audio    *Str         `parser:"| 'audio' @@"`
-	Location *LatLon      `parser:"| 'location' @@"`
-	Text     *Str         `parser:"| @@ )"`
+	Pos       lexer.Position
+	Markdown  *Str         `parser:"'reply' ( 'markdown' @@"`
+	HTML      *Str         `parser:"| 'html' @@"`
+	Options   []*Str       `parser:"| 'options' ( @@ ( ',' @@ )*"`
+	OptionsOf *Expr        `parser:"| @@ )"`
+	OneOf     []*Str       `parser:"| 'one' 'of' @@ ( ',' @@ )*"`
+	TableCSV  *Str         `parser:"| 'table' ( @@"`
+	Table     *InlineTable `parser:"| @@"`
+	TableOf   *Expr        `parser:"| @@ )"`
+	Chart     *ChartSpec   `parser:"| 'chart' @@"`
+	Plotly    *Str         `parser:"| 'plotly' @@"`
+	Image     *Str         `parser:"| 'image' @@"`
+	File      *Str         `parser:"| 'file' @@"`
+	Audio     *Str         `parser:"| 'audio' @@"`
+	Location  *LatLon      `parser:"| 'location' @@"`
+	Text      *Str         `parser:"| @@ )"`
 }
 
 // LatLon is a pair of signed numbers.
@@ -257,7 +295,8 @@ type ChartSpec struct {
 type ChartItem struct {
 	Pos   lexer.Position
 	Title *Str       `parser:"'title' @@"`
-	X     []*Literal `parser:"| 'x' @@ ( ',' @@ )*"`
+	X     []*Literal `parser:"| 'x' ( @@ ( ',' @@ )*"`
+	XOf   *Expr      `parser:"| @@ )"`
 	Y     *YSeries   `parser:"| 'y' @@"`
 }
 
@@ -265,7 +304,8 @@ type ChartItem struct {
 type YSeries struct {
 	Pos    lexer.Position
 	Name   *Str       `parser:"( @@ ':' )?"`
-	Values []*Literal `parser:"@@ ( ',' @@ )*"`
+	Values []*Literal `parser:"( @@ ( ',' @@ )*"`
+	Of     *Expr      `parser:"| @@ )"`
 }
 
 // TestDecl is `parser:"test 'name' { steps }"`.
@@ -280,6 +320,26 @@ type TestStep struct {
 	Pos  lexer.Position
 	User *UserStep `parser:"'user' @@"`
 	Bot  *BotStep  `parser:"| 'bot' @@"`
+	Mock *MockStep `parser:"| 'mock' @@"`
+}
+
+// MockStep is `parser:"mock FUNC returns EXPR"`, `parser:"mock FUNC fails 'msg'"`,
+// and for HTTP calls `parser:"mock get|post URL returns|fails ..."`, where
+// URL is a setting or a string.
+type MockStep struct {
+	Pos     lexer.Position
+	Func    *Ident      `parser:"@@"`
+	Target  *MockTarget `parser:"( (?! 'returns' | 'fails' ) @@ )?"`
+	Returns *Expr       `parser:"( 'returns' @@"`
+	Fails   *Str        `parser:"| 'fails' @@ )"`
+}
+
+// MockTarget is the URL a mocked HTTP call is made to: a setting's name or
+// a string.
+type MockTarget struct {
+	Pos     lexer.Position
+	Setting *Ident `parser:"@@"`
+	URL     *Str   `parser:"| @@"`
 }
 
 // UserStep is `parser:"user 'text'"`, `parser:"user file 'path'"` or `parser:"user reset"`.
@@ -356,23 +416,54 @@ type MulOp struct {
 	X   *UnaryExpr `parser:"@@"`
 }
 
-// UnaryExpr is `parser:"-x"` or a primary.
+// UnaryExpr is `parser:"-x"` or a primary with its selectors: `a.b[0].c`.
 type UnaryExpr struct {
 	Pos  lexer.Position
-	Neg  *UnaryExpr `parser:"'-' @@"`
-	Prim *Primary   `parser:"| @@"`
+	Neg  *UnaryExpr  `parser:"'-' @@"`
+	Prim *Primary    `parser:"| @@"`
+	Sel  []*Selector `parser:"@@*"`
+}
+
+// Selector reads into a value: a record's field or a list's element.
+type Selector struct {
+	Pos   lexer.Position
+	Field *Ident `parser:"'.' @@"`
+	Index *Expr  `parser:"| '[' @@ ']'"`
 }
 
 // Primary is a literal, a name, a file field, a call or a parenthesised expression.
 type Primary struct {
 	Pos       lexer.Position
-	Number    *string `parser:"@Number"`
-	Str       *Str    `parser:"| @@"`
-	Bool      *string `parser:"| @( 'true' | 'false' )"`
-	FileField *Ident  `parser:"| 'file' '.' @@"`
-	Call      *Call   `parser:"| @@"`
-	Name      *Ident  `parser:"| (?! 'reply' | 'set' | 'if' | 'else' | 'on' | 'when' | 'otherwise' | 'go' | 'fallback' | 'state' | 'initial' | 'intent' | 'entity' | 'var' | 'global' | 'test' | 'config' | 'bot' | 'user' ) @@"`
-	Paren     *Expr   `parser:"| '(' @@ ')'"`
+	Number    *string    `parser:"@Number"`
+	Str       *Str       `parser:"| @@"`
+	Bool      *string    `parser:"| @( 'true' | 'false' )"`
+	FileField *Ident     `parser:"| 'file' '.' @@"`
+	Call      *Call      `parser:"| @@"`
+	Record    *RecordLit `parser:"| @@"`
+	List      *ListLit   `parser:"| @@"`
+	Name      *Ident     `parser:"| (?! 'reply' | 'set' | 'if' | 'else' | 'on' | 'when' | 'otherwise' | 'go' | 'fallback' | 'state' | 'initial' | 'intent' | 'entity' | 'var' | 'global' | 'test' | 'config' | 'bot' | 'user' | 'for' | 'setting' | 'mock' ) @@"`
+	Paren     *Expr      `parser:"| '(' @@ ')'"`
+}
+
+// RecordLit is `parser:"{ key: value, ... }"`.
+type RecordLit struct {
+	Pos    lexer.Position
+	Fields []*RecordField `parser:"'{' ( @@ ( ',' @@ )* ','? )? '}'"`
+}
+
+// RecordField is one `parser:"key: value"` of a record literal; the key is a
+// name or a string.
+type RecordField struct {
+	Pos     lexer.Position
+	Key     *Ident `parser:"( @@"`
+	KeyText *Str   `parser:"| @@ ) ':'"`
+	Value   *Expr  `parser:"@@"`
+}
+
+// ListLit is `parser:"[ value, ... ]"`.
+type ListLit struct {
+	Pos   lexer.Position
+	Elems []*Expr `parser:"'[' ( @@ ( ',' @@ )* ','? )? ']'"`
 }
 
 // Call is `parser:"NAME(args)"`.

@@ -188,17 +188,58 @@ func isCloser(v string) bool { return v == "}" || v == ")" || v == "]" }
 // renderLine writes one line's tokens with the canonical spacing.
 func renderLine(toks []lexer.Token) string {
 	var b strings.Builder
+	tight := recordBraces(toks)
 	for i, t := range toks {
 		v := t.Value
 		if t.Type == tokRegex {
 			v = regexText(v)
 		}
-		if i > 0 && spaceBetween(toks, i) {
+		if i > 0 && !(tight[i-1] && toks[i-1].Value == "{") && !(tight[i] && t.Value == "}") && spaceBetween(toks, i) {
 			b.WriteByte(' ')
 		}
 		b.WriteString(v)
 	}
 	return b.String()
+}
+
+// recordBraces marks the braces of the record literals opened and closed on
+// one line, which are written tight against what they hold, as
+// {lat: 41.39, lon: 2.17}; a brace that opens a block follows a word or a
+// closing bracket instead, and keeps its spaces.
+func recordBraces(toks []lexer.Token) map[int]bool {
+	var tight map[int]bool
+	var open []int // indexes of the open braces; -1 for a block's
+	for i, t := range toks {
+		switch t.Value {
+		case "{":
+			if i > 0 && opensRecord(toks[i-1]) {
+				open = append(open, i)
+			} else {
+				open = append(open, -1)
+			}
+		case "}":
+			if n := len(open); n > 0 {
+				if o := open[n-1]; o >= 0 {
+					if tight == nil {
+						tight = map[int]bool{}
+					}
+					tight[o], tight[i] = true, true
+				}
+				open = open[:n-1]
+			}
+		}
+	}
+	return tight
+}
+
+// opensRecord reports whether a brace after t starts a value: after an
+// operator, an opening bracket, a separator or the word returns.
+func opensRecord(t lexer.Token) bool {
+	switch t.Value {
+	case "=", "(", "[", "{", ",", ":", "returns", "==", "!=", "+":
+		return t.Type != tokString
+	}
+	return false
 }
 
 // spaceBetween reports whether toks[i] is written one space after toks[i-1].

@@ -81,7 +81,37 @@ func parseFile(filename string, src []byte) (f *File, start *diag.Diagnostic, er
 	if f, err = fileParser.ParseFromLexer(peek); err != nil {
 		return nil, nil, err
 	}
+	splitGoIf(f)
 	return f, nil, nil
+}
+
+// splitGoIf settles what the grammar cannot: after `go S`, an `if` is the
+// condition of the move (`go warm if hot`) unless a block follows it, in
+// which case it is an if statement of the state's body written after a
+// plain go, as it always could be.
+func splitGoIf(f *File) {
+	for _, d := range f.Decls {
+		if d.State == nil {
+			continue
+		}
+		items := make([]*StateItem, 0, len(d.State.Items))
+		for _, it := range d.State.Items {
+			items = append(items, it)
+			g := it.Go
+			if g == nil || g.If == nil {
+				continue
+			}
+			gi := g.If
+			g.If = nil
+			if gi.Then == nil {
+				g.Cond = gi.Cond
+				continue
+			}
+			stmt := &IfStmt{Pos: gi.Pos, Cond: gi.Cond, Then: gi.Then, ElseIf: gi.ElseIf, Else: gi.Else}
+			items = append(items, &StateItem{Pos: gi.Pos, Stmt: &Stmt{Pos: gi.Pos, If: stmt}})
+		}
+		d.State.Items = items
+	}
 }
 
 // ParseExpr parses the expression of an interpolation, src; mapPos maps a
