@@ -24,6 +24,15 @@ type Limits struct {
 	MaxDepth int
 }
 
+// smallInts are the numbers 0 to 255 as Values made once: an id, a count
+// or a percentage decoded from JSON then costs no allocation.
+var smallInts = func() (a [256]Value) {
+	for i := range a {
+		a[i] = float64(i)
+	}
+	return a
+}()
+
 // JSONError is a JSON text DecodeJSON refuses: where and why.
 type JSONError struct {
 	Offset int // byte offset in the input where the problem is
@@ -66,6 +75,10 @@ type decoder struct {
 	// keys, and one string per key saves an allocation and memory for
 	// each of them.
 	keys map[string]string
+	// fields and elems hold the fields and elements of the records and
+	// lists being read, innermost last.
+	fields []field
+	elems  []Value
 }
 
 // maxInterned bounds the interned keys, so that an object with many
@@ -146,13 +159,15 @@ func (d *decoder) object() (Value, error) {
 		return nil, err
 	}
 	d.pos++ // {
-	r := &Record{}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
 		d.depth--
-		return r, nil
+		return &Record{}, nil
 	}
+	// The fields gather on a stack the whole decoding shares, and the
+	// record takes exactly as many: no growing slices left behind.
+	mark := len(d.fields)
 	for {
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
 			return nil, d.errorf("unexpected %s, expected a key in quotes", d.what())
@@ -171,7 +186,7 @@ func (d *decoder) object() (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Set(key, v)
+		d.fields = append(d.fields, field{key, v})
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input, expected ',' or '}'")
@@ -183,6 +198,13 @@ func (d *decoder) object() (Value, error) {
 		case '}':
 			d.pos++
 			d.depth--
+			fields := d.fields[mark:]
+			r := &Record{fields: make([]field, 0, len(fields))}
+			for _, f := range fields {
+				r.Set(f.name, f.val)
+			}
+			clear(fields) // let the values go with the record alone
+			d.fields = d.fields[:mark]
 			return r, nil
 		default:
 			return nil, d.errorf("unexpected %s, expected ',' or '}'", d.what())
@@ -195,19 +217,19 @@ func (d *decoder) array() (Value, error) {
 		return nil, err
 	}
 	d.pos++ // [
-	list := []Value{}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
 		d.depth--
-		return list, nil
+		return []Value{}, nil
 	}
+	mark := len(d.elems)
 	for {
 		v, err := d.value()
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, v)
+		d.elems = append(d.elems, v)
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input, expected ',' or ']'")
@@ -219,6 +241,9 @@ func (d *decoder) array() (Value, error) {
 		case ']':
 			d.pos++
 			d.depth--
+			list := append([]Value(nil), d.elems[mark:]...)
+			clear(d.elems[mark:])
+			d.elems = d.elems[:mark]
 			return list, nil
 		default:
 			return nil, d.errorf("unexpected %s, expected ',' or ']'", d.what())
@@ -277,6 +302,9 @@ func (d *decoder) number() (Value, error) {
 		var x int64
 		for _, c := range data[intStart:p] {
 			x = x*10 + int64(c-'0')
+		}
+		if data[start] != '-' && x < int64(len(smallInts)) {
+			return smallInts[x], nil
 		}
 		if data[start] == '-' {
 			if x == 0 {
