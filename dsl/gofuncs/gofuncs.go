@@ -25,6 +25,9 @@
 // is a module of its own: go list runs there with GOWORK=off and -mod=mod,
 // as a build does, but on a copy of go.mod and go.sum, so that checking a
 // folder never rewrites the user's files.
+//
+// An editor, which checks on every change, sets Options.Cache: a folder
+// whose Go files, go.mod and go.sum have not changed is not loaded again.
 package gofuncs
 
 import (
@@ -202,6 +205,10 @@ type Options struct {
 	// for a folder without a go.mod), so that it can change them:
 	// GOPROXY=off checks a folder with a go.mod offline.
 	Env []string
+	// Cache, when not nil, keeps what a load gives for the next loads of
+	// the same folder with the same Env: a folder whose Go files, go.mod
+	// and go.sum have not changed is not loaded again.
+	Cache *Cache
 }
 
 // position converts a go/token position, naming the file as dir joined

@@ -33,10 +33,26 @@ import (
 // errors with their files' own positions, a file of another package, an
 // import that does not resolve); the Package is returned with them, as far
 // as the files could be understood, and is nil only when they could not be
-// type-checked at all.
+// type-checked at all. A Package may be shared with other loads through a
+// Cache: it must not be modified.
 func Load(dir string, opts Options) (*Package, diag.Diagnostics) {
-	p, diags, _ := load(dir, opts)
+	var key cacheKey
+	var stamp []fileStamp
+	if opts.Cache != nil {
+		var err error
+		if key, stamp, err = stampFolder(dir, opts.Env); err == nil {
+			if p, diags, ok := opts.Cache.get(key, stamp); ok {
+				return p, diags
+			}
+		} else {
+			stamp = nil
+		}
+	}
+	p, diags, keep := load(dir, opts)
 	diags.Sort()
+	if keep && stamp != nil {
+		opts.Cache.put(key, stamp, p, diags)
+	}
 	return p, diags
 }
 
