@@ -62,7 +62,7 @@ func stampFolder(dir string, env []string) (cacheKey, []fileStamp, error) {
 		if name != "go.mod" && name != "go.sum" && !strings.HasSuffix(name, ".go") {
 			continue
 		}
-		// Stat, not Lstat: a link's target is what go list reads.
+		// Stat, not Lstat: a link's target is what a load reads.
 		info, err := os.Stat(filepath.Join(abs, name))
 		if err != nil {
 			return cacheKey{}, nil, err

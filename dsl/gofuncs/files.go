@@ -21,11 +21,12 @@ import (
 
 // folder is what a folder holds, found before the go command runs: the
 // errors a file's header alone shows are reported here with a message of
-// their own, rather than as go list words them.
+// their own, rather than as go list or the type checker word them.
 type folder struct {
 	dir    string // as Load was given it
 	absDir string
-	files  []string // names of the Go files compiled in, sorted
+	files  []string          // names of the Go files compiled in, sorted
+	srcs   map[string][]byte // their contents, read once: go list does not read them
 	goMod  bool
 }
 
@@ -40,15 +41,14 @@ func scan(dir string) (*folder, diag.Diagnostics) {
 	if err != nil {
 		return nil, diag.Diagnostics{folderError(dir, err)}
 	}
-	f := &folder{dir: dir, absDir: absDir}
+	f := &folder{dir: dir, absDir: absDir, srcs: map[string][]byte{}}
 	var diags diag.Diagnostics
-	srcs := map[string][]byte{}
 	// The bot is built with CGO_ENABLED=0 (see build.goEnv), and for this
 	// platform: the files a build leaves out are left out here.
 	ctxt := build.Default
 	ctxt.CgoEnabled = false
 	ctxt.OpenFile = func(path string) (io.ReadCloser, error) {
-		if src, ok := srcs[filepath.Base(path)]; ok {
+		if src, ok := f.srcs[filepath.Base(path)]; ok {
 			return io.NopCloser(bytes.NewReader(src)), nil
 		}
 		return os.Open(path)
@@ -68,9 +68,9 @@ func scan(dir string) (*folder, diag.Diagnostics) {
 			diags = append(diags, diag.Diagnostic{Pos: ir.Pos{File: filepath.Join(dir, name), Line: 1, Col: 1}, Message: fmt.Sprintf("cannot read %s: %v", name, unwrapPathErr(err))})
 			continue
 		}
-		srcs[name] = src
-		// A header that does not parse is left to go list, which reports
-		// the file's syntax errors with the others.
+		f.srcs[name] = src
+		// A header that does not parse is left to the parser, which
+		// reports it with the file's other syntax errors.
 		if ok, err := ctxt.MatchFile(absDir, name); err == nil && !ok {
 			continue
 		}
@@ -79,7 +79,7 @@ func scan(dir string) (*folder, diag.Diagnostics) {
 	slices.Sort(f.files)
 	fset := token.NewFileSet()
 	for _, name := range f.files {
-		diags = append(diags, f.checkHeader(fset, name, srcs[name])...)
+		diags = append(diags, f.checkHeader(fset, name, f.srcs[name])...)
 	}
 	return f, diags
 }
@@ -95,7 +95,7 @@ func isGoFile(name string) bool {
 func (f *folder) checkHeader(fset *token.FileSet, name string, src []byte) diag.Diagnostics {
 	file, err := parser.ParseFile(fset, filepath.Join(f.absDir, name), src, parser.ImportsOnly)
 	if err != nil {
-		return nil // go list reports it
+		return nil // the parser reports it, with the file's other errors
 	}
 	var diags diag.Diagnostics
 	at := func(p token.Pos) ir.Pos { return position(fset.Position(p), f.dir, f.absDir) }
@@ -106,7 +106,7 @@ func (f *folder) checkHeader(fset *token.FileSet, name string, src []byte) diag.
 	for _, imp := range file.Imports {
 		path, err := strconv.Unquote(imp.Path.Value)
 		if err != nil {
-			continue // go list reports it
+			continue // the parser reports it
 		}
 		switch {
 		case path == "C":

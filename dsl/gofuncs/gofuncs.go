@@ -212,8 +212,8 @@ type Options struct {
 }
 
 // position converts a go/token position, naming the file as dir joined
-// with its base name when the file is in dir (go list names files by
-// absolute paths).
+// with its base name when the file is in absDir (the files are parsed by
+// their absolute paths), as the user named the folder.
 func position(p token.Position, dir, absDir string) ir.Pos {
 	return ir.Pos{File: displayPath(p.Filename, dir, absDir), Line: p.Line, Col: p.Column}
 }

@@ -110,7 +110,7 @@ func (f *folder) typeCheck(ctx context.Context, env []string) (*checked, diag.Di
 	var syntaxErrs diag.Diagnostics
 	imports := map[string][]token.Pos{}
 	for _, name := range f.files {
-		file, err := parser.ParseFile(tc.fset, filepath.Join(f.absDir, name), nil, parser.ParseComments|parser.SkipObjectResolution)
+		file, err := parser.ParseFile(tc.fset, filepath.Join(f.absDir, name), f.srcs[name], parser.ParseComments|parser.SkipObjectResolution)
 		var list scanner.ErrorList
 		switch {
 		case errors.As(err, &list):
