@@ -280,6 +280,36 @@ func TestStructs(t *testing.T) {
 	}
 }
 
+// A shape too large to keep is cut, depth first: the first fields keep
+// their shapes, the last are dynamic.
+func TestLargeShape(t *testing.T) {
+	p := typesPackage(t)
+	s := fn(t, p, "wide").Result.Shape
+	// Besides maxNodes, the dynamic fields of the structs open at the cut.
+	if n := countShapes(s); n > maxNodes+8*maxDepth {
+		t.Errorf("%d shapes, want at most %d", n, maxNodes+8*maxDepth)
+	}
+	first := s
+	for range 8 {
+		first, _ = first.Field("A")
+	}
+	last, _ := s.Field("H")
+	if first.Type != ir.Number || last.Type != ir.Dynamic {
+		t.Errorf("wide.A.A.A.A.A.A.A.A is %s, wide.H is %s; want number, dynamic", first, last)
+	}
+}
+
+func countShapes(s ir.Shape) int {
+	n := 1
+	for _, f := range s.Fields {
+		n += countShapes(f.Shape)
+	}
+	if s.Elem != nil {
+		n += countShapes(*s.Elem)
+	}
+	return n
+}
+
 func TestFuncsAndDecls(t *testing.T) {
 	p := typesPackage(t)
 	if _, ok := p.Func("main"); ok {

@@ -7,10 +7,16 @@ import (
 	"github.com/botgen-dev/botgen/dsl/ir"
 )
 
-// maxDepth bounds how deep a shape nests: deeper values, which a type that
-// grows with its own instantiations (type L[T any] struct{ Next *L[[]T] })
-// would make endless, are Dynamic.
-const maxDepth = 16
+// A shape is cut where a recursive type recurs, and past maxDepth levels
+// or maxNodes shapes: a type need not recur to make a shape too large to
+// keep (a struct of 8 fields of a struct of 8 fields ... eight levels down
+// is 16 million shapes, and API types nest so). What lies past the cut is
+// Dynamic, checked when the bot runs, depth first: the first fields keep
+// their shapes.
+const (
+	maxDepth = 16
+	maxNodes = 4096
+)
 
 // shaper finds the shape of a Go value as encoding/json writes it, which
 // is how a bot sees what a Go function returns.
@@ -18,6 +24,7 @@ type shaper struct {
 	d     describer
 	stack map[*types.Named]bool // the named types being expanded
 	depth int
+	nodes int // the shapes made so far
 }
 
 func newShaper(d describer) *shaper {
@@ -29,9 +36,10 @@ func newShaper(d describer) *shaper {
 // the language stands for.
 func (s *shaper) shape(t types.Type) (ir.Shape, *shapeError) {
 	t = types.Unalias(t)
-	if s.depth >= maxDepth {
+	if s.depth >= maxDepth || s.nodes >= maxNodes {
 		return ir.Shape{Type: ir.Dynamic}, nil
 	}
+	s.nodes++
 	if named, ok := t.(*types.Named); ok {
 		if s.stack[named] {
 			// A recursive type: what lies below is known when the

@@ -168,3 +168,17 @@ func init() {}
 var counter int
 
 const limit = 10
+
+// W0 to W7 make a shape too large to keep: 8 to the 8th fields.
+type (
+	W0 struct{ A, B, C, D, E, F, G, H W1 }
+	W1 struct{ A, B, C, D, E, F, G, H W2 }
+	W2 struct{ A, B, C, D, E, F, G, H W3 }
+	W3 struct{ A, B, C, D, E, F, G, H W4 }
+	W4 struct{ A, B, C, D, E, F, G, H W5 }
+	W5 struct{ A, B, C, D, E, F, G, H W6 }
+	W6 struct{ A, B, C, D, E, F, G, H W7 }
+	W7 struct{ A, B, C, D, E, F, G, H int }
+)
+
+func wide() W0 { return W0{} }
