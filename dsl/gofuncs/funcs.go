@@ -54,7 +54,7 @@ func (d describer) function(fn *types.Func, doc string, pos ir.Pos) Func {
 		f.Result = nil
 		f.Error = false
 		if f.Reason == "" {
-			f.Reason = fmt.Sprintf("%s returns %s: a bot calls a function that returns a value, an error, or a value and an error",
+			f.Reason = fmt.Sprintf("%s returns %s: a bot calls a function that returns nothing, a value, an error, or a value and an error",
 				fn.Name(), d.typeString(results))
 		}
 	}

@@ -176,8 +176,8 @@ func TestParams(t *testing.T) {
 			"generic is generic: a bot cannot choose its type parameters",
 			"parameter 1 (x T): a bot cannot pass a T; use string, bool or a number",
 		}},
-		{"twoValues", []string{"twoValues returns (int, string): a bot calls a function that returns a value, an error, or a value and an error"}},
-		{"threeResults", []string{"threeResults returns (int, string, error): a bot calls a function that returns a value, an error, or a value and an error"}},
+		{"twoValues", []string{"twoValues returns (int, string): a bot calls a function that returns nothing, a value, an error, or a value and an error"}},
+		{"threeResults", []string{"threeResults returns (int, string, error): a bot calls a function that returns nothing, a value, an error, or a value and an error"}},
 	} {
 		f := fn(t, p, c.fn)
 		if got := f.Reasons(); !reflect.DeepEqual(got, c.reasons) || f.Callable() {
