@@ -201,7 +201,7 @@ type Options struct {
 	// Context cancels the go command; nil is context.Background().
 	Context context.Context
 	// Env is added to the go command's environment after the settings Load
-	// makes (GOWORK=off, CGO_ENABLED=0, GOTOOLCHAIN=local, and GOPROXY=off
+	// makes (GOWORK=off, GOFLAGS empty, CGO_ENABLED=0, GOTOOLCHAIN=local, and GOPROXY=off
 	// for a folder without a go.mod), so that it can change them:
 	// GOPROXY=off checks a folder with a go.mod offline.
 	Env []string
