@@ -1,0 +1,6 @@
+//go:build ignore
+
+// A program go run tool.go runs, which a build of the bot leaves out.
+package tool
+
+func main() {}

@@ -1,0 +1,5 @@
+package main
+
+import "github.com/gorilla/websocket"
+
+func code() int { return websocket.CloseNormalClosure }

@@ -1,0 +1,5 @@
+package main
+
+import "nosuch/pkg"
+
+func f() int { return pkg.N }

@@ -1,0 +1,4 @@
+// Package helpers belongs in a folder of its own.
+package helpers
+
+func Help() string { return "help" }
