@@ -14,6 +14,7 @@ import (
 	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/check"
 	"github.com/botgen-dev/botgen/dsl/diag"
+	"github.com/botgen-dev/botgen/dsl/gofuncs"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 )
@@ -58,6 +59,11 @@ type CheckOptions struct {
 	// the model's embedded files have no data.
 	ValidateOnly bool
 	Cache        *assets.Cache
+	// GoCache, for an editor too, keeps the Go functions beside the bot
+	// between checks: a folder whose Go files have not changed is not
+	// loaded again (see gofuncs.Cache). The Go functions are loaded from
+	// Dir, and only when the bot calls a function that is not built in.
+	GoCache *gofuncs.Cache
 }
 
 // loader is the assets loader opts describe.
@@ -87,7 +93,7 @@ func Format(filename string, src []byte) ([]byte, Diagnostics) {
 // see check.Check. The model is complete only when the diagnostics hold no
 // error.
 func Check(f *File, src []byte, opts CheckOptions) (*ir.Bot, Diagnostics) {
-	return check.Check(f, src, opts.loader())
+	return check.Check(f, src, check.Options{Files: opts.loader(), GoCache: opts.GoCache})
 }
 
 // Load reads, parses and checks the .bot file at path. opts.Dir, when

@@ -75,6 +75,9 @@ const MainFile = "main.go"
 
 // Generate returns the program for b.
 func Generate(b *ir.Bot) (*Output, error) {
+	if err := unsupported(b); err != nil {
+		return nil, err
+	}
 	g := &gen{
 		bot:      b,
 		f:        jen.NewFile("main"),

@@ -22,6 +22,7 @@ import (
 
 	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/diag"
+	"github.com/botgen-dev/botgen/dsl/gofuncs"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/config"
@@ -48,9 +49,46 @@ type paramInfo struct {
 // varInfo is a variable, declared by var or introduced by set.
 type varInfo struct {
 	typ      ir.Type
+	more     ir.Shape // the shape of a record, list or dynamic value; zero for the other types
 	pos      ir.Pos
 	declared bool // by `var`; otherwise introduced by `set`
 	order    int  // of its first set, for one introduced by set
+}
+
+// shape returns the variable's shape.
+func (v *varInfo) shape() ir.Shape {
+	if v.more.Type != ir.Invalid {
+		return v.more
+	}
+	return ir.Shape{Type: v.typ}
+}
+
+// newVar returns a variable of shape s.
+func newVar(s ir.Shape, pos ir.Pos) *varInfo {
+	v := &varInfo{typ: s.Type, pos: pos}
+	if !scalar(s.Type) {
+		v.more = s
+	}
+	return v
+}
+
+// settingInfo is a declared setting.
+type settingInfo struct {
+	value ir.Value
+	pos   ir.Pos
+}
+
+// loopVar is the variable of a for loop, while its body is checked.
+type loopVar struct {
+	name  string
+	shape ir.Shape
+	pos   ir.Pos
+}
+
+// mockInfo is a mock of a test, whose use is checked once every state is.
+type mockInfo struct {
+	fn  string
+	pos ir.Pos
 }
 
 // stateInfo is a declared state.
@@ -67,6 +105,9 @@ type checker struct {
 	diags    diag.Diagnostics
 	quiet    int                         // while > 0, diagnostics are dropped (see inferSetVars)
 	posFn    func(lexer.Position) ir.Pos // inside an interpolation, see pos
+	// constant, when not "", names what the expression being checked
+	// is (a mocked value): it may read no name and call no function.
+	constant string
 	bot      *ir.Bot
 	cfg      config.Config // the config block over the defaults, as checked
 
@@ -75,9 +116,20 @@ type checker struct {
 	intents  map[string]*intentInfo
 	params   map[string]*paramInfo
 	vars     map[string]*varInfo
+	settings map[string]*settingInfo
 	states   map[string]*stateInfo
 	files    map[fileKey]*loadedFile
 	loader   *assets.Loader
+	loops    []loopVar // the enclosing for loops, innermost last
+
+	// The Go functions beside the bot (gofuncs.go), and what calls them.
+	goCache    *gofuncs.Cache
+	goLoaded   bool
+	goPkg      *gofuncs.Package
+	goFailed   bool            // the Go files have errors, reported
+	goCalled   map[string]bool // Go functions the bot calls
+	httpCalled map[string]bool // get, post when the bot calls them
+	mocks      []mockInfo
 }
 
 func (c *checker) report(d diag.Diagnostic) {
@@ -107,14 +159,26 @@ func (c *checker) where(p ir.Pos) string {
 	return fmt.Sprintf("%s:%d:%d", filepath.Base(p.File), p.Line, p.Col)
 }
 
+// Options say where a bot's surroundings are.
+type Options struct {
+	// Files loads the files the bot references; nil loads them from the
+	// current folder, as a build does. Its Dir is also the folder of the
+	// Go functions the bot calls.
+	Files *assets.Loader
+	// GoCache, when not nil, keeps the Go functions loaded between checks,
+	// for an editor (see gofuncs.Cache).
+	GoCache *gofuncs.Cache
+}
+
 // Check resolves the names of a parsed bot, types its expressions, loads
-// and validates the files it references with files (nil: the current
-// folder's, as a build loads them) and returns the resolved model. The
-// model is complete only when the diagnostics hold no error.
-func Check(f *syntax.File, src []byte, files *assets.Loader) (bot *ir.Bot, diags diag.Diagnostics) {
+// and validates the files it references and the Go functions it calls,
+// and returns the resolved model. The model is complete only when the
+// diagnostics hold no error.
+func Check(f *syntax.File, src []byte, opts Options) (bot *ir.Bot, diags diag.Diagnostics) {
 	if f == nil || f.Name == nil {
 		return nil, diag.Diagnostics{{Pos: ir.Pos{Line: 1, Col: 1}, Severity: diag.Error, Message: "nothing to check"}}
 	}
+	files := opts.Files
 	if files == nil {
 		files = &assets.Loader{}
 	}
@@ -129,9 +193,14 @@ func Check(f *syntax.File, src []byte, files *assets.Loader) (bot *ir.Bot, diags
 		intents:  map[string]*intentInfo{},
 		params:   map[string]*paramInfo{},
 		vars:     map[string]*varInfo{},
+		settings: map[string]*settingInfo{},
 		states:   map[string]*stateInfo{},
 		files:    map[fileKey]*loadedFile{},
 		loader:   files,
+
+		goCache:    opts.GoCache,
+		goCalled:   map[string]bool{},
+		httpCalled: map[string]bool{},
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -150,6 +219,7 @@ func Check(f *syntax.File, src []byte, files *assets.Loader) (bot *ir.Bot, diags
 	c.declare(f)       // declarations.go: every name, whatever the order
 	c.inferSetVars(f)  // declarations.go: the variables set introduces
 	c.body(f)          // config, globals, states, fallback and tests
+	c.mockUses()       // tests.go: needs every call of the states
 	c.finishVars()     // declarations.go
 	c.audioChecks()    // audio.go: needs every reply and test
 	c.graph(f)         // graph.go: needs every state

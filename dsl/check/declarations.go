@@ -43,6 +43,11 @@ func (c *checker) declare(f *syntax.File) {
 			c.varDecl(d.Var)
 		}
 	}
+	for _, d := range f.Decls {
+		if d.Setting != nil {
+			c.setting(d.Setting)
+		}
+	}
 }
 
 func (c *checker) entity(e *syntax.EntityDecl) {
@@ -202,7 +207,7 @@ func (c *checker) varDecl(d *syntax.VarDecl) {
 	}
 	v := c.literal(d.Value)
 	c.vars[name] = &varInfo{typ: v.Type, pos: pos, declared: true}
-	c.bot.Vars = append(c.bot.Vars, ir.Var{Name: name, Init: v, Pos: pos})
+	c.bot.Vars = append(c.bot.Vars, ir.Var{Name: name, Init: v, Shape: ir.Shape{Type: v.Type}, Pos: pos})
 }
 
 func (c *checker) literal(l *syntax.Literal) ir.Value {
@@ -226,24 +231,33 @@ func (c *checker) number(text string, pos ir.Pos) float64 {
 	return f
 }
 
+// setSite is a set statement and the for loops around it, outermost
+// first.
+type setSite struct {
+	set   *syntax.SetStmt
+	loops []*syntax.ForStmt
+}
+
 // setStmts returns every set statement in source order.
-func setStmts(f *syntax.File) []*syntax.SetStmt {
-	var out []*syntax.SetStmt
-	var walk func(ss []*syntax.Stmt)
-	walk = func(ss []*syntax.Stmt) {
+func setStmts(f *syntax.File) []setSite {
+	var out []setSite
+	var walk func(ss []*syntax.Stmt, loops []*syntax.ForStmt)
+	walk = func(ss []*syntax.Stmt, loops []*syntax.ForStmt) {
 		for _, s := range ss {
 			switch {
 			case s.Set != nil:
-				out = append(out, s.Set)
+				out = append(out, setSite{s.Set, loops})
 			case s.If != nil:
 				for i := s.If; i != nil; i = i.ElseIf {
 					if i.Then != nil {
-						walk(i.Then.Stmts)
+						walk(i.Then.Stmts, loops)
 					}
 					if i.Else != nil {
-						walk(i.Else.Stmts)
+						walk(i.Else.Stmts, loops)
 					}
 				}
+			case s.For != nil && s.For.Body != nil:
+				walk(s.For.Body.Stmts, append(loops[:len(loops):len(loops)], s.For))
 			}
 		}
 	}
@@ -252,14 +266,14 @@ func setStmts(f *syntax.File) []*syntax.SetStmt {
 		case d.State != nil:
 			for _, it := range d.State.Items {
 				if it.Stmt != nil {
-					walk([]*syntax.Stmt{it.Stmt})
+					walk([]*syntax.Stmt{it.Stmt}, nil)
 				}
 				if it.Fallback != nil {
-					walk(it.Fallback.Stmts)
+					walk(it.Fallback.Stmts, nil)
 				}
 			}
 		case d.Fallback != nil:
-			walk(d.Fallback.Stmts)
+			walk(d.Fallback.Stmts, nil)
 		}
 	}
 	return out
@@ -270,29 +284,51 @@ func setStmts(f *syntax.File) []*syntax.SetStmt {
 // until nothing changes, so that a set may use a variable set later in the
 // source.
 func (c *checker) inferSetVars(f *syntax.File) {
-	sets := setStmts(f)
+	sites := setStmts(f)
 	first := map[string]int{}
-	for i, s := range sets {
-		if _, ok := first[s.Name.Name]; !ok && s.Field == nil {
-			first[s.Name.Name] = i
+	for i, site := range sites {
+		if s := site.set; s.Field == nil {
+			if _, ok := first[s.Name.Name]; !ok {
+				first[s.Name.Name] = i
+			}
 		}
 	}
 	c.quiet++
 	defer func() { c.quiet-- }()
 	for changed := true; changed; {
 		changed = false
-		for _, s := range sets {
-			name := s.Name.Name
-			if s.Field != nil || c.vars[name] != nil || c.params[name] != nil || name == "file" {
+		for _, site := range sites {
+			s, name := site.set, site.set.Name.Name
+			if s.Field != nil || c.vars[name] != nil || c.params[name] != nil || c.settings[name] != nil || name == "file" {
 				continue
 			}
-			if t := c.expr(s.Value).ExprType(); t != ir.Invalid {
+			shape, ok := c.inLoops(site.loops, name, func() ir.Shape { return ir.ShapeOf(c.expr(s.Value)) })
+			if ok && shape.Type != ir.Invalid {
 				i := first[name]
-				c.vars[name] = &varInfo{typ: t, pos: toPos(sets[i].Name.Pos), order: i}
+				v := newVar(shape, toPos(sites[i].set.Name.Pos))
+				v.order = i
+				c.vars[name] = v
 				changed = true
 			}
 		}
 	}
+}
+
+// inLoops returns what f finds with the variables of loops in scope, as
+// they are where a set of name stands; false when a loop's list cannot be
+// typed yet, or a loop's variable is name (which set cannot assign).
+func (c *checker) inLoops(loops []*syntax.ForStmt, name string, f func() ir.Shape) (ir.Shape, bool) {
+	saved := c.loops
+	defer func() { c.loops = saved }()
+	for _, l := range loops {
+		list := c.expr(l.List)
+		elem, ok := loopElem(list)
+		if !ok || l.Var.Name == name {
+			return ir.Shape{}, false
+		}
+		c.loops = append(c.loops, loopVar{name: l.Var.Name, shape: elem, pos: toPos(l.Var.Pos)})
+	}
+	return f(), true
 }
 
 func (c *checker) finishVars() {
@@ -302,7 +338,7 @@ func (c *checker) finishVars() {
 		if v.declared {
 			continue
 		}
-		intro = append(intro, ir.Var{Name: name, Init: ir.Value{Type: v.typ}, Pos: v.pos})
+		intro = append(intro, ir.Var{Name: name, Init: ir.Value{Type: v.typ}, Shape: v.shape(), Pos: v.pos})
 		order = append(order, v.order)
 	}
 	sort.Sort(byOrder{intro, order})

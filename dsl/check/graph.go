@@ -89,25 +89,61 @@ func (g stateGraph) reach(starts ...string) map[string]bool {
 	return seen
 }
 
-// exits checks the ways out of state s: an automatic transition (go, go
-// back) must be the only one, go back needs a global intent that leads to
-// s (fromGlobal), and a state with no way out is noted.
+func automatic(t ir.Transition) bool { return t.Kind == ir.Go || t.Kind == ir.GoBack }
+
+// exits checks the ways out of state s: the automatic transitions (go, go
+// back) are a list of conditional ones closed by at most one plain one,
+// after which nothing is tried, and a state so closed never waits for a
+// message; go back needs a global intent that leads to s (fromGlobal); a
+// state with no way out is noted.
 func (c *checker) exits(s ir.State, fromGlobal bool) {
-	autos := 0
+	v2 := false // a conditional go or an on error: the rules of version 2 apply
 	for _, t := range s.Transitions {
-		if t.Kind == ir.Go || t.Kind == ir.GoBack {
+		v2 = v2 || t.Kind == ir.OnError || automatic(t) && t.Cond != nil
+	}
+	autos := 0
+	var closing *ir.Transition
+	for i, t := range s.Transitions {
+		if automatic(t) {
 			autos++
-			if autos == 1 && len(s.Transitions) > 1 {
+			switch {
+			case !v2 && autos == 1 && len(s.Transitions) > 1:
+				// Version 1's rule, which says it for those bots.
 				c.errorf(t.Pos, "an automatic transition (go) must be the only way out of state %q, which has %d transitions", s.Name, len(s.Transitions))
+			case v2 && closing != nil:
+				c.errorf(t.Pos, "this go is never tried: the go at %s before it always moves", c.where(closing.Pos))
+			case t.Cond == nil && closing == nil:
+				closing = &s.Transitions[i]
 			}
 		}
 		if t.Kind == ir.GoBack && !fromGlobal {
 			c.errorf(t.Pos, "go back in state %q, which no global intent leads to", s.Name)
 		}
 	}
+	if v2 && closing != nil {
+		for _, t := range s.Transitions {
+			if !automatic(t) && t.Kind != ir.OnError {
+				c.errorf(t.Pos, "this transition never fires: state %q always moves on with the go at %s, without waiting for a message", s.Name, c.where(closing.Pos))
+			}
+		}
+	}
 	if len(s.Transitions) == 0 {
 		c.warnf(s.Pos, "state %q has no way out (no transitions)", s.Name)
 	}
+}
+
+// onlyGo returns the transition of a state that always moves on to one
+// state, with a plain go and no other transition but on error.
+func onlyGo(s *ir.State) (ir.Transition, bool) {
+	var out ir.Transition
+	n := 0
+	for _, t := range s.Transitions {
+		if t.Kind != ir.OnError {
+			out = t
+			n++
+		}
+	}
+	return out, n == 1 && out.Kind == ir.Go && out.Cond == nil
 }
 
 // goLoops reports each cycle made only of `go`, once: it would loop forever
@@ -132,11 +168,15 @@ func (c *checker) goLoops(g stateGraph) {
 func (g stateGraph) goCycle(start string) ([]string, ir.Transition, bool) {
 	path := []string{start}
 	onPath := map[string]bool{start: true}
-	for cur := g.byName[start]; cur != nil && len(cur.Transitions) == 1 && cur.Transitions[0].Kind == ir.Go; {
-		next := cur.Transitions[0].Target
+	for cur := g.byName[start]; cur != nil; {
+		t, ok := onlyGo(cur)
+		if !ok {
+			break
+		}
+		next := t.Target
 		path = append(path, next)
 		if onPath[next] {
-			return path, cur.Transitions[0], next == start
+			return path, t, next == start
 		}
 		onPath[next] = true
 		cur = g.byName[next]

@@ -16,6 +16,12 @@ func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
 		out.Kind, out.Text = ir.ReplyHTML, c.template(r.HTML)
 	case r.Text != nil:
 		out.Kind, out.Text = ir.ReplyStr, c.template(r.Text)
+	case r.OptionsOf != nil:
+		out.Kind = ir.ReplyOptions
+		out.OptionsOf = c.listReply(r.OptionsOf, "reply options", "strings", ir.String)
+	case r.TableOf != nil:
+		out.Kind = ir.ReplyDataFrame
+		out.TableOf = c.listReply(r.TableOf, "reply table", "records", ir.Record)
 	case r.Options != nil:
 		out.Kind = ir.ReplyOptions
 		for _, o := range r.Options {
@@ -129,12 +135,19 @@ func (c *checker) chart(s *syntax.ChartSpec) *ir.Chart {
 			}
 			titlePos = &pos
 			out.Title = c.decodeString(it.Title)
-		case it.X != nil:
+		case it.XOf != nil:
 			if xPos != nil {
 				c.errorf(pos, "duplicate chart x values (first at %s)", c.where(*xPos))
 			}
 			xPos = &pos
 			out.X = nil
+			out.XOf = c.listReply(it.XOf, "a chart's x", "numbers or strings", ir.Number, ir.String)
+		case it.X != nil:
+			if xPos != nil {
+				c.errorf(pos, "duplicate chart x values (first at %s)", c.where(*xPos))
+			}
+			xPos = &pos
+			out.X, out.XOf = nil, nil
 			for _, l := range it.X {
 				v := c.literal(l)
 				if v.Type == ir.Bool {
@@ -147,6 +160,12 @@ func (c *checker) chart(s *syntax.ChartSpec) *ir.Chart {
 			if it.Y.Name != nil {
 				ser.Name = c.decodeString(it.Y.Name)
 			}
+			if it.Y.Of != nil {
+				// Its length is checked with x's when the chart is built.
+				ser.YOf = c.listReply(it.Y.Of, "a chart's y", "numbers", ir.Number)
+				out.Series = append(out.Series, ser)
+				continue
+			}
 			for _, l := range it.Y.Values {
 				v := c.literal(l)
 				if v.Type != ir.Number {
@@ -154,7 +173,7 @@ func (c *checker) chart(s *syntax.ChartSpec) *ir.Chart {
 				}
 				ser.Y = append(ser.Y, v.Num)
 			}
-			if xPos != nil && len(ser.Y) != len(out.X) {
+			if xPos != nil && out.XOf == nil && len(ser.Y) != len(out.X) {
 				c.errorf(pos, "y has %d values but x has %d", len(ser.Y), len(out.X))
 			}
 			out.Series = append(out.Series, ser)
@@ -171,4 +190,24 @@ func (c *checker) chart(s *syntax.ChartSpec) *ir.Chart {
 		c.errorf(pos, "a pie chart has one series of y values, found %d", len(out.Series))
 	}
 	return out
+}
+
+// listReply checks the data of a reply computed at run time, what: a list
+// of elements of one of the types elems (named as the message says), or a
+// dynamic value, which must be one at run time. A list of dynamic values
+// is checked element by element.
+func (c *checker) listReply(e *syntax.Expr, what, elemsText string, elems ...ir.Type) ir.Expr {
+	x := c.expr(e)
+	if !valid(x) {
+		return x
+	}
+	s := ir.ShapeOf(x)
+	switch {
+	case s.Type == ir.Dynamic:
+		return x
+	case s.Type == ir.List && (s.ElemShape().Type == ir.Dynamic || slices.Contains(elems, s.ElemShape().Type)):
+		return x
+	}
+	c.errorf(toPos(e.Pos), "%s takes a list of %s, found %s", what, elemsText, describe(s))
+	return badExpr()
 }

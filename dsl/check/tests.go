@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -44,6 +45,10 @@ func (c *checker) test(d *syntax.TestDecl) {
 			t.Steps = append(t.Steps, ir.Step{Kind: ir.UserText, Text: c.decodeString(s.User.Text), Pos: pos})
 		case s.Bot != nil:
 			if st, ok := c.botStep(s.Bot, pos); ok {
+				t.Steps = append(t.Steps, st)
+			}
+		case s.Mock != nil:
+			if st, ok := c.mockStep(s.Mock, pos); ok {
 				t.Steps = append(t.Steps, st)
 			}
 		}
@@ -104,4 +109,168 @@ func (c *checker) botStep(b *syntax.BotStep, pos ir.Pos) (ir.Step, bool) {
 		return st, false
 	}
 	return st, true
+}
+
+// mockStep checks `mock FUNC returns VALUE`, `mock FUNC fails "msg"` and
+// their forms for HTTP calls, `mock get|post URL ...`, where URL is a
+// setting or a string.
+func (c *checker) mockStep(m *syntax.MockStep, pos ir.Pos) (ir.Step, bool) {
+	fn := m.Func.Name
+	mock := &ir.Mock{Func: fn}
+	ok := true
+	if m.Returns != nil {
+		// A mock answers in place of the outside world: its value is
+		// known before the test runs.
+		saved := c.constant
+		c.constant = "a mocked value"
+		mock.Returns = c.expr(m.Returns)
+		c.constant = saved
+		ok = valid(mock.Returns)
+	} else {
+		mock.Fail, mock.Fails = true, c.decodeString(m.Fails)
+	}
+	switch _, builtin := builtins[fn]; {
+	case fn == httpGet || fn == httpPost:
+		ok = c.mockURL(m, mock) && ok
+	case builtin:
+		c.errorf(toPos(m.Func.Pos), "cannot mock %s, a built-in function: a test mocks Go functions, get and post", fn)
+		return ir.Step{}, false
+	default:
+		if m.Target != nil {
+			c.errorf(toPos(m.Target.Pos), "mock %s takes no URL: only get and post are called with one", fn)
+			ok = false
+		}
+		ok = c.mockGo(m, mock) && ok
+	}
+	if !ok {
+		return ir.Step{}, false
+	}
+	c.mocks = append(c.mocks, mockInfo{fn: fn, pos: toPos(m.Func.Pos)})
+	return ir.Step{Kind: ir.MockCall, Mock: mock, Pos: pos}, true
+}
+
+// mockURL checks the URL of a mock of get or post.
+func (c *checker) mockURL(m *syntax.MockStep, mock *ir.Mock) bool {
+	switch {
+	case m.Target == nil:
+		c.errorf(toPos(m.Func.Pos), "mock %s needs the URL it answers: a setting or a string", mock.Func)
+		return false
+	case m.Target.Setting != nil:
+		name := m.Target.Setting.Name
+		s, found := c.settings[name]
+		if !found {
+			c.errorf(toPos(m.Target.Pos), "unknown setting %q%s", name, didYouMean(name, sortedKeys(c.settings)))
+			return false
+		}
+		if s.value.Type != ir.String {
+			c.errorf(toPos(m.Target.Pos), "setting %q is a %s: a URL is a string", name, s.value.Type)
+			return false
+		}
+		mock.Setting = name
+	default:
+		u := c.decodeString(m.Target.URL)
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			c.errorf(toPos(m.Target.Pos), "a mocked URL starts with http:// or https://, found %q", u)
+			return false
+		}
+		mock.URL = u
+	}
+	return true
+}
+
+// mockGo checks a mock of a Go function: the function exists, and what
+// it returns fits its result.
+func (c *checker) mockGo(m *syntax.MockStep, mock *ir.Mock) bool {
+	fn, pos := mock.Func, toPos(m.Func.Pos)
+	p := c.goPackage()
+	if p == nil {
+		if !c.goFailed {
+			c.errorf(pos, "unknown Go function %q: no Go function is beside the bot", fn)
+		}
+		return false
+	}
+	f, found := p.Func(fn)
+	if !found {
+		if !c.goFailed {
+			var names []string
+			for _, f := range p.Funcs {
+				names = append(names, f.Name)
+			}
+			c.errorf(pos, "unknown Go function %q%s", fn, didYouMean(fn, names))
+		}
+		return false
+	}
+	if mock.Returns == nil {
+		return true
+	}
+	if f.Result == nil {
+		c.errorf(pos, "%s (%s) returns no value: mock it with fails", fn, c.where(f.Pos))
+		return false
+	}
+	if f.Result.Reason != "" {
+		return true // reported where the bot calls it
+	}
+	return c.mockFits(mock.Returns, f.Result.Shape, fn, "", toPos(m.Returns.Pos))
+}
+
+// mockFits checks that e, a mocked value written at pos, fits the shape
+// w of the result of fn at path ("" for the whole result, ".lat",
+// "[0].id"): a record may leave fields out, not add any.
+func (c *checker) mockFits(e ir.Expr, w ir.Shape, fn, path string, pos ir.Pos) bool {
+	what := "the result of " + fn
+	if path != "" {
+		what = "result" + path + " of " + fn
+	}
+	switch x := e.(type) {
+	case *ir.RecordLit:
+		if w.Type != ir.Record {
+			break
+		}
+		ok := true
+		for _, f := range x.Fields {
+			fw, found := w.Field(f.Name)
+			if w.Open {
+				fw, found = w.ElemShape(), true
+			}
+			if !found {
+				var names []string
+				for _, wf := range w.Fields {
+					names = append(names, wf.Name)
+				}
+				c.errorf(f.Pos, "%s has no field %q%s", what, f.Name, didYouMean(f.Name, names))
+				ok = false
+				continue
+			}
+			ok = c.mockFits(f.Value, fw, fn, path+"."+f.Name, f.Pos) && ok
+		}
+		return ok
+	case *ir.ListLit:
+		if w.Type != ir.List {
+			break
+		}
+		ok := true
+		for i, el := range x.Elems {
+			ok = c.mockFits(el, w.ElemShape(), fn, fmt.Sprintf("%s[%d]", path, i), x.Pos) && ok
+		}
+		return ok
+	}
+	v := ir.ShapeOf(e)
+	if fit(v, w, true) == fitsNot {
+		c.errorf(pos, "%s is %s, found %s", what, describe(w), describe(v))
+		return false
+	}
+	return true
+}
+
+// mockUses warns of the mocks of calls the bot never makes.
+func (c *checker) mockUses() {
+	for _, m := range c.mocks {
+		called := c.goCalled[m.fn]
+		if m.fn == httpGet || m.fn == httpPost {
+			called = c.httpCalled[m.fn]
+		}
+		if !called {
+			c.warnf(m.pos, "the bot never calls %s: this mock has no effect", m.fn)
+		}
+	}
 }

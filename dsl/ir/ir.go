@@ -19,7 +19,8 @@ type Bot struct {
 	SourceFile string // base name of the .bot file, e.g. "weather.bot"
 	SourceHash string // hex SHA-256 of the source bytes
 	Config     []ConfigEntry
-	Vars       []Var // declared with `var`, then those introduced by `set`, in source order
+	Settings   []Setting // in source order
+	Vars       []Var     // declared with `var`, then those introduced by `set`, in source order
 	Entities   []Entity
 	Intents    []Intent
 	Globals    []Global
@@ -82,7 +83,11 @@ type Value struct {
 type Var struct {
 	Name string
 	Init Value // zero value of Type when introduced by `set`
-	Pos  Pos
+	// Shape is the variable's static type: Init.Type's for a number, a
+	// string or a bool, the structure of a record, list or dynamic value
+	// that `set` introduces (whose Init is then only its Type).
+	Shape Shape
+	Pos   Pos
 }
 
 // Entity is a custom entity, as the classifier takes it (see nlu.Entity),
@@ -128,19 +133,22 @@ const (
 	Otherwise                       // otherwise -> S (no intent matched)
 	Go                              // go S (automatic)
 	GoBack                          // go back (automatic, to the state the user came from)
+	OnError                         // on error -> S: the body or a condition failed
 )
 
-// Transition is one way out of a state.
+// Transition is one way out of a state. The automatic ones (Go, GoBack)
+// are tried in order after the body: one with a Cond moves when it holds,
+// one without always moves (and is the last).
 type Transition struct {
 	Kind      TransitionKind
 	Intent    string   // OnIntent
 	MIMETypes []string // OnFile; empty accepts every file
-	Cond      Expr     // When; of type Bool
+	Cond      Expr     // When; Go and GoBack when conditional (nil: always); of type Bool
 	Target    string   // all but GoBack
 	Pos       Pos
 }
 
-// Stmt is a statement of a body: *Reply, *Set or *If.
+// Stmt is a statement of a body: *Reply, *Set, *If or *For.
 type Stmt interface{ stmt() }
 
 // Set assigns a session variable.
@@ -178,8 +186,9 @@ const (
 
 // Reply sends one message. Which fields are set depends on Kind:
 //   - str, markdown, html: Text (Variants when `one of`, one picked at random)
-//   - options: Options
-//   - dataframe: Table (from a CSV file or inline)
+//   - options: Options, or OptionsOf (a list of strings, or a dynamic value)
+//   - dataframe: Table (from a CSV file or inline), or TableOf (a list of
+//     records, or a dynamic value: columns in field order)
 //   - plotly: Chart (from `reply chart`) or Figure (a figure file)
 //   - image: File (already re-encoded to JPEG)
 //   - file: File
@@ -191,12 +200,16 @@ type Reply struct {
 	Variants []Template // `reply one of`: non-nil, and Text is empty
 	Options  []Template
 	Table    *Table
-	Chart    *Chart
-	Figure   string // Plotly figure JSON from a file, validated and compacted
-	Path     string // dataframe, plotly: the file Table or Figure was read from, as written; empty when inline
-	File     *FileRef
-	Lat, Lon float64
-	Pos      Pos
+	// OptionsOf and TableOf are the data of `reply options EXPR` and
+	// `reply table EXPR`, known at run time.
+	OptionsOf Expr
+	TableOf   Expr
+	Chart     *Chart
+	Figure    string // Plotly figure JSON from a file, validated and compacted
+	Path      string // dataframe, plotly: the file Table or Figure was read from, as written; empty when inline
+	File      *FileRef
+	Lat, Lon  float64
+	Pos       Pos
 }
 
 // Table is a table with a header row. Its cells are typed as pandas types a
@@ -250,11 +263,14 @@ func (c Cell) Value() any {
 }
 
 // Chart is a chart written in the source: bar, line or pie. For a pie, X
-// holds the labels and the one series the values.
+// holds the labels and the one series the values. X and a series' values
+// are constants, or an expression computed at run time (XOf, YOf): then
+// their lengths are checked when the chart is built.
 type Chart struct {
 	Type   string // "bar", "line" or "pie"
 	Title  string
 	X      []Value // Number or String
+	XOf    Expr    // a list of numbers or strings, or a dynamic value; nil when X is written
 	Series []Series
 }
 
@@ -262,6 +278,7 @@ type Chart struct {
 type Series struct {
 	Name string
 	Y    []float64
+	YOf  Expr // a list of numbers, or a dynamic value; nil when Y is written
 }
 
 // FileRef points into Bot.Files.
@@ -289,9 +306,13 @@ type TemplatePart struct {
 	Expr Expr
 }
 
-// Expr is a typed expression: *Lit, *Ref, *Unary, *Binary or *Call.
+// Expr is a typed expression: *Lit, *Ref, *Unary, *Binary, *Call, and the
+// nodes of values.go (*Dot, *Index, *RecordLit, *ListLit, *Assert,
+// *GoCall, *HTTPCall). ExprType is the type of its value; ExprShape its
+// structure too (see ShapeOf).
 type Expr interface {
 	ExprType() Type
+	ExprShape() Shape
 }
 
 // Lit is a constant.
@@ -307,14 +328,25 @@ const (
 	VarRef       RefKind = iota // a session variable
 	ParamRef                    // an intent parameter
 	FileFieldRef                // file.name, file.type, file.size of the last received file
+	LoopRef                     // the variable of an enclosing for loop
+	SettingRef                  // a setting
+	TurnRef                     // message, intent, confidence or error: see TurnNames
 )
 
-// Ref reads a name: a variable, a parameter, or a `file.*` field (Name is
-// then "file.name", "file.type" or "file.size").
+// TurnNames are the names a TurnRef reads, and their types: the text of the
+// message being answered, the intent last recognised and its score, and the
+// message of the failure that the last `on error` took ("" before any).
+// A variable or parameter of one of these names hides it.
+var TurnNames = map[string]Type{"message": String, "intent": String, "confidence": Number, "error": String}
+
+// Ref reads a name: a variable, a parameter, a loop variable, a setting, a
+// name of the turn (TurnNames), or a `file.*` field (Name is then
+// "file.name", "file.type" or "file.size").
 type Ref struct {
-	Name string
-	Kind RefKind
-	Type Type
+	Name  string
+	Kind  RefKind
+	Type  Type
+	Shape Shape // of a record, list or dynamic value; zero for the other types
 }
 
 // Unary is `-x` or `not x`.
@@ -333,10 +365,14 @@ type Binary struct {
 }
 
 // Call calls a built-in function (see the language reference for the list).
+// An argument may be a dynamic value where the function takes one (len,
+// num, str, join): the function checks it at run time.
 type Call struct {
-	Func string
-	Args []Expr
-	Type Type
+	Func  string
+	Args  []Expr
+	Type  Type
+	Shape Shape // of a list result (split); zero for the other types
+	Pos   Pos   // of the function's name
 }
 
 // ExprType implements Expr.
@@ -374,6 +410,7 @@ const (
 	UserFile                  // user file "path"
 	UserReset                 // user reset
 	BotExpect                 // bot ...
+	MockCall                  // mock ...: Mock says what
 )
 
 // Step is one line of a test. For BotExpect, Kind is the expected reply kind
@@ -396,5 +433,6 @@ type Step struct {
 	FileName    string
 	HasLocation bool
 	Lat, Lon    float64
+	Mock        *Mock // MockCall
 	Pos         Pos
 }

@@ -48,6 +48,32 @@ func (s Shape) Field(name string) (Shape, bool) {
 	return Shape{}, false
 }
 
+// ElemShape returns the shape of a list's elements, or of an open
+// record's fields: Dynamic when not known.
+func (s Shape) ElemShape() Shape {
+	if s.Elem == nil {
+		return Shape{Type: Dynamic}
+	}
+	return *s.Elem
+}
+
+// Equal reports whether s and t are the same shape: the same type, the
+// same fields in the same order, the same element.
+func (s Shape) Equal(t Shape) bool {
+	if s.Type != t.Type || s.Open != t.Open || len(s.Fields) != len(t.Fields) {
+		return false
+	}
+	for i, f := range s.Fields {
+		if f.Name != t.Fields[i].Name || !f.Shape.Equal(t.Fields[i].Shape) {
+			return false
+		}
+	}
+	if (s.Type == List || s.Open) && !s.ElemShape().Equal(t.ElemShape()) {
+		return false
+	}
+	return true
+}
+
 // String writes the shape as the language's diagnostics name it:
 // number, list of {id: number, item: string}, record of string, dynamic.
 func (s Shape) String() string {
