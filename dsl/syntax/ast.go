@@ -441,7 +441,7 @@ type Primary struct {
 	Call      *Call      `parser:"| @@"`
 	Record    *RecordLit `parser:"| @@"`
 	List      *ListLit   `parser:"| @@"`
-	Name      *Ident     `parser:"| (?! 'reply' | 'set' | 'if' | 'else' | 'on' | 'when' | 'otherwise' | 'go' | 'fallback' | 'state' | 'initial' | 'intent' | 'entity' | 'var' | 'global' | 'test' | 'config' | 'bot' | 'user' | 'for' | 'setting' | 'mock' ) @@"`
+	Name      *Ident     `parser:"| (?! 'reply' | 'set' | 'if' | 'else' | 'on' | 'when' | 'otherwise' | 'go' | 'fallback' | 'state' | 'initial' | 'entity' | 'var' | 'global' | 'test' | 'config' | 'bot' | 'user' | 'for' | 'setting' | 'mock' ) @@"`
 	Paren     *Expr      `parser:"| '(' @@ ')'"`
 }
 
