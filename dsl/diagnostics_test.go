@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/botgen-dev/botgen/dsl/gofuncs"
 )
 
 var update = flag.Bool("update", false, "rewrite the want files of the golden tests")
@@ -22,9 +24,15 @@ const archiveDir = "/bot"
 // archiveFS serves the files of a txtar archive to Check, as if they were in
 // archiveDir.
 func archiveFS(a *txtar.Archive) func(string) ([]byte, error) {
+	return archiveFSAt(a, archiveDir)
+}
+
+// archiveFSAt serves the files of a txtar archive as if they were in dir.
+func archiveFSAt(a *txtar.Archive, dir string) func(string) ([]byte, error) {
+	dir = filepath.ToSlash(dir)
 	return func(name string) ([]byte, error) {
 		name = path.Clean(filepath.ToSlash(name))
-		rel, ok := strings.CutPrefix(name, archiveDir+"/")
+		rel, ok := strings.CutPrefix(name, dir+"/")
 		if !ok {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 		}
@@ -38,9 +46,30 @@ func archiveFS(a *txtar.Archive) func(string) ([]byte, error) {
 	}
 }
 
-// checkArchive checks the input.bot of a golden case; validateOnly checks it
-// as an editor does.
-func checkArchive(a *txtar.Archive, validateOnly bool) Diagnostics {
+// goFolder writes the Go files of a golden case (x.go, and go.mod,
+// go.sum), which the checker reads from disk, to a folder of their own, and
+// returns it; "" when the case has none, and its bot's folder is
+// archiveDir, which does not exist.
+func goFolder(t *testing.T, a *txtar.Archive) string {
+	dir := ""
+	for _, f := range a.Files {
+		if !strings.HasSuffix(f.Name, ".go") && f.Name != "go.mod" && f.Name != "go.sum" {
+			continue
+		}
+		if dir == "" {
+			dir = t.TempDir()
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// checkArchive checks the input.bot of a golden case, whose folder is dir
+// (see goFolder); validateOnly checks it as an editor does. The messages
+// name dir as archiveDir.
+func checkArchive(a *txtar.Archive, dir string, validateOnly bool, goCache *gofuncs.Cache) []string {
 	var src []byte
 	for _, f := range a.Files {
 		if f.Name == "input.bot" {
@@ -48,24 +77,33 @@ func checkArchive(a *txtar.Archive, validateOnly bool) Diagnostics {
 		}
 	}
 	file, diags := Parse("input.bot", src)
-	if diags.HasErrors() {
-		return diags
+	if !diags.HasErrors() {
+		_, diags = Check(file, src, CheckOptions{Dir: dir, ReadFile: archiveFSAt(a, dir), ValidateOnly: validateOnly, GoCache: goCache})
 	}
-	_, diags = Check(file, src, CheckOptions{Dir: archiveDir, ReadFile: archiveFS(a), ValidateOnly: validateOnly})
-	return diags
+	var out []string
+	for _, d := range diags {
+		out = append(out, strings.ReplaceAll(d.String(), dir, archiveDir))
+	}
+	return out
 }
 
 // TestDiagnostics checks each case of testdata/diagnostics as a build does
 // and as an editor does (assets.Loader.ValidateOnly): the messages must be
-// the want section in both.
+// the want section in both. A case's Go files are the Go functions beside
+// its bot.
 func TestDiagnostics(t *testing.T) {
 	runGoldens(t, "../testdata/diagnostics/*.txtar", "want", func(t *testing.T, a *txtar.Archive) []byte {
-		var got, edited bytes.Buffer
-		for _, d := range checkArchive(a, false) {
-			got.WriteString(d.String() + "\n")
+		dir := goFolder(t, a)
+		if dir == "" {
+			dir = archiveDir
 		}
-		for _, d := range checkArchive(a, true) {
-			edited.WriteString(d.String() + "\n")
+		var cache gofuncs.Cache
+		var got, edited bytes.Buffer
+		for _, d := range checkArchive(a, dir, false, &cache) {
+			got.WriteString(d + "\n")
+		}
+		for _, d := range checkArchive(a, dir, true, &cache) {
+			edited.WriteString(d + "\n")
 		}
 		if !bytes.Equal(edited.Bytes(), got.Bytes()) {
 			t.Errorf("an editor sees\n%s\ninstead of\n%s", &edited, &got)

@@ -309,3 +309,72 @@ func TestEveryConstructIR(t *testing.T) {
 		t.Errorf("last step: %+v", s)
 	}
 }
+
+// loadShared loads a reference bot of ../shared/examples, which the
+// project's checkout may not have beside it.
+func loadShared(t *testing.T, path string) *ir.Bot {
+	t.Helper()
+	path = filepath.Join("..", "..", "shared", "examples", path)
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("no reference bot %s: %v", path, err)
+	}
+	bot, diags := Load(path, CheckOptions{})
+	if len(diags) > 0 {
+		t.Fatalf("%s: want no diagnostics, got:\n%s", path, diags.Error())
+	}
+	return bot
+}
+
+// The reference bots of the language's second version check clean, into
+// the model the generator will need: a setting, a Go function with an
+// error, get, conditional moves and on error (forecast); lists and
+// records from Go, for, replies of data, the turn's message (orders).
+func TestSharedV2Examples(t *testing.T) {
+	bot := loadShared(t, "forecast/forecast.bot")
+	if len(bot.Settings) != 1 || bot.Settings[0].Name != "weather_api" || bot.Settings[0].Value.Type != ir.String {
+		t.Errorf("settings: %+v", bot.Settings)
+	}
+	lookup := findState(t, bot, "lookup")
+	var kinds []ir.TransitionKind
+	for _, tr := range lookup.Transitions {
+		kinds = append(kinds, tr.Kind)
+	}
+	if len(kinds) != 3 || kinds[0] != ir.Go || lookup.Transitions[0].Cond == nil || kinds[1] != ir.Go || lookup.Transitions[1].Cond != nil || kinds[2] != ir.OnError {
+		t.Errorf("lookup transitions: %+v", lookup.Transitions)
+	}
+	set := lookup.Body[0].(*ir.Set)
+	call, ok := set.Value.(*ir.GoCall)
+	if !ok || call.Func != "locate" || !call.Error || call.Context || len(call.Params) != 1 || call.Params[0].GoType != "string" || call.Shape.String() != "{lat: number, lon: number}" {
+		t.Errorf("locate: %#v", set.Value)
+	}
+	if h, ok := lookup.Body[1].(*ir.Set).Value.(*ir.HTTPCall); !ok || h.Method != ir.MethodGet || h.Query == nil {
+		t.Errorf("get: %#v", lookup.Body[1])
+	}
+	var mocks int
+	for _, tc := range bot.Tests {
+		for _, s := range tc.Steps {
+			if s.Kind == ir.MockCall {
+				mocks++
+			}
+		}
+	}
+	if mocks != 4 {
+		t.Errorf("%d mocks, want 4", mocks)
+	}
+
+	bot = loadShared(t, "orders/orders.bot")
+	listing := findState(t, bot, "listing")
+	if _, ok := listing.Body[3].(*ir.For); !ok {
+		t.Errorf("listing's fourth statement: %#v", listing.Body[3])
+	}
+	if r := listing.Body[2].(*ir.Reply); r.Kind != ir.ReplyDataFrame || r.TableOf == nil {
+		t.Errorf("reply table: %+v", r)
+	}
+	if r := listing.Body[4].(*ir.Reply); r.Kind != ir.ReplyOptions || ir.ShapeOf(r.OptionsOf).String() != "list of string" {
+		t.Errorf("reply options: %+v", r)
+	}
+	chart := findState(t, bot, "charts").Body[1].(*ir.Reply).Chart
+	if chart == nil || chart.XOf == nil || len(chart.Series) != 1 || chart.Series[0].YOf == nil {
+		t.Errorf("chart: %+v", chart)
+	}
+}

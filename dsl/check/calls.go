@@ -262,7 +262,7 @@ func (c *checker) recordOf(e ir.Expr, pos ir.Pos, what, item string, fits func(i
 		return false
 	case s.Open:
 		if el := s.ElemShape(); el.Type != ir.Dynamic && !fits(el.Type) {
-			c.errorf(pos, "every %s of %s must be %s, found %s", item, what, wantText, describe(el))
+			c.errorf(pos, "every %s must be %s, found %s", item, wantText, describe(el))
 			return false
 		}
 		return true

@@ -200,7 +200,7 @@ func (c *checker) mockGo(m *syntax.MockStep, mock *ir.Mock) bool {
 		}
 		return false
 	}
-	if mock.Returns == nil {
+	if mock.Returns == nil || !valid(mock.Returns) {
 		return true
 	}
 	if f.Result == nil {
