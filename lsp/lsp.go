@@ -24,6 +24,7 @@ import (
 
 	"github.com/botgen-dev/botgen/dsl"
 	"github.com/botgen-dev/botgen/dsl/assets"
+	"github.com/botgen-dev/botgen/dsl/gofuncs"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/symbols"
 )
@@ -42,6 +43,9 @@ type Server struct {
 	// files keeps the files the documents reference between checks, so
 	// that a keystroke does not read and decode them all again.
 	files assets.Cache
+	// goFuncs keeps the Go functions beside the documents between checks:
+	// a folder whose Go files have not changed is not loaded again.
+	goFuncs gofuncs.Cache
 	// shutdown is set by the shutdown request; exit then ends Serve.
 	shutdown bool
 }
@@ -434,7 +438,7 @@ func (s *Server) publish(uri string) {
 	path := pathOf(uri)
 	file, diags := dsl.Parse(path, src)
 	if file != nil {
-		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files})
+		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files, GoCache: &s.goFuncs})
 	}
 	out := []map[string]any{}
 	for _, d := range diags {
