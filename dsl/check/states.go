@@ -193,7 +193,10 @@ func (c *checker) forStmt(s *syntax.ForStmt) ir.Stmt {
 		ok = false
 	}
 	c.loops = append(c.loops, loopVar{name: name, shape: elem, pos: pos})
-	body := c.block(s.Body, "for")
+	var body []ir.Stmt
+	if s.Body != nil {
+		body = c.block(s.Body, "for")
+	}
 	c.loops = c.loops[:len(c.loops)-1]
 	if !ok {
 		return nil
