@@ -26,9 +26,16 @@ const (
 	Otherwise
 	Go
 	GoBack
+	// OnError moves to Target when the state's body fails: a call that
+	// fails, a value of the wrong kind, a loop over its cap. The variable
+	// error then holds what failed.
+	OnError
 )
 
-// Transition is one way out of a state. Target names a state (unused for GoBack).
+// Transition is one way out of a state. Target names a state (unused for
+// GoBack). A Go or GoBack with a Cond moves only when it holds; the
+// automatic transitions are tried in order after the body, and the first
+// that holds moves.
 type Transition struct {
 	Kind      TransitionKind
 	Intent    string

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
+	val "github.com/botgen-dev/botgen/runtime/value"
 )
 
 // DefaultFallbackText is the reply when neither the state nor the bot has a
@@ -79,13 +81,20 @@ type Engine struct {
 	slots     map[string]int // variable slot by name: vars, params, file.*
 	init      []value        // initial value per slot
 	threshold float64
+	loc       *time.Location  // nlp.timezone
+	ctx       context.Context // done when the bot shuts down (see SetShutdown); nil: never
 }
+
+// SetShutdown makes the calls of every turn cancelled when ctx is done: the
+// bot is shutting down. Call it before the first turn.
+func (e *Engine) SetShutdown(ctx context.Context) { e.ctx = ctx }
 
 // state is a State with its transitions resolved to indexes.
 type state struct {
 	*State
 	targets []int // per transition: target state index (-1 for GoBack)
-	auto    int   // index of the automatic transition, -1 when none
+	autos   []int // indexes of the automatic transitions (go, go back), in order
+	onError int   // index of the on error transition, -1 when none
 	// cands are the intents a message is classified among: those the
 	// transitions name, then the globals'.
 	cands []string
@@ -103,7 +112,7 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 		return nil, errors.New("engine: nil bot")
 	}
 	bd := &builder{
-		e:       &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold},
+		e:       &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold, loc: time.Local},
 		intents: make(map[string]bool, len(b.Intents)),
 	}
 	bd.declare()
@@ -169,11 +178,14 @@ func (bd *builder) resolveStates() {
 	bd.e.states = make([]state, len(b.States))
 	for i := range b.States {
 		st := &b.States[i]
-		s := state{State: st, targets: make([]int, len(st.Transitions)), auto: -1}
+		s := state{State: st, targets: make([]int, len(st.Transitions)), onError: -1}
 		for k, tr := range st.Transitions {
 			s.targets[k] = bd.transition(fmt.Sprintf("state %s, transition %d", st.Name, k+1), tr)
-			if (tr.Kind == Go || tr.Kind == GoBack) && s.auto < 0 {
-				s.auto = k
+			switch {
+			case tr.Kind == Go || tr.Kind == GoBack:
+				s.autos = append(s.autos, k)
+			case tr.Kind == OnError && s.onError < 0:
+				s.onError = k
 			}
 		}
 		s.cands = Listens(st.Transitions, b.Globals)
@@ -193,7 +205,7 @@ func (bd *builder) transition(where string, tr Transition) int {
 		if tr.Cond == nil {
 			bd.bad("%s: when without a condition", where)
 		}
-	case OnFile, Otherwise, Go, GoBack:
+	case OnFile, Otherwise, Go, GoBack, OnError:
 	default:
 		bd.bad("%s: unknown transition kind %d", where, tr.Kind)
 	}
@@ -264,6 +276,7 @@ func (bd *builder) prepareClassifier() {
 			bd.bad("nlp.timezone: %v", err)
 		}
 		opts.Location = loc
+		bd.e.loc = loc
 	}
 	var clf *nlu.Model
 	var err error
@@ -338,6 +351,15 @@ type Session struct {
 	// fallback answered.
 	lastIntent string
 	fellBack   bool
+	// The turn's message, the best score of its prediction, the failures
+	// an on error transition took (see Failures), the iterations of its
+	// loops, and where the running body's undo and replies begin.
+	message     string
+	confidence  float64
+	failures    []*CallError
+	iterations  int
+	bodyUndo    int
+	bodyReplies int
 }
 
 // LastTurn tells how the last turn went: the intent it understood (""
@@ -438,7 +460,25 @@ func (s *Session) turn(f func(t *Turn) error) (replies []reply.Reply, err error)
 	s.undo = s.undo[:0]
 	s.replies = nil
 	s.lastIntent, s.fellBack = "", false
+	s.message, s.confidence, s.failures, s.iterations = "", 0, nil, 0
+	// The message is the client's: the session must not keep it alive.
+	defer func() { s.message = "" }()
 	perr := s.protect(func() { err = f(t) })
+	// A body that failed in a state with on error: what it did is undone,
+	// error says why, and the turn goes on from the on error target.
+	for moves := 0; perr != nil && moves < MaxMoves; moves++ {
+		ce, ok := perr.(*CallError) // as protect returns it
+		st := &s.e.states[s.state]
+		if !ok || st.onError < 0 {
+			break
+		}
+		s.undoTo(s.bodyUndo)
+		s.replies = s.replies[:s.bodyReplies]
+		s.failures = append(s.failures, ce)
+		t.set(ErrorVar, value{kind: kindStr, str: ce.Err.Error()})
+		target := st.targets[st.onError]
+		perr = s.protect(func() { err = s.enter(t, target) })
+	}
 	if perr == nil {
 		return s.replies, err
 	}
@@ -457,6 +497,10 @@ func (s *Session) protect(f func()) (err error) {
 	state := s.State()
 	defer func() {
 		if v := recover(); v != nil {
+			if f, ok := v.(*failure); ok {
+				err = &CallError{State: s.State(), At: f.at, Err: f.err}
+				return
+			}
 			err = &PanicError{State: state, At: compiledFrame(), Value: v, Stack: debug.Stack()}
 		}
 	}()
@@ -488,7 +532,14 @@ func compiledFrame() string {
 
 // rollback undoes the variable writes of the turn and restores its state.
 func (s *Session) rollback(state int, returns []int) {
-	for i := len(s.undo) - 1; i >= 0; i-- {
+	s.undoTo(0)
+	s.state = state
+	s.returns = append(s.returns[:0], returns...)
+}
+
+// undoTo undoes the variable writes after the first mark ones.
+func (s *Session) undoTo(mark int) {
+	for i := len(s.undo) - 1; i >= mark; i-- {
 		u := s.undo[i]
 		switch {
 		case u.slot >= 0:
@@ -499,9 +550,7 @@ func (s *Session) rollback(state int, returns []int) {
 			delete(s.extra, u.name)
 		}
 	}
-	s.undo = s.undo[:0]
-	s.state = state
-	s.returns = append(s.returns[:0], returns...)
+	s.undo = s.undo[:mark]
 }
 
 // enter moves to state i: it runs the body, then follows automatic
@@ -510,19 +559,28 @@ func (s *Session) enter(t *Turn, i int) error {
 	for moves := 0; ; moves++ {
 		s.state = i
 		st := &s.e.states[i]
+		// What the body does is undone if it fails (see turn).
+		s.bodyUndo, s.bodyReplies = len(s.undo), len(s.replies)
 		if st.Body != nil {
 			st.Body(t)
 		}
-		if st.auto < 0 {
+		next := -1
+		for _, k := range st.autos {
+			if c := st.Transitions[k].Cond; c == nil || c(t) {
+				next = k
+				break
+			}
+		}
+		if next < 0 {
 			return nil
 		}
 		if moves == MaxMoves {
 			return fmt.Errorf("engine: state %s: %w (stopped after %d)", st.Name, ErrTooManyMoves, MaxMoves)
 		}
-		if st.Transitions[st.auto].Kind == GoBack {
+		if st.Transitions[next].Kind == GoBack {
 			i = s.popReturn()
 		} else {
-			i = st.targets[st.auto]
+			i = st.targets[next]
 		}
 	}
 }
@@ -551,15 +609,18 @@ func (s *Session) text(t *Turn, text string) error {
 	st := &s.e.states[s.state]
 	predicted := ""
 	text = readable(text)
+	s.message = text
 	if len(st.cands) > 0 {
-		if u := s.e.nlu.Understand(text, st.cands, s.e.threshold); u.Understood {
+		u := s.e.nlu.Understand(text, st.cands, s.e.threshold)
+		s.confidence = u.Best.Score
+		if u.Understood {
 			predicted = u.Best.Intent
 			s.lastIntent = predicted
 			for _, v := range u.Values {
 				// A copy: a value read from the message must not keep
 				// the whole message alive in the session.
 				if str, ok := v.Value.(string); ok {
-					t.Set(v.Param, strings.Clone(str))
+					t.set(v.Param, value{kind: kindStr, str: strings.Clone(str)})
 				} else {
 					t.Set(v.Param, v.Value)
 				}
@@ -714,7 +775,7 @@ func (s *Session) setVars(vars map[string]any) error {
 	var errs []error
 	for _, n := range names {
 		v, ok := valueOf(vars[n])
-		if !ok {
+		if !ok || v.kind == kindData { // a client sets scalars only
 			errs = append(errs, fmt.Errorf("engine: variable %s: unsupported value of type %s (want number, string or bool)", n, jsonType(vars[n])))
 			continue
 		}
@@ -754,12 +815,20 @@ func (s *Session) Size() int64 {
 	const perVar = 32
 	n := int64(len(s.vars)+len(s.extra)) * perVar
 	for _, v := range s.vars {
-		n += int64(len(v.str))
+		n += int64(len(v.str)) + dataSize(v)
 	}
 	for name, v := range s.extra {
-		n += int64(len(name) + len(v.str))
+		n += int64(len(name)+len(v.str)) + dataSize(v)
 	}
 	return n
+}
+
+// dataSize is what a record or list held by v takes.
+func dataSize(v value) int64 {
+	if v.kind != kindData {
+		return 0
+	}
+	return val.Size(v.data)
 }
 
 // jsonType names the JSON type of a value decoded from a client.
@@ -783,6 +852,7 @@ const (
 	kindNum
 	kindStr
 	kindBool
+	kindData // a record, a list or null
 )
 
 // value is a variable's value, unboxed so that setting a number allocates
@@ -792,6 +862,7 @@ type value struct {
 	num  float64
 	str  string
 	b    bool
+	data val.Value // kindData
 }
 
 // valueOf converts what a bot definition or a client gives to a value.
@@ -817,6 +888,15 @@ func valueOf(v any) (value, bool) {
 		return value{kind: kindStr, str: x}, true
 	case bool:
 		return value{kind: kindBool, b: x}, true
+	case *val.Record, []any:
+		return value{kind: kindData, data: x}, true
+	case map[string]any:
+		// JSON from a client or a store: its keys in order.
+		r, err := val.FromGo(x)
+		if err != nil {
+			return value{}, false
+		}
+		return value{kind: kindData, data: r}, true
 	}
 	return value{}, false
 }

@@ -85,6 +85,8 @@ func (v value) any() (x any, ok bool) {
 		return v.str, true
 	case kindBool:
 		return v.b, true
+	case kindData:
+		return v.data, true
 	}
 	return nil, false
 }
@@ -97,6 +99,8 @@ func (k valueKind) String() string {
 		return "string"
 	case kindBool:
 		return "bool"
+	case kindData:
+		return "record or list"
 	}
 	return "unset value"
 }

@@ -48,14 +48,14 @@ func TestRestoreWhatNoLongerFits(t *testing.T) {
 	snap := engine.Snapshot{
 		State:   "gone",
 		Returns: []string{"confused", "also_gone"},
-		Vars:    map[string]any{"n": "seven", "who": "bob", "mood": true, "list": []any{1.0}},
+		Vars:    map[string]any{"n": "seven", "who": "bob", "mood": true, "nothing": nil, "list": []any{1.0}},
 	}
 	r, problems := newEngine(t, transitionsBot()).Restore("b", snap)
 	want := []string{
 		`state "gone" no longer exists`,
 		`state "also_gone" no longer exists`,
-		`variable "list": a value of type []interface {} cannot be restored`,
 		`variable "n" is now a number: its stored string is dropped`,
+		`variable "nothing": a value of type <nil> cannot be restored`,
 	}
 	if len(problems) != len(want) {
 		t.Fatalf("problems %q, want %d", problems, len(want))
@@ -67,7 +67,7 @@ func TestRestoreWhatNoLongerFits(t *testing.T) {
 	}
 	got := r.Snapshot()
 	if got.State != "s0" || !reflect.DeepEqual(got.Returns, []string{"confused"}) ||
-		got.Vars["who"] != "bob" || got.Vars["mood"] != true || got.Vars["n"] != 0.0 {
+		got.Vars["who"] != "bob" || got.Vars["mood"] != true || got.Vars["n"] != 0.0 || !reflect.DeepEqual(got.Vars["list"], []any{1.0}) {
 		t.Errorf("restored %+v", got)
 	}
 }

@@ -1,0 +1,127 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	val "github.com/botgen-dev/botgen/runtime/value"
+)
+
+// ErrorVar is the variable that holds, in the state an on error transition
+// leads to, the message of what failed.
+const ErrorVar = "error"
+
+// CallError is a body that failed: a call to a Go function or an HTTP API
+// that returned an error, a value of the wrong kind read from JSON, a loop
+// over its cap. At is the place in the .bot file ("weather.bot:12:17").
+type CallError struct {
+	State string
+	At    string
+	Err   error
+}
+
+func (e *CallError) Error() string {
+	if e.At == "" {
+		return fmt.Sprintf("engine: state %s: %v", e.State, e.Err)
+	}
+	return fmt.Sprintf("engine: state %s, at %s: %v", e.State, e.At, e.Err)
+}
+
+// Unwrap returns what failed.
+func (e *CallError) Unwrap() error { return e.Err }
+
+// failure is the panic value Fail raises: it unwinds the body, however deep
+// in loops and conditions it is, to the turn, which tells it from a bug.
+type failure struct {
+	at  string
+	err error
+}
+
+// Fail stops the body: what it did in this state is undone, and the turn
+// goes on as the state's on error transition says, or fails and the
+// fallback answers. at is the place in the .bot file that failed.
+func (t *Turn) Fail(at string, err error) {
+	panic(&failure{at: at, err: err})
+}
+
+// Check fails the body when err is not nil.
+func (t *Turn) Check(at string, err error) {
+	if err != nil {
+		t.Fail(at, err)
+	}
+}
+
+// Failures returns the failures of the last turn that an on error
+// transition took: the turn went on, but they deserve a log line.
+func (s *Session) Failures() []*CallError { return s.failures }
+
+// Val returns variable or parameter name as a run-time value: a number,
+// string or bool, a record or list, or nil when it is unset.
+func (t *Turn) Val(name string) val.Value {
+	v := t.get(name)
+	switch v.kind {
+	case kindNum:
+		return v.num
+	case kindStr:
+		return v.str
+	case kindBool:
+		return v.b
+	case kindData:
+		return v.data
+	}
+	return nil
+}
+
+// SetVal assigns a run-time value to a session variable.
+func (t *Turn) SetVal(name string, x val.Value) {
+	switch y := x.(type) {
+	case float64:
+		t.set(name, value{kind: kindNum, num: y})
+	case string:
+		t.set(name, value{kind: kindStr, str: y})
+	case bool:
+		t.set(name, value{kind: kindBool, b: y})
+	default:
+		t.set(name, value{kind: kindData, data: x})
+	}
+}
+
+// Message returns the text of the message this turn answers ("" for a
+// file or voice).
+func (t *Turn) Message() string { return strings.Clone(t.s.message) }
+
+// Intent returns the intent this turn understood ("" when none).
+func (t *Turn) Intent() string { return t.s.lastIntent }
+
+// Confidence returns the score of the best intent for this turn's message,
+// understood or not (0 when no intent was asked).
+func (t *Turn) Confidence() float64 { return t.s.confidence }
+
+// Now returns the time in nlp.timezone (the machine's when unset).
+func (t *Turn) Now() time.Time { return time.Now().In(t.s.e.loc) }
+
+// Context returns the context of a call the turn makes: cancelled when
+// actions.timeout has passed since the call began and when the bot shuts
+// down. Call cancel once the call returns.
+func (t *Turn) Context() (ctx context.Context, cancel context.CancelFunc) {
+	base := t.s.e.ctx
+	if base == nil {
+		base = context.Background()
+	}
+	if d := t.s.e.cfg.ActionsTimeout; d > 0 {
+		return context.WithTimeout(base, d)
+	}
+	return context.WithCancel(base)
+}
+
+// Step counts one iteration of a loop; past actions.max_iterations in one
+// turn, the body fails at at.
+func (t *Turn) Step(at string) {
+	s := t.s
+	s.iterations++
+	if max := s.e.cfg.MaxIterations; max > 0 && s.iterations > max {
+		t.Fail(at, fmt.Errorf("loops ran over %d iterations in one turn (actions.max_iterations)", max))
+	}
+}
