@@ -133,7 +133,7 @@ func TestTheTurnsMessageIntentAndConfidence(t *testing.T) {
 		Name:    "echo",
 		Initial: "s",
 		Intents: []nlu.Intent{{Name: "hello", Sentences: []string{"hello there"}}},
-		States: []engine.State{{Name: "s", Transitions: []engine.Transition{{Kind: engine.OnIntent, Intent: "hello", Target: "s"}}}},
+		States:  []engine.State{{Name: "s", Transitions: []engine.Transition{{Kind: engine.OnIntent, Intent: "hello", Target: "s"}}}},
 		Fallback: func(t *engine.Turn) {
 			got = append(got, t.Message(), t.Intent(), t.Confidence() < 1)
 		},
