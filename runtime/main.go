@@ -129,7 +129,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 // command line's sources (see config.Resolve), showing the config file's
 // warnings.
 func configure(c *cli.Context, p *Program) (config.Resolved, error) {
-	src := config.Sources{Block: p.Bot.Config, Env: os.LookupEnv, Set: c.StringSlice("set")}
+	src := config.Sources{Block: p.Bot.Config, Settings: p.Bot.Settings, Env: os.LookupEnv, Set: c.StringSlice("set")}
 	if path := c.String("config"); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {

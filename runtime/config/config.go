@@ -59,6 +59,11 @@ type Config struct {
 	HTTPTimeout  time.Duration // http.timeout, seconds one HTTP call of the bot (get, post) may take
 	HTTPMaxBytes int64         // http.max_bytes: the largest answer an HTTP call reads
 
+	// Settings are the values of the bot's own settings by name, in their
+	// text form, checked against their kind (see Setting); nil when it
+	// declares none.
+	Settings map[string]string
+
 	ActionsTimeout time.Duration // actions.timeout: how long a call to a Go function may take
 	MaxIterations  int           // actions.max_iterations: loop iterations per turn
 

@@ -3,9 +3,11 @@ package engine_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/fetch"
 	"github.com/botgen-dev/botgen/runtime/reply"
@@ -83,5 +85,31 @@ func TestHTTPCallsAndMocks(t *testing.T) {
 	s.SetMocks(&engine.Mocks{HTTP: fetch.NewMocks(true)})
 	if r := s.Start(); len(r) != 1 || !strings.Contains(r[0].Text, "unmocked HTTP call: GET "+srv.URL) {
 		t.Fatalf("replies %q", texts(r))
+	}
+}
+
+// A setting reads as the bot declares it, or as the configuration
+// overrides it.
+func TestSettings(t *testing.T) {
+	var got []any
+	b := &engine.Bot{
+		Name:     "set",
+		Initial:  "s",
+		Settings: []config.Setting{{Name: "api", Kind: config.String, Default: "https://a.example"}, {Name: "retries", Kind: config.Int, Default: "2"}},
+		States: []engine.State{{Name: "s", Body: func(t *engine.Turn) {
+			got = append(got, t.Setting("api"), t.Setting("retries"))
+		}}},
+	}
+	newEngine(t, b).NewSession("a").Start()
+	cfg := config.Default()
+	cfg.Settings = map[string]string{"api": "https://b.example"}
+	e, err := engine.New(b, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.NewSession("b").Start()
+	want := []any{"https://a.example", 2.0, "https://b.example", 2.0}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -85,6 +85,7 @@ type Engine struct {
 	loc       *time.Location  // nlp.timezone
 	ctx       context.Context // done when the bot shuts down (see SetShutdown); nil: never
 	http      *fetch.Client   // the bot's HTTP calls (http.timeout, http.max_bytes)
+	settings  map[string]val.Value
 }
 
 // SetShutdown makes the calls of every turn cancelled when ctx is done: the
@@ -119,6 +120,7 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 		intents: make(map[string]bool, len(b.Intents)),
 	}
 	bd.declare()
+	bd.readSettings()
 	bd.resolveStates()
 	bd.resolveGlobals()
 	if b.Initial == "" {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/fetch"
 	val "github.com/botgen-dev/botgen/runtime/value"
 )
@@ -208,3 +210,36 @@ func (t *Turn) Mocked(at, name string) (val.Value, bool) {
 	}
 	return fm.Value, true
 }
+
+// readSettings reads the values of the bot's settings, as the config gives
+// them (config.Resolve checked them) or as the bot declares them.
+func (bd *builder) readSettings() {
+	e := bd.e
+	for _, st := range e.bot.Settings {
+		text, ok := e.cfg.Settings[st.Name]
+		if !ok {
+			text = st.Default
+		}
+		var v val.Value
+		var err error
+		switch st.Kind {
+		case config.Int, config.Float:
+			v, err = strconv.ParseFloat(strings.TrimSpace(text), 64)
+		case config.Bool:
+			v, err = strconv.ParseBool(strings.TrimSpace(text))
+		default:
+			v = text
+		}
+		if err != nil {
+			bd.bad("setting %s: %q is not a %s", st.Name, text, st.Kind)
+			continue
+		}
+		if e.settings == nil {
+			e.settings = map[string]val.Value{}
+		}
+		e.settings[st.Name] = v
+	}
+}
+
+// Setting returns the value of the bot's setting name.
+func (t *Turn) Setting(name string) val.Value { return t.s.e.settings[name] }
