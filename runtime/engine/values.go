@@ -243,3 +243,10 @@ func (bd *builder) readSettings() {
 
 // Setting returns the value of the bot's setting name.
 func (t *Turn) Setting(name string) val.Value { return t.s.e.settings[name] }
+
+// Setting returns the value of the bot's setting name, and false when the
+// bot declares no such setting.
+func (e *Engine) Setting(name string) (val.Value, bool) {
+	v, ok := e.settings[name]
+	return v, ok
+}
