@@ -107,8 +107,8 @@ func (e *editor) read() map[string]any {
 			e.t.Fatalf("read: %v", r.err)
 		}
 		return r.m
-	case <-time.After(5 * time.Second):
-		e.t.Fatal("no message from the server within 5 s")
+	case <-time.After(30 * time.Second):
+		e.t.Fatal("no message from the server within 30 s")
 	}
 	return nil
 }

@@ -236,10 +236,11 @@ func (c *client) send(action string, message any) {
 
 func (c *client) say(text string) { c.t.Helper(); c.send("user_message", text) }
 
-// next reads one frame (5 s at most).
+// next reads one frame (30 s at most: a liveness bound, generous for a
+// loaded machine running the race detector).
 func (c *client) next() []byte {
 	c.t.Helper()
-	b, err := c.tryNext(5 * time.Second)
+	b, err := c.tryNext(30 * time.Second)
 	if err != nil {
 		c.t.Fatalf("read: %v", err)
 	}
@@ -293,7 +294,7 @@ func (c *client) expect(action, message string) {
 // expectClose reads until the connection closes and returns the close code.
 func (c *client) expectClose() int {
 	c.t.Helper()
-	_ = c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = c.ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 	for {
 		_, _, err := c.ws.ReadMessage()
 		if err == nil {
