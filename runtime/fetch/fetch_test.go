@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -514,6 +515,27 @@ func BenchmarkGet(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.Get(ctx, srv.URL+"/v1/forecast", query, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetStdlib is the baseline of BenchmarkGet: the same call with
+// net/http alone, its answer read whole and decoded by encoding/json.
+func BenchmarkGetStdlib(b *testing.B) {
+	srv := httptest.NewServer(jsonAnswer(`{"current":{"time":"2026-11-30T08:00","temperature_2m":21.5,"wind_speed_10m":12}}`))
+	defer srv.Close()
+	u := srv.URL + "/v1/forecast?latitude=41.39&longitude=2.17&current=temperature_2m%2Cwind_speed_10m"
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := http.Get(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var v any
+		if err != nil || json.Unmarshal(data, &v) != nil {
 			b.Fatal(err)
 		}
 	}
