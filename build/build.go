@@ -12,12 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +40,9 @@ type ModuleOptions struct {
 	Name string
 	// Source is the .bot file name, for the header comment.
 	Source string
+	// GoDir is the bot's folder: its Go files (package main), the files
+	// they embed and its go.mod join the module. Empty: none.
+	GoDir string
 }
 
 // WriteModule writes the generated program into dir as a Go module: main.go,
@@ -58,7 +63,17 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 			return err
 		}
 	}
-	mod, err := goMod(opts)
+	var user *userGo
+	if opts.GoDir != "" {
+		var err error
+		if user, err = readUserGo(opts.GoDir); err != nil {
+			return err
+		}
+	}
+	if err := writeUserFiles(dir, out, user); err != nil {
+		return err
+	}
+	mod, err := goMod(opts, user)
 	if err != nil {
 		return err
 	}
@@ -69,13 +84,39 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "go.sum"), runtimeSums(sum), 0o644)
+	return os.WriteFile(filepath.Join(dir, "go.sum"), user.mergeSums(runtimeSums(sum)), 0o644)
+}
+
+// writeUserFiles writes the bot's own Go files and what they embed beside
+// the generated program, none of them in a place the program's files take.
+func writeUserFiles(dir string, out *generator.Output, user *userGo) error {
+	if user == nil {
+		return nil
+	}
+	taken := map[string]bool{"main.go": true, "go.mod": true, "go.sum": true}
+	for _, f := range out.Files {
+		taken[f.Path] = true
+	}
+	for _, p := range slices.Sorted(maps.Keys(user.files)) {
+		if taken[p] || strings.HasPrefix(p, "files/") {
+			return fmt.Errorf("%s: the generated program has a file of that name; rename it", filepath.Join(dir, filepath.FromSlash(p)))
+		}
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, user.files[p], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var goRE = regexp.MustCompile(`(?m)^go ([0-9.]+)`)
 
-// goMod fills the go.mod template with the runtime's requirements.
-func goMod(opts ModuleOptions) ([]byte, error) {
+// goMod fills the go.mod template with the runtime's requirements, and
+// with the user's when the bot's folder has a go.mod.
+func goMod(opts ModuleOptions, user *userGo) ([]byte, error) {
 	own, err := fs.ReadFile(botgen.Source, "go.mod")
 	if err != nil {
 		return nil, err
@@ -92,6 +133,15 @@ func goMod(opts ModuleOptions) ([]byte, error) {
 	if m := goRE.FindSubmatch(own); m != nil {
 		goVersion = string(m[1])
 	}
+	goVersion = user.goVersion(goVersion)
+	requires, err := user.mergeRequires(runtimeRequires(own, true))
+	if err != nil {
+		return nil, err
+	}
+	replaces, err := user.replaces(opts.GoDir)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	// The .bot file's name and the runtime's folder are not ours: quoted
 	// where need be, neither can end its line and add a directive.
@@ -100,7 +150,8 @@ func goMod(opts ModuleOptions) ([]byte, error) {
 		"Source":     generator.CommentText(opts.Source),
 		"Module":     "botgen.local/" + modulePathElem(opts.Name),
 		"GoVersion":  goVersion,
-		"Requires":   runtimeRequires(own, true),
+		"Requires":   requires,
+		"Replaces":   replaces,
 		"RuntimeDir": modQuote(filepath.ToSlash(opts.RuntimeDir)),
 	})
 	return buf.Bytes(), err
@@ -249,6 +300,7 @@ type Options struct {
 	WorkDir string // keep the build module here; empty: a temporary folder, removed afterwards
 	Name    string // the bot's name
 	Source  string // the .bot file name
+	GoDir   string // the bot's folder, for its Go files and go.mod (see ModuleOptions.GoDir); empty: none
 	// Local says that the binary only runs on this machine (botgen run and
 	// test): it is built with the settings botgen itself was built with
 	// (no -trimpath, unless botgen had it), so that it reuses the standard
@@ -296,7 +348,7 @@ func Binary(ctx context.Context, out *generator.Output, opts Options) error {
 	if !opts.Local {
 		rtRef = linkRuntime(work, rt)
 	}
-	if err := WriteModule(work, out, ModuleOptions{RuntimeDir: rtRef, Name: opts.Name, Source: opts.Source}); err != nil {
+	if err := WriteModule(work, out, ModuleOptions{RuntimeDir: rtRef, Name: opts.Name, Source: opts.Source, GoDir: opts.GoDir}); err != nil {
 		return fmt.Errorf("writing the build module: %w", err)
 	}
 	output, err := filepath.Abs(opts.Output)

@@ -74,7 +74,7 @@ func TestGoModHasOnlyItsDirectives(t *testing.T) {
 		{Name: "", Source: "", RuntimeDir: "/home/a b/.cache/botgen"},
 	}
 	for _, opts := range cases {
-		data, err := goMod(opts)
+		data, err := goMod(opts, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

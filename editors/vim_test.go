@@ -29,7 +29,18 @@ initial state s0 {
 }
 state s1 {
     set count = count + 1
+    go s0 if count > 9
     go s0
+    on error -> s0
+}
+setting api = "https://example.org"
+state s2 {
+    set w = get(api, {q: 1})
+    for o in w.items { reply "{o.name}" }
+}
+test "t" {
+    mock get api returns {a: 1}
+    mock locate fails "no"
 }
 `
 
@@ -73,6 +84,15 @@ func TestVimSyntax(t *testing.T) {
 		{"not false", "false", "botgenBoolean"},
 		{"set count", "set", "botgenStatement"},
 		{"go s0", "s0", "botgenTarget"},
+		{"go s0 if", "if", "botgenStatement"},
+		{"on error", "error", "botgenStatement"},
+		{"setting api", "setting", "botgenDeclare"},
+		{"setting api", "api", "botgenName"},
+		{"for o in", "for", "botgenStatement"},
+		{"for o in", "in", "botgenStatement"},
+		{"mock get api returns", "mock", "botgenStatement"},
+		{"mock get api returns", "returns", "botgenStatement"},
+		{"mock locate fails", "fails", "botgenStatement"},
 	}
 	lines := strings.Split(sample, "\n")
 	var script strings.Builder

@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,8 +44,9 @@ type Server struct {
 	// files keeps the files the documents reference between checks, so
 	// that a keystroke does not read and decode them all again.
 	files assets.Cache
-	// goFuncs keeps the Go functions beside the documents between checks:
-	// a folder whose Go files have not changed is not loaded again.
+	// goFuncs keeps the Go functions beside the documents between checks
+	// and hovers: a folder whose Go files have not changed is not loaded
+	// again.
 	goFuncs gofuncs.Cache
 	// shutdown is set by the shutdown request; exit then ends Serve.
 	shutdown bool
@@ -218,9 +220,9 @@ var handlers = map[string]handler{
 	"textDocument/didClose":            withParams((*Server).didClose),
 	"textDocument/formatting":          withParams((*Server).formatting),
 	"textDocument/documentSymbol":      withParams((*Server).documentSymbol),
-	"textDocument/definition":          atPlace(definition),
-	"textDocument/hover":               atPlace(hover),
-	"textDocument/completion":          atPlace(completion),
+	"textDocument/definition":          atPlace((*Server).definition),
+	"textDocument/hover":               atPlace((*Server).hover),
+	"textDocument/completion":          atPlace(func(_ *Server, p place) any { return completion(p) }),
 }
 
 // withParams decodes the parameters into a P for h.
@@ -330,7 +332,7 @@ type place struct {
 
 // atPlace answers a query about the place in an open document that the
 // parameters name.
-func atPlace(query func(place) any) handler {
+func atPlace(query func(*Server, place) any) handler {
 	return withParams(func(s *Server, p struct {
 		TextDocument struct{ URI string } `json:"textDocument"`
 		Position     position             `json:"position"`
@@ -340,7 +342,7 @@ func atPlace(query func(place) any) handler {
 			return nil, err
 		}
 		line, col := fromPosition(src, p.Position)
-		return query(place{p.TextDocument.URI, pathOf(p.TextDocument.URI), src, line, col}), nil
+		return query(s, place{p.TextDocument.URI, pathOf(p.TextDocument.URI), src, line, col}), nil
 	})
 }
 
@@ -500,24 +502,60 @@ func nameRange(src []byte, d symbols.Symbol) lspRange {
 	return lspRange{toPosition(src, d.Pos.Line, d.Pos.Col), toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))}
 }
 
-// definition returns the location of the declaration of the name at p, or
-// nil.
-func definition(p place) any {
-	d, ok := declarationAt(p.path, p.src, p.line, p.col)
-	if !ok {
-		return nil
+// definition returns the location of the declaration of the name at p, in
+// the document or, for a Go function the bot calls, in its .go file; or nil.
+func (s *Server) definition(p place) any {
+	if d, ok := declarationAt(p.path, p.src, p.line, p.col); ok {
+		return map[string]any{"uri": p.uri, "range": nameRange(p.src, d)}
 	}
-	return map[string]any{"uri": p.uri, "range": nameRange(p.src, d)}
+	if f, ok := s.goFunc(p); ok {
+		src, err := os.ReadFile(f.Pos.File)
+		if err != nil {
+			return nil
+		}
+		line := lineText(src, f.Pos.Line)
+		col := utf8.RuneCountInString(line[:min(max(f.Pos.Col-1, 0), len(line))]) + 1 // Go's columns count bytes
+		end := col + utf8.RuneCountInString("func ")
+		if i := strings.Index(line, f.Name); i >= 0 {
+			col = utf8.RuneCountInString(line[:i]) + 1
+			end = col + utf8.RuneCountInString(f.Name)
+		}
+		return map[string]any{"uri": "file://" + filepath.ToSlash(f.Pos.File), "range": lspRange{toPosition(src, f.Pos.Line, col), toPosition(src, f.Pos.Line, end)}}
+	}
+	return nil
 }
 
-// hover describes the declaration of the name at p, or nil.
-func hover(p place) any {
-	d, ok := declarationAt(p.path, p.src, p.line, p.col)
-	if !ok {
+// hover describes the declaration of the name at p (for a Go function, its
+// signature and doc comment), or nil.
+func (s *Server) hover(p place) any {
+	var text string
+	if d, ok := declarationAt(p.path, p.src, p.line, p.col); ok {
+		text = "```botgen\n" + symbols.Summary(p.path, p.src, d) + "\n```"
+	} else if f, ok := s.goFunc(p); ok {
+		text = "```go\n" + f.Signature + "\n```"
+		if doc := strings.TrimSpace(f.Doc); doc != "" {
+			text += "\n\n" + doc
+		}
+		if !f.Callable() {
+			text += "\n\nA bot cannot call it: " + strings.Join(f.Reasons(), "; ")
+		}
+	} else {
 		return nil
 	}
-	text := "```botgen\n" + symbols.Summary(p.path, p.src, d) + "\n```"
 	return map[string]any{"contents": map[string]any{"kind": "markdown", "value": text}}
+}
+
+// goFunc returns the Go function beside the document named at p.
+func (s *Server) goFunc(p place) (*gofuncs.Func, bool) {
+	ref, ok := symbols.ReferenceAt(p.path, p.src, p.line, p.col)
+	if !ok || p.path == "" {
+		return nil, false
+	}
+	pkg, _ := gofuncs.Load(filepath.Dir(p.path), gofuncs.Options{Cache: &s.goFuncs})
+	if pkg == nil {
+		return nil, false
+	}
+	return pkg.Func(ref.Name)
 }
 
 // LSP symbol kinds of the declarations.

@@ -107,8 +107,8 @@ func (e *editor) read() map[string]any {
 			e.t.Fatalf("read: %v", r.err)
 		}
 		return r.m
-	case <-time.After(5 * time.Second):
-		e.t.Fatal("no message from the server within 5 s")
+	case <-time.After(30 * time.Second):
+		e.t.Fatal("no message from the server within 30 s")
 	}
 	return nil
 }
@@ -325,5 +325,41 @@ func TestHostileDocuments(t *testing.T) {
 	e.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 9}, "contentChanges": []any{map[string]any{"text": "bot b\ninitial state s { go nowhere }\n"}}})
 	if got := strings.Join(e.diagnostics(), "\n"); !strings.Contains(got, `unknown state "nowhere"`) {
 		t.Errorf("diagnostics of a good document: %s", got)
+	}
+}
+
+// A Go function the bot calls: hovering shows its signature and doc
+// comment, and going to its definition opens its .go file at its name.
+func TestGoFunctions(t *testing.T) {
+	dir := t.TempDir()
+	goSrc := "package main\n\n// Coords is a place.\ntype Coords struct {\n\tLat float64 `json:\"lat\"`\n}\n\n// locate finds the coordinates of a city (día).\nfunc locate(city string) (Coords, error) { return Coords{}, nil }\n\nfunc ch(c chan int) string { return \"\" }\n"
+	if err := os.WriteFile(filepath.Join(dir, "geo.go"), []byte(goSrc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := "file://" + filepath.ToSlash(filepath.Join(dir, "w.bot"))
+	text := "bot w\ninitial state s {\n    set where = locate(\"x\")\n    set y = ch(1)\n}\n"
+	e := startServer(t)
+	e.call("initialize", map[string]any{"capabilities": map[string]any{}})
+	e.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": u, "text": text}})
+	e.diagnostics()
+
+	resp, _ := e.call("textDocument/hover", at(u, 2, 17)) // locate
+	want := "```go\nfunc locate(city string) (Coords, error)\n```\n\nlocate finds the coordinates of a city (día)."
+	if v := resp["result"].(map[string]any)["contents"].(map[string]any)["value"]; v != want {
+		t.Errorf("hover over locate: %q, want %q", v, want)
+	}
+	resp, _ = e.call("textDocument/hover", at(u, 3, 13)) // ch
+	if v, _ := resp["result"].(map[string]any)["contents"].(map[string]any)["value"].(string); !strings.Contains(v, "A bot cannot call it: ") || !strings.Contains(v, "chan int") {
+		t.Errorf("hover over a function a bot cannot call: %q", v)
+	}
+	resp, _ = e.call("textDocument/definition", at(u, 2, 17))
+	loc, _ := resp["result"].(map[string]any)
+	wantURI := "file://" + filepath.ToSlash(filepath.Join(dir, "geo.go"))
+	if loc == nil || loc["uri"] != wantURI {
+		t.Fatalf("definition of locate: %v", resp)
+	}
+	r := loc["range"].(map[string]any)
+	if s, e := r["start"].(map[string]any), r["end"].(map[string]any); s["line"] != 8.0 || s["character"] != 5.0 || e["character"] != 11.0 {
+		t.Errorf("definition range %v, want line 8, characters 5 to 11", r)
 	}
 }

@@ -129,7 +129,7 @@ func Run(ctx context.Context, p *Program, args []string, stdin io.Reader, stdout
 // command line's sources (see config.Resolve), showing the config file's
 // warnings.
 func configure(c *cli.Context, p *Program) (config.Resolved, error) {
-	src := config.Sources{Block: p.Bot.Config, Env: os.LookupEnv, Set: c.StringSlice("set")}
+	src := config.Sources{Block: p.Bot.Config, Settings: p.Bot.Settings, Env: os.LookupEnv, Set: c.StringSlice("set")}
 	if path := c.String("config"); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -270,6 +270,7 @@ func runTests(c *cli.Context, p *Program) error {
 		cfg.LogLevel = "error"
 	}
 	url := c.String("url")
+	opts := bottest.Options{Dialect: cfg.Protocol}
 	if url == "" {
 		eng, err := engine.New(p.Bot, cfg)
 		if err != nil {
@@ -280,6 +281,8 @@ func runTests(c *cli.Context, p *Program) error {
 			return fail(exitInput, "cannot listen: %v", err)
 		}
 		srv := server.New(eng, cfg, newLogger(cfg, c.App.ErrWriter))
+		mocker := bottest.NewMocker(eng)
+		srv.NewSession, opts.Prepare = mocker.Attach, mocker.Prepare
 		go srv.Serve(ln)
 		defer func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -288,7 +291,7 @@ func runTests(c *cli.Context, p *Program) error {
 		}()
 		url = "ws://" + ln.Addr().String() + "/"
 	}
-	results := bottest.Run(c.Context, url, p.Tests, bottest.Options{Dialect: cfg.Protocol})
+	results := bottest.Run(c.Context, url, p.Tests, opts)
 	tally := bottest.Report(c.App.Writer, results)
 	if path := c.String("junit"); path != "" {
 		report := bottest.JUnit{Suites: []bottest.JUnitSuite{bottest.NewJUnitSuite(p.Bot.Name, results)}}

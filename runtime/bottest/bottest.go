@@ -23,6 +23,7 @@ import (
 
 	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/botgen-dev/botgen/runtime/reply"
+	"github.com/botgen-dev/botgen/runtime/value"
 )
 
 // StepKind tells what a step does.
@@ -70,6 +71,23 @@ type Case struct {
 	Name  string
 	Pos   string
 	Steps []Step
+	// Mocks replace, for this case's session, the Go functions and HTTP
+	// APIs the bot calls. A run that cannot give them to the bot (see
+	// Options.Prepare) fails the case.
+	Mocks []Mock
+}
+
+// Mock is one `mock` line of a test: the Go function Func, or the HTTP call
+// Method ("GET", "POST") to URL or to the URL the bot's setting Setting
+// holds, answers Value, or fails with the message Fails when it is set.
+type Mock struct {
+	Func    string
+	Method  string
+	URL     string
+	Setting string
+	Value   value.Value
+	Fails   string
+	Pos     string
 }
 
 // Result is the outcome of one case.
@@ -85,6 +103,10 @@ type Options struct {
 	Dialect string        // "bbf" or "baf"
 	Timeout time.Duration // how long to wait for each expected reply (default 5s)
 	Quiet   time.Duration // how long to watch for unexpected replies after the last step (default 200ms)
+	// Prepare, when set, is told the session key of each case before its
+	// connection opens, so that a bot running in the same process can give
+	// that session the case's mocks. An error fails the case.
+	Prepare func(key string, c Case) error
 }
 
 // Run runs every case against the bot listening at wsURL and returns the
@@ -141,10 +163,19 @@ func runCase(ctx context.Context, wsURL string, c Case, opts Options, n int) err
 	}
 	dialect := protocol.Dialect(opts.Dialect)
 	header := http.Header{}
-	if dialect == protocol.BAF {
-		// A fresh key per case gives every test its own session.
+	// A fresh key per case gives every test its own session.
+	key := fmt.Sprintf("bottest-%d-%d", time.Now().UnixNano(), n)
+	switch {
+	case opts.Prepare != nil:
+		if err := opts.Prepare(key, c); err != nil {
+			return err
+		}
+	case len(c.Mocks) > 0:
+		return fmt.Errorf("%s: this test mocks calls of the bot, which only its own test command can do (not a bot at another address)", c.Mocks[0].Pos)
+	}
+	if dialect == protocol.BAF || opts.Prepare != nil {
 		q := u.Query()
-		q.Set("session_id", fmt.Sprintf("bottest-%d-%d", time.Now().UnixNano(), n))
+		q.Set("session_id", key)
 		u.RawQuery = q.Encode()
 	}
 	dialer := websocket.Dialer{HandshakeTimeout: opts.Timeout}

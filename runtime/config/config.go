@@ -56,6 +56,14 @@ type Config struct {
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
+	HTTPTimeout  time.Duration // http.timeout, seconds one HTTP call of the bot (get, post) may take
+	HTTPMaxBytes int64         // http.max_bytes: the largest answer an HTTP call reads
+
+	// Settings are the values of the bot's own settings by name, in their
+	// text form, checked against their kind (see Setting); nil when it
+	// declares none.
+	Settings map[string]string
+
 	ActionsTimeout time.Duration // actions.timeout: how long a call to a Go function may take
 	MaxIterations  int           // actions.max_iterations: loop iterations per turn
 
@@ -157,6 +165,8 @@ var keys = []Key{
 	{Name: "session.max_variable_bytes", Kind: Int, Default: "65536", Doc: "longest string a client may set a variable to (user_set_variable); a longer one is refused", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxVariableBytes })},
 	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.StoreBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
+	{Name: "http.timeout", Kind: Float, Default: "10", Doc: "seconds an HTTP call of the bot (get, post) may take, answer included; a slower one fails and takes the state's error path", set: positiveSeconds(func(c *Config) *time.Duration { return &c.HTTPTimeout })},
+	{Name: "http.max_bytes", Kind: Int, Default: "1048576", Doc: "largest answer in bytes an HTTP call of the bot reads; a larger one fails and takes the state's error path", set: bytesFrom(1024, func(c *Config) *int64 { return &c.HTTPMaxBytes })},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "actions.timeout", Kind: Float, Default: "10", Doc: "seconds a call to a Go function beside the bot may take: its context is cancelled then", set: positiveSeconds(func(c *Config) *time.Duration { return &c.ActionsTimeout })},
 	{Name: "actions.max_iterations", Kind: Int, Default: "1000", Doc: "iterations of for loops one turn may run; past it the body fails and takes the error path", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxIterations })},

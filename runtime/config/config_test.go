@@ -11,7 +11,8 @@ import (
 func TestDefaults(t *testing.T) {
 	c := Default()
 	if c.Host != "localhost" || c.Port != 8765 || c.Protocol != "bbf" || c.IntentThreshold != 0.4 ||
-		c.MaxSize != 64<<20 || !c.PreProcessing || c.PingInterval != 30*time.Second || !c.UIEnabled {
+		c.MaxSize != 64<<20 || !c.PreProcessing || c.PingInterval != 30*time.Second || !c.UIEnabled ||
+		c.HTTPTimeout != 10*time.Second || c.HTTPMaxBytes != 1<<20 {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
 }
@@ -38,6 +39,11 @@ func TestSet(t *testing.T) {
 		{"ui.frame_ancestors", "'none'", ""},
 		{"ui.frame_ancestors", "'self'; script-src *", "is not a CSP source"},
 		{"ui.frame_ancestors", "'unsafe-inline'", "is not a CSP source"},
+		{"http.timeout", "2.5", ""},
+		{"http.timeout", "0", "http.timeout: must be positive"},
+		{"http.timeout", "soon", `"soon" is not a number`},
+		{"http.max_bytes", "65536", ""},
+		{"http.max_bytes", "100", "http.max_bytes: must be at least 1024"},
 		{"no.such", "1", `unknown config key "no.such"`},
 	}
 	for _, c := range cases {
@@ -164,5 +170,15 @@ func TestEveryKeyDocumented(t *testing.T) {
 		if !strings.Contains(string(doc), row) {
 			t.Errorf("docs/language.md has no row %q…", row)
 		}
+	}
+}
+
+func TestHTTPSettings(t *testing.T) {
+	c := Default()
+	if err := c.Apply([]Entry{{Key: "http.timeout", Value: "2.5"}, {Key: "http.max_bytes", Value: "4096"}}); err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPTimeout != 2500*time.Millisecond || c.HTTPMaxBytes != 4096 {
+		t.Errorf("http.timeout %v, http.max_bytes %d", c.HTTPTimeout, c.HTTPMaxBytes)
 	}
 }

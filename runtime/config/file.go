@@ -23,14 +23,14 @@ import (
 // A file named *.yaml or *.yml is read as YAML instead (see ApplyYAML), so a
 // BESSER Agentic Framework config.yaml works as it is too.
 func (c *Config) ApplyFile(name string, data []byte) (warnings []string, err error) {
-	return applyFile(name, data, c.Set)
+	return applyFile(name, data, noSetting, c.Set)
 }
 
 // applyFile reads a config file, INI or YAML, handing each setting to set:
 // Resolve's set also notes where each key came from.
-func applyFile(name string, data []byte, set func(key, value string) error) (warnings []string, err error) {
+func applyFile(name string, data []byte, setting func(key string) bool, set func(key, value string) error) (warnings []string, err error) {
 	if IsYAML(name) {
-		return applyYAML(name, data, set)
+		return applyYAML(name, data, setting, set)
 	}
 	var errs []error
 	text := strings.TrimPrefix(string(data), "\ufeff")
@@ -57,7 +57,7 @@ func applyFile(name string, data []byte, set func(key, value string) error) (war
 			errs = append(errs, fmt.Errorf("%s: a key is missing before %q", at, line[k:k+1]))
 			continue
 		}
-		if _, ok := Lookup(key); !ok {
+		if _, ok := Lookup(key); !ok && !setting(key) {
 			w := fmt.Sprintf("%s: unknown config key %q, ignored", at, key)
 			names := make([]string, len(keys))
 			for i, k := range keys {
@@ -83,3 +83,6 @@ func unquote(s string) string {
 	}
 	return s
 }
+
+// noSetting is the bot's settings when none are declared.
+func noSetting(string) bool { return false }

@@ -48,6 +48,18 @@ type Sources struct {
 	Env   func(name string) (string, bool)
 	Set   []string // the values of --set, "key=value" each, in order
 	Flags []Flag   // flags of their own, in order
+	// Settings are the bot's own (`setting NAME = value`): every source
+	// but the config block may override them as it does config keys.
+	Settings []Setting
+}
+
+// Setting is a bot-wide, read-only value a bot declares: its name (a plain
+// name, where config keys have a dot), the kind of its value and the value
+// written in the bot.
+type Setting struct {
+	Name    string
+	Kind    Kind
+	Default string
 }
 
 // Resolved is a bot's configuration and where each setting came from.
@@ -88,14 +100,31 @@ func EnvName(key string) string {
 // with an error holds what was applied before, and the file's warnings.
 func Resolve(s Sources) (Resolved, error) {
 	r := Resolved{Config: Default(), from: map[string]Layer{}}
+	declared := map[string]Kind{}
+	if len(s.Settings) > 0 {
+		r.Config.Settings = make(map[string]string, len(s.Settings))
+	}
+	for _, st := range s.Settings {
+		declared[st.Name] = st.Kind
+		r.Config.Settings[st.Name] = st.Default
+	}
 	set := func(layer Layer) func(key, value string) error {
 		return func(key, value string) error {
-			if err := r.Config.Set(key, value); err != nil {
+			if kind, ok := declared[key]; ok {
+				if err := Check(kind, value); err != nil {
+					return fmt.Errorf("setting %s: %w", key, err)
+				}
+				r.Config.Settings[key] = value
+			} else if err := r.Config.Set(key, value); err != nil {
 				return err
 			}
 			r.from[key] = layer
 			return nil
 		}
+	}
+	known := func(key string) bool {
+		_, ok := declared[key]
+		return ok
 	}
 	for _, e := range s.Block {
 		if err := set(FromBlock)(e.Key, e.Value); err != nil {
@@ -103,17 +132,24 @@ func Resolve(s Sources) (Resolved, error) {
 		}
 	}
 	if s.File != nil {
-		warnings, err := applyFile(s.File.Name, s.File.Data, set(FromFile))
+		warnings, err := applyFile(s.File.Name, s.File.Data, known, set(FromFile))
 		r.Warnings = warnings
 		if err != nil {
 			return r, err
 		}
 	}
 	if s.Env != nil {
+		names := make([]string, 0, len(keys)+len(s.Settings))
 		for _, k := range Keys() {
-			env := EnvName(k.Name)
+			names = append(names, k.Name)
+		}
+		for _, st := range s.Settings {
+			names = append(names, st.Name)
+		}
+		for _, name := range names {
+			env := EnvName(name)
 			if v, ok := s.Env(env); ok {
-				if err := set(FromEnv)(k.Name, v); err != nil {
+				if err := set(FromEnv)(name, v); err != nil {
 					return r, fmt.Errorf("%s: %w", env, err)
 				}
 			}

@@ -124,3 +124,40 @@ func TestEnvName(t *testing.T) {
 		t.Errorf("EnvName: %s", got)
 	}
 }
+
+// A bot's own settings take their value from the bot, then from the config
+// file (INI or YAML), the environment and --set, each overriding the one
+// before; a value of the wrong kind names the setting and its source.
+func TestResolveSettings(t *testing.T) {
+	decl := []Setting{{Name: "weather_api", Kind: String, Default: "https://a.example"}, {Name: "retries", Kind: Int, Default: "2"}}
+	steps := []struct {
+		src  Sources
+		api  string
+		from Layer
+	}{
+		{Sources{}, "https://a.example", FromDefault},
+		{Sources{File: &File{Name: "bot.ini", Data: []byte("weather_api = https://b.example\n")}}, "https://b.example", FromFile},
+		{Sources{File: &File{Name: "bot.yaml", Data: []byte("weather_api: https://y.example\n")}}, "https://y.example", FromFile},
+		{Sources{File: &File{Name: "bot.ini", Data: []byte("weather_api = https://b.example\n")}, Env: env(map[string]string{"BOTGEN_WEATHER_API": "https://c.example"})}, "https://c.example", FromEnv},
+		{Sources{Env: env(map[string]string{"BOTGEN_WEATHER_API": "https://c.example"}), Set: []string{"weather_api=https://d.example"}}, "https://d.example", FromSet},
+	}
+	for i, st := range steps {
+		st.src.Settings = decl
+		r, err := Resolve(st.src)
+		if err != nil || len(r.Warnings) != 0 {
+			t.Fatalf("step %d: %v %v", i, err, r.Warnings)
+		}
+		if got := r.Config.Settings["weather_api"]; got != st.api || r.From("weather_api") != st.from || r.Config.Settings["retries"] != "2" {
+			t.Errorf("step %d: %q from %v, want %q from %v (%v)", i, got, r.From("weather_api"), st.api, st.from, r.Config.Settings)
+		}
+	}
+	_, err := Resolve(Sources{Settings: decl, Set: []string{"retries=many"}})
+	if err == nil || !strings.Contains(err.Error(), "--set: setting retries") {
+		t.Errorf("bad value: %v", err)
+	}
+	// Without the declaration, the same key is unknown, as before.
+	r, err := Resolve(Sources{File: &File{Name: "bot.ini", Data: []byte("weather_api = x\n")}})
+	if err != nil || len(r.Warnings) != 1 || r.Config.Settings != nil {
+		t.Errorf("undeclared: %v %v %v", err, r.Warnings, r.Config.Settings)
+	}
+}

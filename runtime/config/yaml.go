@@ -37,11 +37,11 @@ func IsYAML(name string) bool {
 // keys), with its line; a bad value is an error "name:line: ...", all
 // collected.
 func (c *Config) ApplyYAML(name string, data []byte) (warnings []string, err error) {
-	return applyYAML(name, data, c.Set)
+	return applyYAML(name, data, noSetting, c.Set)
 }
 
 // applyYAML is ApplyYAML handing each setting to set.
-func applyYAML(name string, data []byte, set func(key, value string) error) (warnings []string, err error) {
+func applyYAML(name string, data []byte, setting func(key string) bool, set func(key, value string) error) (warnings []string, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -67,7 +67,7 @@ func applyYAML(name string, data []byte, set func(key, value string) error) (war
 			if t, ok := bafKeys[key]; ok {
 				target = t
 			}
-			if _, known := Lookup(target); known {
+			if _, known := Lookup(target); known || setting(target) {
 				if e := setNode(set, target, v); e != nil {
 					errs = append(errs, fmt.Errorf("%s: %w", at, e))
 				}

@@ -71,6 +71,7 @@ type Bot struct {
 	Source     string // .bot file name
 	SourceHash string // hex SHA-256 of the source
 	Config     []config.Entry
+	Settings   []config.Setting // the bot's own settings, overridable as config keys are
 	Vars       []Var
 	Entities   []nlu.Entity // handed to the classifier as they are
 	Intents    []nlu.Intent

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/fetch"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
 	val "github.com/botgen-dev/botgen/runtime/value"
@@ -83,6 +84,8 @@ type Engine struct {
 	threshold float64
 	loc       *time.Location  // nlp.timezone
 	ctx       context.Context // done when the bot shuts down (see SetShutdown); nil: never
+	http      *fetch.Client   // the bot's HTTP calls (http.timeout, http.max_bytes)
+	settings  map[string]val.Value
 }
 
 // SetShutdown makes the calls of every turn cancelled when ctx is done: the
@@ -112,10 +115,12 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 		return nil, errors.New("engine: nil bot")
 	}
 	bd := &builder{
-		e:       &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold, loc: time.Local},
+		e: &Engine{bot: b, cfg: cfg, byName: make(map[string]int, len(b.States)), threshold: cfg.IntentThreshold, loc: time.Local,
+			http: &fetch.Client{Timeout: cfg.HTTPTimeout, MaxBytes: cfg.HTTPMaxBytes}},
 		intents: make(map[string]bool, len(b.Intents)),
 	}
 	bd.declare()
+	bd.readSettings()
 	bd.resolveStates()
 	bd.resolveGlobals()
 	if b.Initial == "" {
@@ -360,6 +365,8 @@ type Session struct {
 	iterations  int
 	bodyUndo    int
 	bodyReplies int
+	mocks       *Mocks        // a test's; nil: the real world
+	http        *fetch.Client // with the mocks' HTTP table; nil: the engine's
 }
 
 // LastTurn tells how the last turn went: the intent it understood (""

@@ -2,10 +2,14 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/fetch"
 	val "github.com/botgen-dev/botgen/runtime/value"
 )
 
@@ -124,4 +128,125 @@ func (t *Turn) Step(at string) {
 	if max := s.e.cfg.MaxIterations; max > 0 && s.iterations > max {
 		t.Fail(at, fmt.Errorf("loops ran over %d iterations in one turn (actions.max_iterations)", max))
 	}
+}
+
+// Mocks replace, for one session, what a bot's calls reach: HTTP APIs and
+// Go functions. A test gives each of its sessions its own.
+type Mocks struct {
+	// HTTP answers get and post; strict ones fail a call they do not hold.
+	HTTP *fetch.Mocks
+	// Funcs answer calls of Go functions by name.
+	Funcs map[string]FuncMock
+}
+
+// FuncMock is what a mocked Go function gives: Value, or when Fails is set
+// an error with that message.
+type FuncMock struct {
+	Value val.Value
+	Fails string
+}
+
+// SetMocks makes the session's calls answered by m (nil: the real world).
+// Call it before the session's first turn.
+func (s *Session) SetMocks(m *Mocks) {
+	s.mocks = m
+	s.http = nil
+	if m != nil && m.HTTP != nil {
+		s.http = s.e.http.WithMocks(m.HTTP)
+	}
+}
+
+// client is the HTTP client of the session's calls.
+func (s *Session) client() *fetch.Client {
+	if s.http != nil {
+		return s.http
+	}
+	return s.e.http
+}
+
+// Get is the language's get(url, query, headers): the decoded JSON answer,
+// or the body fails at at.
+func (t *Turn) Get(at, url string, query, headers *val.Record) val.Value {
+	ctx, cancel := t.httpContext()
+	defer cancel()
+	v, err := t.s.client().Get(ctx, url, query, headers)
+	t.Check(at, err)
+	return v
+}
+
+// Post is the language's post(url, body, headers).
+func (t *Turn) Post(at, url string, body val.Value, headers *val.Record) val.Value {
+	ctx, cancel := t.httpContext()
+	defer cancel()
+	v, err := t.s.client().Post(ctx, url, body, headers)
+	t.Check(at, err)
+	return v
+}
+
+// httpContext is the context of an HTTP call: the client bounds the call by
+// http.timeout itself; shutdown cancels it.
+func (t *Turn) httpContext() (context.Context, context.CancelFunc) {
+	base := t.s.e.ctx
+	if base == nil {
+		base = context.Background()
+	}
+	return context.WithCancel(base)
+}
+
+// Mocked returns what a test says the Go function name gives, and false
+// when the session has no mock for it: the generated call then calls the
+// function. A mock that fails fails the body at at.
+func (t *Turn) Mocked(at, name string) (val.Value, bool) {
+	m := t.s.mocks
+	if m == nil {
+		return nil, false
+	}
+	fm, ok := m.Funcs[name]
+	if !ok {
+		return nil, false
+	}
+	if fm.Fails != "" {
+		t.Fail(at, errors.New(fm.Fails))
+	}
+	return fm.Value, true
+}
+
+// readSettings reads the values of the bot's settings, as the config gives
+// them (config.Resolve checked them) or as the bot declares them.
+func (bd *builder) readSettings() {
+	e := bd.e
+	for _, st := range e.bot.Settings {
+		text, ok := e.cfg.Settings[st.Name]
+		if !ok {
+			text = st.Default
+		}
+		var v val.Value
+		var err error
+		switch st.Kind {
+		case config.Int, config.Float:
+			v, err = strconv.ParseFloat(strings.TrimSpace(text), 64)
+		case config.Bool:
+			v, err = strconv.ParseBool(strings.TrimSpace(text))
+		default:
+			v = text
+		}
+		if err != nil {
+			bd.bad("setting %s: %q is not a %s", st.Name, text, st.Kind)
+			continue
+		}
+		if e.settings == nil {
+			e.settings = map[string]val.Value{}
+		}
+		e.settings[st.Name] = v
+	}
+}
+
+// Setting returns the value of the bot's setting name.
+func (t *Turn) Setting(name string) val.Value { return t.s.e.settings[name] }
+
+// Setting returns the value of the bot's setting name, and false when the
+// bot declares no such setting.
+func (e *Engine) Setting(name string) (val.Value, bool) {
+	v, ok := e.settings[name]
+	return v, ok
 }

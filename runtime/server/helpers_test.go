@@ -55,6 +55,8 @@ func testBot(h *testHooks) *engine.Bot {
 			{Name: "boom", Sentences: []string{"boom"}},
 			{Name: "slow", Sentences: []string{"slow"}},
 			{Name: "big", Sentences: []string{"big"}},
+			{Name: "call", Sentences: []string{"call the service"}},
+			{Name: "guarded", Sentences: []string{"guarded call"}},
 		},
 		States: []engine.State{
 			{Name: "start", Body: func(t *engine.Turn) {
@@ -71,9 +73,19 @@ func testBot(h *testHooks) *engine.Bot {
 				{Kind: engine.OnIntent, Intent: "boom", Target: "boom"},
 				{Kind: engine.OnIntent, Intent: "slow", Target: "slow"},
 				{Kind: engine.OnIntent, Intent: "big", Target: "big"},
+				{Kind: engine.OnIntent, Intent: "call", Target: "call"},
+				{Kind: engine.OnIntent, Intent: "guarded", Target: "guarded"},
 				{Kind: engine.OnFile, MIMETypes: []string{"text/csv"}, Target: "file"},
 			}},
 			{Name: "hello", Body: say(hiThere), Transitions: back},
+			{Name: "call", Body: func(t *engine.Turn) { t.Check("test.bot:9:5", errors.New("service down")) }, Transitions: back},
+			{Name: "guarded", Body: func(t *engine.Turn) { t.Check("test.bot:12:5", errors.New("service down")) }, Transitions: []engine.Transition{
+				{Kind: engine.Go, Target: "main"},
+				{Kind: engine.OnError, Target: "sorry"},
+			}},
+			{Name: "sorry", Body: func(t *engine.Turn) {
+				t.Reply(reply.NewText(reply.Str, "sorry: "+t.Str(engine.ErrorVar)))
+			}, Transitions: back},
 			{Name: "count", Body: func(t *engine.Turn) {
 				n := t.Num("count") + 1
 				t.Set("count", n)
@@ -236,10 +248,11 @@ func (c *client) send(action string, message any) {
 
 func (c *client) say(text string) { c.t.Helper(); c.send("user_message", text) }
 
-// next reads one frame (5 s at most).
+// next reads one frame (30 s at most: a liveness bound, generous for a
+// loaded machine running the race detector).
 func (c *client) next() []byte {
 	c.t.Helper()
-	b, err := c.tryNext(5 * time.Second)
+	b, err := c.tryNext(30 * time.Second)
 	if err != nil {
 		c.t.Fatalf("read: %v", err)
 	}
@@ -293,7 +306,7 @@ func (c *client) expect(action, message string) {
 // expectClose reads until the connection closes and returns the close code.
 func (c *client) expectClose() int {
 	c.t.Helper()
-	_ = c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = c.ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 	for {
 		_, _, err := c.ws.ReadMessage()
 		if err == nil {

@@ -18,6 +18,7 @@ import (
 type metrics struct {
 	turns      map[protocol.Action]*atomic.Uint64 // by action; the set is fixed at New
 	turnFailed atomic.Uint64                      // turns that panicked or failed
+	calls      atomic.Uint64                      // calls (Go functions, HTTP APIs) that failed
 	understood map[string]*atomic.Uint64          // text turns by the intent understood; fixed at New
 	fallbacks  atomic.Uint64                      // turns a fallback answered
 	badFrames  atomic.Uint64
@@ -105,6 +106,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 		fmt.Fprintf(w, "botgen_requests_total{action=%s} %d\n", quote(a), m.turns[protocol.Action(a)].Load())
 	}
 	counter("botgen_turns_failed_total", "Turns that failed (a panic in a body); the fallback answered.", m.turnFailed.Load())
+	counter("botgen_call_failures_total", "Calls of Go functions and HTTP APIs (and values read from them) that failed, whether an on error transition took them or the turn failed.", m.calls.Load())
 	counter("botgen_fallbacks_total", "Turns a fallback answered: a message not understood, a file no transition takes, voice, or a failed turn.", m.fallbacks.Load())
 	fmt.Fprintf(w, "# HELP botgen_intents_total Messages understood, by intent.\n# TYPE botgen_intents_total counter\n")
 	intents := make([]string, 0, len(m.understood))

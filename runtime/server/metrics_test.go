@@ -88,3 +88,24 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("/metrics with metrics.enabled false: %d", code)
 	}
 }
+
+// A failed call is logged with its .bot position and counted, whether the
+// state's on error took it or the turn failed and the fallback answered.
+func TestCallFailures(t *testing.T) {
+	ts := start(t, nil, baf)
+	c := ts.dial(t, "", nil)
+	c.expect(bafStr, greeting)
+	c.say("call the service")
+	c.expect(bafStr, fellOver)
+	c.say("guarded call")
+	c.expect(bafStr, "sorry: service down")
+	eventually(t, "call failures logged", func() bool {
+		logs := ts.logs.String()
+		return strings.Contains(logs, `msg="call failed, on error took it" session=`) && strings.Contains(logs, "at=test.bot:12:5") &&
+			strings.Contains(logs, `msg="turn failed"`) && strings.Contains(logs, "at test.bot:9:5: service down")
+	})
+	eventually(t, "call failures counted", func() bool {
+		_, body := ts.scrape(t)
+		return strings.Contains(body, "\nbotgen_call_failures_total 2\n") && strings.Contains(body, "\nbotgen_turns_failed_total 1\n")
+	})
+}

@@ -52,6 +52,10 @@ type Server struct {
 	// TLS, when set, makes Serve serve TLS (wss:// and https://) on its
 	// listeners. Set it before Serve.
 	TLS *tls.Config
+	// NewSession, when set, is given each session the server creates for
+	// a client, before its first turn: a bot's test command gives its test
+	// sessions their mocks. Set it before Serve.
+	NewSession func(key string, s *engine.Session)
 
 	eng     *engine.Engine
 	cfg     config.Config
@@ -432,6 +436,9 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 			key = newUUID()
 		}
 		sess = &session{id: key, resumable: resumable, stored: stored, es: s.eng.NewSession(key)}
+		if s.NewSession != nil {
+			s.NewSession(key, sess.es)
+		}
 		s.adopt(sess)
 		fresh = true
 		s.metrics.created.Add(1)

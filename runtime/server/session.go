@@ -327,6 +327,14 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 			s.metrics.fallbacks.Add(1)
 		}
 	}
+	for _, f := range sess.es.Failures() {
+		s.metrics.calls.Add(1)
+		c.log.Warn("call failed, on error took it", "state", f.State, "at", f.At, "err", f.Err)
+	}
+	var ce *engine.CallError
+	if errors.As(err, &ce) {
+		s.metrics.calls.Add(1)
+	}
 	if err != nil && in.Kind == engine.SetVars {
 		// Refused values: the client's mistake, not a failed turn.
 		c.log.Warn("variables refused", "err", err)

@@ -17,7 +17,9 @@ const DefaultMaxDepth = 200
 
 // Limits bound what DecodeJSON builds from hostile input. The size of the
 // input is the caller's to bound (an HTTP answer is read up to
-// http.max_bytes): the decoded value takes memory in proportion to it.
+// http.max_bytes): the decoded value takes memory in proportion to it,
+// whatever its shape at most about 18 times the input's size, and
+// decoding allocates at most about 40 times (TestDecodeJSONMemoryIsBounded).
 type Limits struct {
 	// MaxDepth is the deepest nesting of records and lists; 0 means
 	// DefaultMaxDepth. It keeps recursion, and so the stack, bounded.
@@ -186,7 +188,7 @@ func (d *decoder) object() (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.fields = append(d.fields, field{key, v})
+		d.fields = push(d.fields, field{key, v})
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input, expected ',' or '}'")
@@ -229,7 +231,7 @@ func (d *decoder) array() (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.elems = append(d.elems, v)
+		d.elems = push(d.elems, v)
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input, expected ',' or ']'")
@@ -320,6 +322,18 @@ func (d *decoder) number() (Value, error) {
 		return nil, d.errorf("number %s is out of range", truncate(string(data[start:p]), 40))
 	}
 	return f, nil
+}
+
+// push appends x to the stack s, doubling it when full: append grows a
+// large slice by a quarter, which copies a stack of a million elements a
+// dozen times more.
+func push[T any](s []T, x T) []T {
+	if len(s) == cap(s) {
+		grown := make([]T, len(s), 2*cap(s)+8)
+		copy(grown, s)
+		s = grown
+	}
+	return append(s, x)
 }
 
 // key reads a record key, interning it.

@@ -240,3 +240,18 @@ func BenchmarkDecodeJSON(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeJSONStdlib is the baseline of BenchmarkDecodeJSON: the same
+// answer through encoding/json into any (which keeps no key order).
+func BenchmarkDecodeJSONStdlib(b *testing.B) {
+	data := []byte(`{"latitude":41.39,"longitude":2.17,"current":{"time":"2026-11-30T08:00","temperature_2m":21.5,"wind_speed_10m":12},` +
+		`"hourly":[{"t":1,"v":"a"},{"t":2,"v":"b"},{"t":3,"v":"c"},{"t":4,"v":"d"}]}`)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -26,6 +26,13 @@
 // Records keep their fields in order: a Go struct's field order, a JSON
 // object's key order. That order is the order of the JSON the bot writes,
 // of the columns of a table, of what interpolation shows.
+//
+// Interpolation (Text) shows a number as the language prints it, a string
+// as it is, a record or a list as JSON, and null as nothing.
+//
+// The operations (Field, Index, Len, Project, Num...) return errors that
+// say what went wrong in the bot's terms; the caller adds where in the
+// .bot file, and the turn takes its error path.
 package value
 
 import (
