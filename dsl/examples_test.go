@@ -378,3 +378,22 @@ func TestSharedV2Examples(t *testing.T) {
 		t.Errorf("chart: %+v", chart)
 	}
 }
+
+// The library example's Go functions read a SQLite database through a
+// module its go.mod requires: the checker types them through that module.
+func TestLibraryIR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks the example's Go code against modernc.org/sqlite")
+	}
+	bot, diags := Load("../testdata/examples/library/library.bot", CheckOptions{})
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	call, ok := findState(t, bot, "author").Body[0].(*ir.Set).Value.(*ir.GoCall)
+	if !ok || call.Func != "byAuthor" || !call.Context || !call.Error || call.Shape.String() != "list of {title: string, author: string, year: number, copies: number}" {
+		t.Errorf("byAuthor: %#v", call)
+	}
+	if call, ok := findState(t, bot, "latest").Body[0].(*ir.Set).Value.(*ir.GoCall); !ok || call.Params[0].GoType != "int" {
+		t.Errorf("newest: %#v", call)
+	}
+}
