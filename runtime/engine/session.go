@@ -781,6 +781,10 @@ func (s *Session) setVars(vars map[string]any) error {
 	t := &Turn{s: s}
 	var errs []error
 	for _, n := range names {
+		if strings.HasPrefix(n, "$") {
+			errs = append(errs, fmt.Errorf("engine: variable %s: names starting with $ are the bot's own", n))
+			continue
+		}
 		v, ok := valueOf(vars[n])
 		if !ok || v.kind == kindData { // a client sets scalars only
 			errs = append(errs, fmt.Errorf("engine: variable %s: unsupported value of type %s (want number, string or bool)", n, jsonType(vars[n])))

@@ -14,8 +14,10 @@ import (
 )
 
 // ErrorVar is the variable that holds, in the state an on error transition
-// leads to, the message of what failed.
-const ErrorVar = "error"
+// leads to, the message of what failed (the language's error). Its name is
+// no name of the language, so that a bot's own variable named error keeps
+// its value and type; clients cannot set it either.
+const ErrorVar = "$error"
 
 // CallError is a body that failed: a call to a Go function or an HTTP API
 // that returned an error, a value of the wrong kind read from JSON, a loop

@@ -175,3 +175,20 @@ func TestDataInSnapshots(t *testing.T) {
 		t.Error("a record takes no room in the session's size")
 	}
 }
+
+// A bot's own variable named error keeps its value and type when a failure
+// sets the language's error, and clients cannot set the latter.
+func TestErrorIsNotAVariableOfTheBot(t *testing.T) {
+	var fail error = errors.New("down")
+	b := lookupBot(&fail)
+	b.Vars = append(b.Vars, engine.Var{Name: "error", Init: 7.0})
+	s := newEngine(t, b).NewSession("x")
+	s.Start()
+	wantTexts(t, mustHandle(t, s, engine.Input{Kind: engine.Text, Text: "guarded"}), "sorry: down, n=0", "ask")
+	if v := s.Snapshot().Vars["error"]; v != 7.0 {
+		t.Errorf("the bot's error variable: %v", v)
+	}
+	if _, err := s.Handle(engine.Input{Kind: engine.SetVars, Vars: map[string]any{engine.ErrorVar: "forged"}}); err == nil {
+		t.Error("a client set the error")
+	}
+}
