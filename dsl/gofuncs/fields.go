@@ -6,7 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/botgen-dev/botgen/runtime/value"
 )
 
 // jsonField is a field of a struct as encoding/json writes it.
@@ -59,18 +60,15 @@ func jsonFields(t types.Type) []jsonField {
 				} else if !sf.Exported() {
 					continue
 				}
-				tag := reflect.StructTag(st.Tag(i)).Get("json")
-				if tag == "-" {
+				tag := value.ReadJSONTag(reflect.StructTag(st.Tag(i)))
+				if tag.Skip {
 					continue
 				}
-				name, opts, _ := strings.Cut(tag, ",")
-				if !validTag(name) {
-					name = ""
-				}
+				name := tag.Name
 				index := append(slices.Clone(f.index), i)
 				if name != "" || !sf.Embedded() || !isStruct(ft) {
 					quoted := false
-					if hasOption(opts, "string") {
+					if tag.String {
 						if b, ok := ft.Underlying().(*types.Basic); ok && b.Info()&(types.IsBoolean|types.IsInteger|types.IsFloat|types.IsString) != 0 {
 							quoted = true
 						}
@@ -135,32 +133,4 @@ func jsonFields(t types.Type) []jsonField {
 func isStruct(t types.Type) bool {
 	_, ok := t.Underlying().(*types.Struct)
 	return ok
-}
-
-func hasOption(opts, name string) bool {
-	for opts != "" {
-		var o string
-		o, opts, _ = strings.Cut(opts, ",")
-		if o == name {
-			return true
-		}
-	}
-	return false
-}
-
-// validTag reports whether encoding/json takes s as a field's name.
-func validTag(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-			// Backslash and quote chars are reserved, but otherwise any
-			// punctuation chars are allowed in a tag name.
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return true
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -445,14 +444,11 @@ func typeFields(t reflect.Type) []goField {
 				} else if !sf.IsExported() {
 					continue
 				}
-				tag := sf.Tag.Get("json")
-				if tag == "-" {
+				tag := ReadJSONTag(sf.Tag)
+				if tag.Skip {
 					continue
 				}
-				name, opts, _ := strings.Cut(tag, ",")
-				if !validTagName(name) {
-					name = ""
-				}
+				name := tag.Name
 				index := append(slices.Clip(f.index), i)
 				ft := sf.Type
 				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
@@ -463,8 +459,8 @@ func typeFields(t reflect.Type) []goField {
 						name:      name,
 						tagged:    name != "",
 						index:     index,
-						omitEmpty: hasOption(opts, "omitempty"),
-						omitZero:  hasOption(opts, "omitzero"),
+						omitEmpty: tag.OmitEmpty,
+						omitZero:  tag.OmitZero,
 					}
 					if gf.name == "" {
 						gf.name = sf.Name
@@ -514,30 +510,4 @@ func typeFields(t reflect.Type) []goField {
 	}
 	slices.SortFunc(out, func(a, b goField) int { return slices.Compare(a.index, b.index) })
 	return out
-}
-
-func hasOption(opts, name string) bool {
-	for opts != "" {
-		var o string
-		o, opts, _ = strings.Cut(opts, ",")
-		if o == name {
-			return true
-		}
-	}
-	return false
-}
-
-// validTagName is encoding/json's rule for a json tag's name.
-func validTagName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return true
 }
