@@ -26,6 +26,8 @@ import (
 	"text/template"
 	"unicode"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/botgen-dev/botgen"
 	"github.com/botgen-dev/botgen/generator"
 	"github.com/botgen-dev/botgen/runtime/version"
@@ -527,6 +529,26 @@ func CachedBinary(ctx context.Context, out *generator.Output, opts Options) (str
 	for _, f := range out.Files {
 		fmt.Fprintf(h, "\x00%s\x00%d\x00", f.Path, len(f.Data))
 		h.Write(f.Data)
+	}
+	if opts.GoDir != "" {
+		// The bot's own Go files, what they embed and its go.mod are part
+		// of the binary.
+		user, err := readUserGo(opts.GoDir)
+		if err != nil {
+			return "", err
+		}
+		if user != nil {
+			for _, p := range slices.Sorted(maps.Keys(user.files)) {
+				fmt.Fprintf(h, "\x00user %s\x00%d\x00", p, len(user.files[p]))
+				h.Write(user.files[p])
+			}
+			if user.mod != nil {
+				fmt.Fprintf(h, "\x00go.mod\x00")
+				h.Write(modfile.Format(user.mod.Syntax))
+				fmt.Fprintf(h, "\x00go.sum\x00%d\x00", len(user.sum))
+				h.Write(user.sum)
+			}
+		}
 	}
 	rtHash, err := sourceHash()
 	if err != nil {

@@ -2,6 +2,7 @@ package check
 
 import (
 	"os"
+	"slices"
 
 	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/gofuncs"
@@ -39,4 +40,23 @@ func (c *checker) goPackage() *gofuncs.Package {
 		}
 	}
 	return p
+}
+
+// goNames records the names the Go files beside the bot declare, which the
+// generated code must leave to them.
+func (c *checker) goNames() {
+	if c.goPkg == nil {
+		return
+	}
+	names, imports := []string{}, []string{}
+	for _, d := range c.goPkg.Decls {
+		list := &names
+		if d.Kind == gofuncs.ImportDecl {
+			list = &imports
+		}
+		if !slices.Contains(*list, d.Name) {
+			*list = append(*list, d.Name)
+		}
+	}
+	c.bot.GoNames, c.bot.GoImports = names, imports
 }
