@@ -326,7 +326,7 @@ func (g *gen) shapeLit(s ir.Shape) *jen.Statement {
 	case s.Type == ir.Record:
 		var fields []jen.Code
 		for _, f := range s.Fields {
-			fields = append(fields, jen.Values(jen.Lit(f.Name), sub(&f.Shape)))
+			fields = append(fields, jen.Values(kv("Name", jen.Lit(f.Name), "Shape", sub(&f.Shape))...))
 		}
 		d = d.add("Fields", jen.Index().Qual(pkgValue, "ShapeField").Values(fields...))
 	}
