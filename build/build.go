@@ -380,6 +380,11 @@ func Binary(ctx context.Context, out *generator.Output, opts Options) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if opts.GoDir != "" {
+			// The Go files beside the bot are compiled as they are: those
+			// of a bot that calls none of them were never checked.
+			return fmt.Errorf("go build failed (%v); the Go files of %s are part of the bot: if the errors are not in them, this is a botgen bug, please report it with the .bot file:\n%s", err, opts.GoDir, stderr.String())
+		}
 		return fmt.Errorf("go build failed (%v); this is a botgen bug, please report it with the .bot file:\n%s", err, stderr.String())
 	}
 	return nil

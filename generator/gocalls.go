@@ -174,6 +174,9 @@ func (g *gen) typeRef(p ir.GoParam) *jen.Statement {
 	}
 	if !slices.Contains(g.goImports, p.Import) {
 		g.goImports = append(g.goImports, p.Import)
+		if slices.Contains(g.bot.GoNames, path.Base(p.Import)) {
+			g.f.ImportAlias(p.Import, g.names.fresh(path.Base(p.Import), "", ""))
+		}
 	}
 	return jen.Qual(p.Import, p.GoType[i+1:])
 }

@@ -196,3 +196,63 @@ func TestValuesBotPasses(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
+
+// The Go files beside a bot may declare any name: the generated program
+// takes others (bot, tests, the functions it compiles from states, the
+// adapters of Go functions, the runtime's package names), and a Go
+// function taking a defined type or a context gets what it declares.
+func TestGoNamesDoNotCollide(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "names.go"), `package main
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Names the generated program would otherwise declare or import.
+var (
+	bot, tests, botFallback, nluModel = 1, 2, 3, 4
+	stateStartBody, callDouble, callShout = 5, 6, 7
+	reply, value, engine, builtin, rt = 8, 9, 10, 11, 12
+)
+
+// Celsius is a temperature.
+type Celsius float64
+
+// at would be hidden by a local of the same name in an adapter.
+type at int8
+
+func double(n at) int { return 2 * int(n) }
+
+func shout(ctx context.Context, s string, c Celsius, d time.Duration) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return strings.ToUpper(s) + " " + d.String(), nil
+}
+`)
+	path := filepath.Join(dir, "names.bot")
+	writeFile(t, path, `bot names
+
+initial state start {
+    reply "{double(21)} {shout(\"hi\", 21.5, 1000000000)}"
+}
+
+fallback { reply "sorry" }
+
+test "the names do not collide" {
+    bot "42 HI 1s"
+}
+
+test "a mock answers in place of the function" {
+    mock double returns 7
+    bot "7 HI 1s"
+}
+`)
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "2 passed, 0 failed\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}

@@ -45,6 +45,16 @@ func (c *checker) goPackage() *gofuncs.Package {
 // goNames records the names the Go files beside the bot declare, which the
 // generated code must leave to them.
 func (c *checker) goNames() {
+	if !c.goLoaded {
+		// The bot calls none of them, but they are compiled into it all
+		// the same: read their names, without the go command.
+		dir := c.loader.Dir
+		if dir == "" {
+			dir = "."
+		}
+		c.bot.GoNames, c.bot.GoImports = gofuncs.Names(dir)
+		return
+	}
 	if c.goPkg == nil {
 		return
 	}

@@ -34,8 +34,7 @@ type Bot struct {
 	// (functions, variables, constants, types), and GoImports the names
 	// they import packages as: the code generated into the same package
 	// must declare neither, nor import a package as one of GoNames. Nil
-	// when the bot calls and mocks no Go function (the files were not
-	// loaded).
+	// when the folder has no Go files, or when they do not type-check.
 	GoNames, GoImports []string
 }
 
