@@ -5,8 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
 )
 
 // v2Examples are the reference bots of the language's second version, each
@@ -254,5 +257,15 @@ test "a mock answers in place of the function" {
 	code, stdout, stderr := botgen(t, "test", path)
 	if code != 0 || !strings.HasSuffix(stdout, "2 passed, 0 failed\n") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// botgen run --watch rebuilds a bot when one of the Go files beside it
+// changes.
+func TestWatchedFilesHoldTheGoFiles(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "examples", "orders", "orders.bot")
+	files := referencedFiles(path, &ir.Bot{})
+	if want := filepath.Join(filepath.Dir(path), "orders.go"); !slices.Contains(files, want) {
+		t.Errorf("watched %v, not %s", files, want)
 	}
 }
