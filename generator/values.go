@@ -374,6 +374,8 @@ func (g *gen) mock(s ir.Step) jen.Code {
 		d = kv("Func", jen.Lit(m.Func))
 	}
 	switch {
+	case m.Fail && m.Fails == "":
+		d = d.add("Fail", jen.True())
 	case m.Fail:
 		d = d.add("Fails", jen.Lit(m.Fails))
 	case m.Returns != nil:

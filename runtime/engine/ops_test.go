@@ -144,3 +144,18 @@ func TestVariablesOfValues(t *testing.T) {
 		}}}}
 	wantTexts(t, newEngine(t, b).NewSession("x").Start(), `|[]|{"lat":0}`)
 }
+
+// A mock that fails with an empty message still fails.
+func TestMockFailingWithoutAMessage(t *testing.T) {
+	b := &engine.Bot{Name: "m", Initial: "s", States: []engine.State{{Name: "s", Body: func(t *engine.Turn) {
+		v, ok := t.Mocked("m.bot:2:5", "f")
+		t.Reply(reply.NewText(reply.Str, val.Text(v)+val.Text(ok)))
+	}}}}
+	s := newEngine(t, b).NewSession("x")
+	s.SetMocks(&engine.Mocks{Funcs: map[string]engine.FuncMock{"f": {Fail: true}}})
+	s.Start()
+	var ce *engine.CallError
+	if !errors.As(s.Err(), &ce) || ce.At != "m.bot:2:5" || ce.Err.Error() != "" {
+		t.Errorf("got %v", s.Err())
+	}
+}
