@@ -26,6 +26,8 @@ import (
 	"text/template"
 	"unicode"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/botgen-dev/botgen"
 	"github.com/botgen-dev/botgen/generator"
 	"github.com/botgen-dev/botgen/runtime/version"
@@ -378,6 +380,11 @@ func Binary(ctx context.Context, out *generator.Output, opts Options) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if opts.GoDir != "" {
+			// The Go files beside the bot are compiled as they are: those
+			// of a bot that calls none of them were never checked.
+			return fmt.Errorf("go build failed (%v); the Go files of %s are part of the bot: if the errors are not in them, this is a botgen bug, please report it with the .bot file:\n%s", err, opts.GoDir, stderr.String())
+		}
 		return fmt.Errorf("go build failed (%v); this is a botgen bug, please report it with the .bot file:\n%s", err, stderr.String())
 	}
 	return nil
@@ -527,6 +534,26 @@ func CachedBinary(ctx context.Context, out *generator.Output, opts Options) (str
 	for _, f := range out.Files {
 		fmt.Fprintf(h, "\x00%s\x00%d\x00", f.Path, len(f.Data))
 		h.Write(f.Data)
+	}
+	if opts.GoDir != "" {
+		// The bot's own Go files, what they embed and its go.mod are part
+		// of the binary.
+		user, err := readUserGo(opts.GoDir)
+		if err != nil {
+			return "", err
+		}
+		if user != nil {
+			for _, p := range slices.Sorted(maps.Keys(user.files)) {
+				fmt.Fprintf(h, "\x00user %s\x00%d\x00", p, len(user.files[p]))
+				h.Write(user.files[p])
+			}
+			if user.mod != nil {
+				fmt.Fprintf(h, "\x00go.mod\x00")
+				h.Write(modfile.Format(user.mod.Syntax))
+				fmt.Fprintf(h, "\x00go.sum\x00%d\x00", len(user.sum))
+				h.Write(user.sum)
+			}
+		}
 	}
 	rtHash, err := sourceHash()
 	if err != nil {

@@ -42,7 +42,7 @@ func fakeFiles(t testing.TB) func(string) ([]byte, error) {
 // generatedName is every name the generator declares at the top level:
 // its own, and a kind of value followed by words from the source (letters
 // and digits) and a suffix that tells apart names the same words make.
-var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|(file|table|figure|image|document|audio)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?|state([A-Z0-9][A-Za-z0-9]*)?(_[0-9]+)?(Body|Fallback|When[A-Za-z0-9]*))$`)
+var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|(file|table|figure|image|document|audio)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?|state([A-Z0-9][A-Za-z0-9]*)?(_[0-9]+)?(Body|Fallback|(When|Go)[A-Za-z0-9]*)|(call|pattern|shape)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?)$`)
 
 // embedDirective is a //go:embed directive of a file the generator wrote,
 // with a plain name.
@@ -93,6 +93,7 @@ test "` + botString(text, false) + `" { user file "` + p + `" bot file "` + botS
 // source by a plain name: nothing from the source can add code to it.
 func FuzzGenerate(f *testing.F) {
 	paths, _ := filepath.Glob("../testdata/examples/*.bot")
+	paths = append(paths, "../testdata/generator/values.bot")
 	for _, p := range paths {
 		src, err := os.ReadFile(p)
 		if err != nil {

@@ -43,6 +43,12 @@ func TestExamplesGolden(t *testing.T) {
 	if err != nil || len(examples) == 0 {
 		t.Fatalf("no examples found: %v", err)
 	}
+	// The bots with Go beside them, each in a folder of its own.
+	withGo, err := filepath.Glob("../testdata/examples/*/*.bot")
+	if err != nil || len(withGo) == 0 {
+		t.Fatalf("no examples with Go found: %v", err)
+	}
+	examples = append(examples, withGo...)
 	own, err := filepath.Glob("../testdata/generator/*.bot")
 	if err != nil || len(own) == 0 {
 		t.Fatalf("no bots in testdata/generator: %v", err)

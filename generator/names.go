@@ -3,6 +3,7 @@ package generator
 import (
 	"go/token"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -49,7 +50,7 @@ type namer struct {
 // declarations.
 var reservedNames = []string{
 	"_", "main", "bot", "tests", "botFallback", modelVar, "t",
-	"rt", "embed", "engine", "nlu", "reply", "builtin", "config", "bottest", "version",
+	"rt", "embed", "engine", "nlu", "reply", "builtin", "config", "bottest", "version", "value",
 	"any", "append", "bool", "byte", "cap", "clear", "close", "comparable", "complex",
 	"complex64", "complex128", "copy", "delete", "error", "false", "float32", "float64",
 	"imag", "int", "int8", "int16", "int32", "int64", "iota", "len", "make", "max", "min",
@@ -57,10 +58,18 @@ var reservedNames = []string{
 	"uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
 }
 
-func newNamer() *namer {
+// newNamer returns a namer that hands out none of reservedNames, nor the
+// names the Go files beside the bot declare or import packages as (see
+// ir.Bot.GoNames): the generated code is in their package.
+func newNamer(taken ...[]string) *namer {
 	n := &namer{used: map[string]bool{}}
 	for _, s := range reservedNames {
 		n.used[s] = true
+	}
+	for _, list := range taken {
+		for _, s := range list {
+			n.used[s] = true
+		}
 	}
 	return n
 }
@@ -151,4 +160,41 @@ func safeFileWord(s string) string {
 
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// runtimeImports are the runtime's packages generated code may import, and
+// the names it imports them as unless the Go files beside the bot declare
+// that name.
+var runtimeImports = []struct{ path, name string }{
+	{pkgRuntime, "rt"}, {pkgEngine, "engine"}, {pkgNLU, "nlu"}, {pkgReply, "reply"},
+	{pkgBuiltin, "builtin"}, {pkgConfig, "config"}, {pkgBottest, "bottest"},
+	{pkgVersion, "version"}, {pkgValue, "value"},
+}
+
+// aliasImports imports each runtime package under a name the Go files
+// beside the bot do not declare: a bot's own reply function must not hide
+// the runtime's reply package.
+func (g *gen) aliasImports() {
+	for _, im := range runtimeImports {
+		// jennifer writes an alias it is given even when it is the
+		// package's own name: only a taken name gets one.
+		if slices.Contains(g.bot.GoNames, im.name) {
+			g.f.ImportAlias(im.path, g.names.fresh(im.name, "", ""))
+		}
+	}
+}
+
+// fixedName is the name of one of the generated program's fixed
+// declarations (bot, tests, botFallback, the model): itself, unless the
+// Go files beside the bot declare it.
+func (g *gen) fixedName(name string) string {
+	if n, ok := g.fixed[name]; ok {
+		return n
+	}
+	n := name
+	if slices.Contains(g.bot.GoNames, name) || slices.Contains(g.bot.GoImports, name) {
+		n = g.names.fresh(name, "", "")
+	}
+	g.fixed[name] = n
+	return n
 }

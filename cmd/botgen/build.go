@@ -39,7 +39,7 @@ func cmdBuild(c *cli.Context) error {
 		}
 	}
 	progress, done := buildProgress(c.App.ErrWriter, path, false)
-	err = build.Binary(c.Context, out, build.Options{Output: output, WorkDir: work, Name: bot.Name, Source: bot.SourceFile, Progress: progress})
+	err = build.Binary(c.Context, out, build.Options{Output: output, WorkDir: work, Name: bot.Name, Source: bot.SourceFile, GoDir: goDir(path), Progress: progress})
 	done()
 	if err != nil {
 		return buildError(c, path, err)

@@ -22,7 +22,7 @@ func generateCommand() *cli.Command {
 }
 
 func cmdGenerate(c *cli.Context) error {
-	_, bot, out, err := generateOne(c)
+	path, bot, out, err := generateOne(c)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func cmdGenerate(c *cli.Context) error {
 	if err := build.WriteRuntime(filepath.Join(dir, "botgen")); err != nil {
 		return inputError("writing %s: %v", dir, err)
 	}
-	if err := build.WriteModule(dir, out, build.ModuleOptions{RuntimeDir: "./botgen", Name: bot.Name, Source: bot.SourceFile}); err != nil {
+	if err := build.WriteModule(dir, out, build.ModuleOptions{RuntimeDir: "./botgen", Name: bot.Name, Source: bot.SourceFile, GoDir: goDir(path)}); err != nil {
 		return inputError("writing %s: %v", dir, err)
 	}
 	fmt.Fprintf(c.App.Writer, "wrote %s (build it with: cd %s && go build)\n", dir, dir)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -136,7 +137,7 @@ func cachedBinary(c *cli.Context, path string, say bool) (*ir.Bot, string, error
 		return nil, "", err
 	}
 	progress, done := buildProgress(c.App.ErrWriter, path, say)
-	bin, err := build.CachedBinary(c.Context, out, build.Options{Name: bot.Name, Source: bot.SourceFile, Local: true, Progress: progress})
+	bin, err := build.CachedBinary(c.Context, out, build.Options{Name: bot.Name, Source: bot.SourceFile, GoDir: goDir(path), Local: true, Progress: progress})
 	done()
 	if err != nil {
 		return bot, "", buildError(c, path, err)
@@ -151,4 +152,22 @@ func buildError(c *cli.Context, path string, err error) error {
 		return errReported // stopped by a signal: nothing to report
 	}
 	return inputError("%s: %v", path, err)
+}
+
+// goDir returns the folder of the .bot file at path when it holds Go files
+// (tests aside): every one of them is part of the bot. "" when it holds
+// none.
+func goDir(path string) string {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
+			return dir
+		}
+	}
+	return ""
 }

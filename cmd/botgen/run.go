@@ -202,6 +202,16 @@ func referencedFiles(path string, b *ir.Bot) []string {
 		}
 		out = append(out, p)
 	}
+	// The Go files beside the bot are part of it.
+	if dir := goDir(path); dir != "" {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			name := e.Name()
+			if name == "go.mod" || name == "go.sum" || strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
+				out = append(out, filepath.Join(dir, name))
+			}
+		}
+	}
 	return out
 }
 

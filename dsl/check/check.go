@@ -220,6 +220,7 @@ func Check(f *syntax.File, src []byte, opts Options) (bot *ir.Bot, diags diag.Di
 	c.inferSetVars(f)  // declarations.go: the variables set introduces
 	c.body(f)          // config, globals, states, fallback and tests
 	c.mockUses()       // tests.go: needs every call of the states
+	c.goNames()        // gofuncs.go: once every pass that loads them has run
 	c.finishVars()     // declarations.go
 	c.audioChecks()    // audio.go: needs every reply and test
 	c.graph(f)         // graph.go: needs every state

@@ -2,6 +2,7 @@ package check
 
 import (
 	"os"
+	"slices"
 
 	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/gofuncs"
@@ -39,4 +40,33 @@ func (c *checker) goPackage() *gofuncs.Package {
 		}
 	}
 	return p
+}
+
+// goNames records the names the Go files beside the bot declare, which the
+// generated code must leave to them.
+func (c *checker) goNames() {
+	if !c.goLoaded {
+		// The bot calls none of them, but they are compiled into it all
+		// the same: read their names, without the go command.
+		dir := c.loader.Dir
+		if dir == "" {
+			dir = "."
+		}
+		c.bot.GoNames, c.bot.GoImports = gofuncs.Names(dir)
+		return
+	}
+	if c.goPkg == nil {
+		return
+	}
+	names, imports := []string{}, []string{}
+	for _, d := range c.goPkg.Decls {
+		list := &names
+		if d.Kind == gofuncs.ImportDecl {
+			list = &imports
+		}
+		if !slices.Contains(*list, d.Name) {
+			*list = append(*list, d.Name)
+		}
+	}
+	c.bot.GoNames, c.bot.GoImports = names, imports
 }

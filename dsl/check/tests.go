@@ -210,6 +210,7 @@ func (c *checker) mockGo(m *syntax.MockStep, mock *ir.Mock) bool {
 	if f.Result.Reason != "" {
 		return true // reported where the bot calls it
 	}
+	mock.Result = f.Result.Shape
 	return c.mockFits(mock.Returns, f.Result.Shape, fn, "", toPos(m.Returns.Pos))
 }
 

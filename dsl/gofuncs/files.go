@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/build"
 	"go/parser"
 	"go/token"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -150,4 +152,61 @@ func displayPath(path, dir, absDir string) string {
 		return filepath.Join(dir, filepath.Base(path))
 	}
 	return path
+}
+
+// Names returns the top-level names the Go files of dir that a build
+// compiles declare (functions, variables, constants, types) and the names
+// they import packages as, reading the files alone: no go command, no type
+// checking. It is for a bot that calls no Go function, whose files are
+// compiled into it all the same: the code generated beside them must not
+// take their names. An import without a name is taken as the last element
+// of its path, which is the package's name but for a major version suffix.
+// What does not parse is left out.
+func Names(dir string) (names, imports []string) {
+	f, _ := scan(dir)
+	if f == nil {
+		return nil, nil
+	}
+	fset := token.NewFileSet()
+	add := func(list *[]string, name string) {
+		if name != "_" && name != "." && !slices.Contains(*list, name) {
+			*list = append(*list, name)
+		}
+	}
+	for _, name := range f.files {
+		file, err := parser.ParseFile(fset, name, f.srcs[name], parser.SkipObjectResolution)
+		if file == nil {
+			continue
+		}
+		_ = err // a partial file still names what it declares
+		for _, imp := range file.Imports {
+			if imp.Name != nil {
+				add(&imports, imp.Name.Name)
+				continue
+			}
+			if p, err := strconv.Unquote(imp.Path.Value); err == nil {
+				add(&imports, path.Base(p))
+			}
+		}
+		for _, d := range file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil && d.Name.Name != "init" { // init declares nothing
+					add(&names, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					switch sp := sp.(type) {
+					case *ast.TypeSpec:
+						add(&names, sp.Name.Name)
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							add(&names, n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	return names, imports
 }

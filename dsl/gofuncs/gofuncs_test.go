@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -513,5 +514,26 @@ func TestBadGoMod(t *testing.T) {
 	_, diags := Load(dir, offline)
 	if got := diagStrings(diags); !reflect.DeepEqual(got, []string{"go.mod:4:1: unknown directive: nonsense"}) {
 		t.Errorf("diagnostics %q", got)
+	}
+}
+
+// Names, which reads the files alone, finds what the type checker does.
+func TestNamesWithoutTypes(t *testing.T) {
+	p := typesPackage(t)
+	names, imports := Names(filepath.Join("testdata", "types"))
+	for _, d := range p.Decls {
+		list := names
+		if d.Kind == ImportDecl {
+			list = imports
+		}
+		if !slices.Contains(list, d.Name) {
+			t.Errorf("Names misses %s %s", d.Kind, d.Name)
+		}
+	}
+	if n := len(names) + len(imports); n > len(p.Decls) {
+		t.Errorf("Names finds %d names, the type checker %d: %v %v", n, len(p.Decls), names, imports)
+	}
+	if names, imports := Names(filepath.Join("testdata", "no such folder")); names != nil || imports != nil {
+		t.Errorf("a missing folder: %v %v", names, imports)
 	}
 }

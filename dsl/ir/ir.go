@@ -30,6 +30,12 @@ type Bot struct {
 	Tests      []Test
 	Files      []File   // every file the bot embeds, deduplicated, in first-reference order
 	Avatar     *FileRef // ui.avatar: the web page's image of the bot (a JPEG); nil: none
+	// GoNames are the top-level names the Go files beside the bot declare
+	// (functions, variables, constants, types), and GoImports the names
+	// they import packages as: the code generated into the same package
+	// must declare neither, nor import a package as one of GoNames. Nil
+	// when the folder has no Go files, or when they do not type-check.
+	GoNames, GoImports []string
 }
 
 // ConfigEntry is one `key = value` line of the config block. Value is the

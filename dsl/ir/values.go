@@ -217,4 +217,8 @@ type Mock struct {
 	Returns Expr
 	Fail    bool
 	Fails   string
+	// Result is the shape of what the Go function Func returns (zero for
+	// get and post): a mocked record may leave out fields of it, which
+	// then hold their zero values.
+	Result Shape
 }

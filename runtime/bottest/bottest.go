@@ -79,13 +79,15 @@ type Case struct {
 
 // Mock is one `mock` line of a test: the Go function Func, or the HTTP call
 // Method ("GET", "POST") to URL or to the URL the bot's setting Setting
-// holds, answers Value, or fails with the message Fails when it is set.
+// holds, answers Value, or fails with the message Fails when Fail is set
+// or Fails is not empty.
 type Mock struct {
 	Func    string
 	Method  string
 	URL     string
 	Setting string
 	Value   value.Value
+	Fail    bool // fails, with Fails as the message, even an empty one
 	Fails   string
 	Pos     string
 }

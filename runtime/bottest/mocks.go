@@ -33,7 +33,7 @@ func (m *Mocker) Prepare(key string, c Case) error {
 			if em.Funcs == nil {
 				em.Funcs = map[string]engine.FuncMock{}
 			}
-			em.Funcs[mk.Func] = engine.FuncMock{Value: mk.Value, Fails: mk.Fails}
+			em.Funcs[mk.Func] = engine.FuncMock{Value: mk.Value, Fail: mk.Fail, Fails: mk.Fails}
 			continue
 		}
 		url := mk.URL
@@ -45,7 +45,7 @@ func (m *Mocker) Prepare(key string, c Case) error {
 			}
 			url = s
 		}
-		if mk.Fails != "" {
+		if mk.Fail || mk.Fails != "" {
 			em.HTTP.Fail(mk.Method, url, mk.Fails)
 		} else {
 			em.HTTP.Return(mk.Method, url, mk.Value)

@@ -5,8 +5,10 @@ package builtin
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -93,3 +95,77 @@ func FormatNum(x float64) string {
 
 // FormatBool is how a bool reads when interpolated.
 func FormatBool(b bool) string { return strconv.FormatBool(b) }
+
+// StartsWith is starts_with(s, prefix): s starts with prefix, ignoring
+// case (as contains does).
+func StartsWith(s, prefix string) bool {
+	return strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix))
+}
+
+// EndsWith is ends_with(s, suffix): s ends with suffix, ignoring case.
+func EndsWith(s, suffix string) bool {
+	return strings.HasSuffix(strings.ToLower(s), strings.ToLower(suffix))
+}
+
+// Replace is replace(s, old, new): every old in s replaced by new. An
+// empty old leaves s as it is: Go would put new between every character,
+// which no one means.
+func Replace(s, old, new string) string {
+	if old == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, old, new)
+}
+
+// Split is split(s, sep): the parts of s between the seps, as a list of
+// the language ([]any holding strings: runtime/value's []Value). An empty
+// sep splits s into its characters.
+func Split(s, sep string) []any {
+	parts := strings.Split(s, sep)
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out
+}
+
+// Substr is substr(s, start, n): n characters (not bytes) of s from
+// start, counted from 0. What lies past either end of s is left out, so
+// that a start or a length out of range is never an error; start and n
+// are truncated to whole numbers.
+func Substr(s string, start, n float64) string {
+	if math.IsNaN(start) || math.IsNaN(n) {
+		return ""
+	}
+	start, n = math.Trunc(start), math.Trunc(n)
+	end := start + n
+	start = max(start, 0)
+	if end <= start {
+		return ""
+	}
+	from, to := -1, len(s)
+	i := 0.0
+	for off := range s {
+		if i == start {
+			from = off
+		}
+		if i == end {
+			to = off
+			break
+		}
+		i++
+	}
+	if from < 0 {
+		return ""
+	}
+	return s[from:to]
+}
+
+// Pattern compiles the regular expression of a matches() call; the checker
+// has compiled it already, so it cannot fail.
+func Pattern(expr string) *regexp.Regexp { return regexp.MustCompile(expr) }
+
+// FormatTime is how now() writes the time of the turn: as the datetime
+// entity writes a time, RFC 3339 to the second with the zone's offset
+// (2026-11-27T17:00:00+01:00, Z in UTC).
+func FormatTime(t time.Time) string { return t.Format(time.RFC3339) }

@@ -52,7 +52,9 @@ type State struct {
 	Fallback    Body // nil: the bot-wide fallback applies
 }
 
-// Var is a session variable with its initial value (float64, string or bool).
+// Var is a session variable with its initial value: a float64, a string or
+// a bool, a record or a list (a *value.Record, a []value.Value), or nil for
+// a variable of a dynamic value, null until it is set.
 type Var struct {
 	Name string
 	Init any

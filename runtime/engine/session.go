@@ -251,8 +251,12 @@ func (bd *builder) allocateSlots() {
 			continue
 		}
 		val, ok := valueOf(v.Init)
+		if v.Init == nil {
+			// A variable of a dynamic value, null until it is set.
+			val, ok = value{kind: kindData}, true
+		}
 		if !ok {
-			bd.bad("variable %s: initial value of type %T (want float64, string or bool)", v.Name, v.Init)
+			bd.bad("variable %s: initial value of type %T (want float64, string, bool, a record, a list or nil)", v.Name, v.Init)
 		}
 		add(v.Name, val)
 	}

@@ -141,10 +141,11 @@ type Mocks struct {
 	Funcs map[string]FuncMock
 }
 
-// FuncMock is what a mocked Go function gives: Value, or when Fails is set
-// an error with that message.
+// FuncMock is what a mocked Go function gives: Value, or when Fail is set
+// or Fails is not empty an error with the message Fails.
 type FuncMock struct {
 	Value val.Value
+	Fail  bool
 	Fails string
 }
 
@@ -207,7 +208,7 @@ func (t *Turn) Mocked(at, name string) (val.Value, bool) {
 	if !ok {
 		return nil, false
 	}
-	if fm.Fails != "" {
+	if fm.Fail || fm.Fails != "" {
 		t.Fail(at, errors.New(fm.Fails))
 	}
 	return fm.Value, true

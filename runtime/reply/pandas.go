@@ -63,6 +63,8 @@ func appendPandasValue(b []byte, v any) []byte {
 		return appendPandasString(b, x)
 	case bool:
 		return strconv.AppendBool(b, x)
+	case pandasJSON:
+		return append(b, x...)
 	}
 	return append(b, "null"...)
 }

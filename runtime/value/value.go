@@ -206,8 +206,10 @@ func (r *Record) Names() []string {
 // String writes the record as JSON, as interpolation shows it.
 func (r *Record) String() string { return string(AppendJSON(nil, r)) }
 
-// describe says what a value is, briefly, for error messages: `a number
+// Describe says what a value is, briefly, for error messages: `a number
 // (21.5)`, `a string ("abc")`, `null`, `a record`, `a list of 3`.
+func Describe(v Value) string { return describe(v) }
+
 func describe(v Value) string {
 	switch x := v.(type) {
 	case nil:

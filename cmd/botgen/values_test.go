@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
+)
+
+// v2Examples are the reference bots of the language's second version, each
+// in a folder of its own with its Go code.
+var v2Examples = []string{"forecast", "orders"}
+
+// sharedExamples returns ../shared/examples beside this checkout, skipping
+// the test when it is not there.
+func sharedExamples(t *testing.T) string {
+	t.Helper()
+	shared := filepath.Join("..", "..", "..", "shared", "examples")
+	if _, err := os.Stat(shared); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI has ../shared beside the checkout, but: %v", err)
+		}
+		t.Skip("../shared/examples is not beside this checkout")
+	}
+	return shared
+}
+
+// copyMissing copies the files of folder src that dst lacks into dst, so
+// that the project's own tests have the shared examples without ../shared.
+// A file dst has already is left alone: TestExamplesMatchShared compares
+// them.
+func copyMissing(t *testing.T, src, dst string) {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		to := filepath.Join(dst, e.Name())
+		if _, err := os.Stat(to); err == nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("copied %s into %s", e.Name(), dst)
+	}
+}
+
+// The reference bots of the language's second version build unchanged
+// from ../shared, with the Go files beside them, and their tests pass over
+// the bot's real WebSocket endpoint, hermetically: they mock get and the
+// Go functions.
+func TestSharedV2ExamplesPass(t *testing.T) {
+	shared := sharedExamples(t)
+	var paths []string
+	for _, name := range v2Examples {
+		copyMissing(t, filepath.Join(shared, name), filepath.Join("..", "..", "testdata", "examples", name))
+		paths = append(paths, filepath.Join(shared, name, name+".bot"))
+	}
+	code, stdout, stderr := botgen(t, append([]string{"test"}, paths...)...)
+	if code != 0 || !strings.HasSuffix(stdout, "6 passed, 0 failed\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// The orders bot, whose tests mock nothing, built into a binary from the
+// copy in testdata/examples (no ../shared needed), passes its tests run by
+// a second process against its endpoint, in both dialects.
+func TestOrdersOverTheWire(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "examples", "orders", "orders.bot")
+	bin := filepath.Join(t.TempDir(), "orders")
+	if code, _, stderr := botgen(t, "build", "-o", bin, path); code != 0 {
+		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
+	}
+	for _, dialect := range []string{"bbf", "baf"} {
+		s := serve(t, bin, "--protocol", dialect)
+		out, err := exec.Command(bin, "test", "--protocol", dialect, "--url", s.url).CombinedOutput()
+		if err != nil || !bytes.Contains(out, []byte("3 passed, 0 failed")) {
+			t.Errorf("test in %s: %v\n%s", dialect, err, out)
+		}
+		if err := s.stop(t); err != nil {
+			t.Errorf("exited with %v after SIGTERM, want 0", err)
+		}
+	}
+}
+
+// A Go function that returns an error in a state without on error, and a
+// number that is not whole passed to an int parameter: the fallback
+// answers, and the log names the .bot position and what failed.
+func TestGoFunctionFailures(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "funcs.go"), `package main
+
+import "errors"
+
+func lookup(city string) (string, error) { return "", errors.New("no such city") }
+
+func twice(n int) int { return 2 * n }
+`)
+	path := filepath.Join(dir, "failing.bot")
+	writeFile(t, path, `bot failing
+
+intent look { "look" }
+intent half { "half" }
+
+initial state s {
+    reply "ready"
+    on look -> look
+    on half -> half
+}
+
+state look {
+    reply "found {lookup(\"x\")}"
+    go s
+}
+
+state half {
+    reply "twice {twice(2.5)}"
+    go s
+}
+
+fallback { reply "sorry" }
+
+test "a failure without on error answers with the fallback" {
+    bot "ready"
+    user "look"
+    bot "sorry"
+    user "half"
+    bot "sorry"
+}
+`)
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"state look, at failing.bot:13:19: no such city",
+		"state half, at failing.bot:18:19: argument 1 (n) of twice: 2.5 is not a whole number (Go int)",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("the log does not say %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// botgen generate writes the Go files beside the bot into the module, which
+// then builds on its own.
+func TestGenerateCopiesGoFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "orders")
+	path := filepath.Join("..", "..", "testdata", "examples", "orders", "orders.bot")
+	if code, _, stderr := botgen(t, "generate", path, "-o", dir); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile(filepath.Join("..", "..", "testdata", "examples", "orders", "orders.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "orders.go")); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("orders.go not copied (%v)", err)
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "orders"), ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build in the generated module: %v\n%s", err, out)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The generator's bot of every v2 form that needs no Go code builds, and
+// its tests (of records, lists, loops, mocked requests, the error path and
+// the string built-ins) pass over the wire.
+func TestValuesBotPasses(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "generator", "values.bot")
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "4 passed, 0 failed\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// The Go files beside a bot may declare any name: the generated program
+// takes others (bot, tests, the functions it compiles from states, the
+// adapters of Go functions, the runtime's package names), and a Go
+// function taking a defined type or a context gets what it declares.
+func TestGoNamesDoNotCollide(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "names.go"), `package main
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Names the generated program would otherwise declare or import.
+var (
+	bot, tests, botFallback, nluModel = 1, 2, 3, 4
+	stateStartBody, callDouble, callShout = 5, 6, 7
+	reply, value, engine, builtin, rt = 8, 9, 10, 11, 12
+)
+
+// Celsius is a temperature.
+type Celsius float64
+
+// at would be hidden by a local of the same name in an adapter.
+type at int8
+
+func double(n at) int { return 2 * int(n) }
+
+func shout(ctx context.Context, s string, c Celsius, d time.Duration) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return strings.ToUpper(s) + " " + d.String(), nil
+}
+`)
+	path := filepath.Join(dir, "names.bot")
+	writeFile(t, path, `bot names
+
+initial state start {
+    reply "{double(21)} {shout(\"hi\", 21.5, 1000000000)}"
+}
+
+fallback { reply "sorry" }
+
+test "the names do not collide" {
+    bot "42 HI 1s"
+}
+
+test "a mock answers in place of the function" {
+    mock double returns 7
+    bot "7 HI 1s"
+}
+`)
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "2 passed, 0 failed\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// botgen run --watch rebuilds a bot when one of the Go files beside it
+// changes.
+func TestWatchedFilesHoldTheGoFiles(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "examples", "orders", "orders.bot")
+	files := referencedFiles(path, &ir.Bot{})
+	if want := filepath.Join(filepath.Dir(path), "orders.go"); !slices.Contains(files, want) {
+		t.Errorf("watched %v, not %s", files, want)
+	}
+}
