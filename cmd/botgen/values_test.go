@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -267,5 +268,30 @@ func TestWatchedFilesHoldTheGoFiles(t *testing.T) {
 	files := referencedFiles(path, &ir.Bot{})
 	if want := filepath.Join(filepath.Dir(path), "orders.go"); !slices.Contains(files, want) {
 		t.Errorf("watched %v, not %s", files, want)
+	}
+}
+
+// The library example: Go functions beside the bot read a SQLite database
+// built into the binary through the example's own go.mod (modernc.org/
+// sqlite). Its tests pass, and the binary is static: no interpreter, no
+// shared library.
+func TestLibraryExample(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "examples", "library", "library.bot")
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "4 passed, 0 failed\n") {
+		t.Fatalf("botgen test: exit %d\n%s%s", code, stdout, stderr)
+	}
+	bin := filepath.Join(t.TempDir(), "library")
+	if code, _, stderr := botgen(t, "build", "-o", bin, path); code != 0 {
+		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Skipf("not an ELF binary: %v", err)
+	}
+	defer f.Close()
+	libs, _ := f.ImportedLibraries()
+	if f.Section(".interp") != nil || len(libs) > 0 {
+		t.Errorf("the binary is dynamic: interpreter %v, libraries %v", f.Section(".interp") != nil, libs)
 	}
 }
