@@ -144,6 +144,8 @@ test "a failure without on error answers with the fallback" {
     bot "sorry"
     user "half"
     bot "sorry"
+    user "hello"
+    bot "sorry"
 }
 `)
 	code, stdout, stderr := botgen(t, "test", path)
@@ -268,6 +270,89 @@ func TestWatchedFilesHoldTheGoFiles(t *testing.T) {
 	files := referencedFiles(path, &ir.Bot{})
 	if want := filepath.Join(filepath.Dir(path), "orders.go"); !slices.Contains(files, want) {
 		t.Errorf("watched %v, not %s", files, want)
+	}
+}
+
+// Go values of every kind a bot passes and gets back: bool, float32 and
+// unsigned parameters, a map read by key, a slice looped over; a mocked
+// record that leaves fields out gets them at their zero values, in the
+// struct's order.
+func TestGoValuesAndMocks(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "stock.go"), `package main
+
+import "fmt"
+
+// Item is a line of the stock.
+type Item struct {
+	Name  string   `+"`json:\"name\"`"+`
+	Count uint16   `+"`json:\"count\"`"+`
+	Tags  []string `+"`json:\"tags\"`"+`
+}
+
+func prices() map[string]float64 { return map[string]float64{"tea": 2.5, "milk": 1} }
+
+func item(name string, count uint16, fresh bool, weight float32) (Item, error) {
+	if !fresh {
+		return Item{}, fmt.Errorf("%s is not fresh", name)
+	}
+	return Item{Name: name, Count: count, Tags: []string{fmt.Sprint(weight)}}, nil
+}
+`)
+	path := filepath.Join(dir, "stock.bot")
+	writeFile(t, path, `bot stock
+
+intent stale { "stale" }
+intent many { "many" }
+
+initial state start {
+    set p = prices()
+    set i = item("tea", 3, true, 0.5)
+    reply "{p[\"tea\"]} {p.milk} {len(p)} {str(i)}"
+    for tag in i.tags { reply "tag {tag}" }
+    on stale -> stale
+    on many -> many
+}
+
+state stale {
+    set i = item("milk", 1, false, 1)
+    go start
+    on error -> sorry
+}
+
+state many {
+    set i = item("milk", 70000, true, 1)
+    go start
+}
+
+state sorry {
+    reply "sorry: {error}"
+}
+
+fallback { reply "fallback" }
+
+test "values from Go" {
+    bot "2.5 1 2 {\"name\":\"tea\",\"count\":3,\"tags\":[\"0.5\"]}"
+    bot "tag 0.5"
+    user "many"
+    bot "fallback"
+    user "stale"
+    bot "sorry: milk is not fresh"
+}
+
+test "a mocked record gets the fields it leaves out" {
+    mock item returns {tags: ["x"], name: "mocked"}
+    mock prices returns {tea: 9, milk: 0}
+    bot "9 0 2 {\"name\":\"mocked\",\"count\":0,\"tags\":[\"x\"]}"
+    bot "tag x"
+}
+`)
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "2 passed, 0 failed\n") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "at stock.bot:22:13: argument 2 (count) of item: 70000 does not fit in Go uint16") {
+		t.Errorf("the log does not name the argument that does not fit:\n%s", stderr)
 	}
 }
 

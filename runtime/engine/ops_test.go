@@ -159,3 +159,49 @@ func TestMockFailingWithoutAMessage(t *testing.T) {
 		t.Errorf("got %v", s.Err())
 	}
 }
+
+// order is a Go function as a bot's folder holds one.
+type order struct {
+	ID     int     `json:"id"`
+	Item   string  `json:"item"`
+	Status string  `json:"status"`
+	Total  float64 `json:"total"`
+}
+
+func findOrder(id int) (order, error) {
+	if id != 1002 {
+		return order{}, errors.New("no such order")
+	}
+	return order{1002, "teapot", "late", 24.5}, nil
+}
+
+// callFindOrder is what the generator writes for findOrder.
+func callFindOrder(t *engine.Turn, at string, a0 float64) val.Value {
+	if v, ok := t.Mocked(at, "findOrder"); ok {
+		return v
+	}
+	r, err := findOrder(engine.Whole[int](t, at, "argument 1 (id) of findOrder", a0))
+	t.Check(at, err)
+	return t.FromGo(at, "findOrder", r)
+}
+
+// BenchmarkGoCall is one call of a Go function from a body, as generated
+// code makes it: the mock looked up, the number converted to an int, the
+// function called, its struct converted to a record, and a field read
+// back with its kind checked.
+func BenchmarkGoCall(b *testing.B) {
+	bot := &engine.Bot{Name: "calls", Initial: "s", States: []engine.State{{Name: "s", Body: func(t *engine.Turn) {
+		b.ReportAllocs()
+		for b.Loop() {
+			o := callFindOrder(t, "orders.bot:33:13", 1002)
+			if t.AsStr("orders.bot:34:29", t.Field("orders.bot:34:29", o, "item")) != "teapot" {
+				b.Fatal("wrong order")
+			}
+		}
+	}}}}
+	s := newEngine(b, bot).NewSession("bench")
+	s.Start()
+	if err := s.Err(); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+
+	val "github.com/botgen-dev/botgen/runtime/value"
 )
 
 // Snapshot is what a session needs to go on after its process is gone: the
@@ -36,6 +39,32 @@ func (s *Session) Snapshot() Snapshot {
 	return snap
 }
 
+// UnmarshalJSON reads a snapshot as json.Marshal writes it, the records of
+// its variables with their fields in the order they were written (encoding/json
+// would read them into maps, which have none).
+func (s *Snapshot) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		State   string                     `json:"state"`
+		Returns []string                   `json:"returns"`
+		Vars    map[string]json.RawMessage `json:"vars"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*s = Snapshot{State: raw.State, Returns: raw.Returns}
+	if raw.Vars != nil {
+		s.Vars = make(map[string]any, len(raw.Vars))
+	}
+	for name, m := range raw.Vars {
+		v, err := val.DecodeJSON(m, val.Limits{})
+		if err != nil {
+			return fmt.Errorf("variable %s: %w", name, err)
+		}
+		s.Vars[name] = v
+	}
+	return nil
+}
+
 // Restore returns a session with id in the state snap describes. What no
 // longer fits the bot (a state it lost, a variable whose type changed) is
 // left out, each such thing described in problems; the session is usable
@@ -56,12 +85,17 @@ func (e *Engine) Restore(id string, snap Snapshot) (s *Session, problems []strin
 	}
 	for _, name := range slices.Sorted(maps.Keys(snap.Vars)) {
 		v, ok := valueOf(snap.Vars[name])
+		if i, slot := e.slots[name]; slot && snap.Vars[name] == nil && e.init[i].kind == kindData {
+			v, ok = value{kind: kindData}, true // a dynamic value's null
+		}
 		if !ok {
 			problems = append(problems, fmt.Sprintf("variable %q: a value of type %T cannot be restored", name, snap.Vars[name]))
 			continue
 		}
 		if i, ok := e.slots[name]; ok {
-			if want := e.init[i].kind; want != kindNone && want != v.kind {
+			// A variable of records, lists or dynamic values (kindData)
+			// may hold any value: the compiled code checks what it reads.
+			if want := e.init[i].kind; want != kindNone && want != kindData && want != v.kind {
 				problems = append(problems, fmt.Sprintf("variable %q is now a %s: its stored %s is dropped", name, want, v.kind))
 				continue
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/botgen-dev/botgen/runtime/engine"
+	val "github.com/botgen-dev/botgen/runtime/value"
 )
 
 // TestSnapshotRestore: a session stored as JSON and restored into a new
@@ -69,5 +70,37 @@ func TestRestoreWhatNoLongerFits(t *testing.T) {
 	if got.State != "s0" || !reflect.DeepEqual(got.Returns, []string{"confused"}) ||
 		got.Vars["who"] != "bob" || got.Vars["mood"] != true || got.Vars["n"] != 0.0 || !reflect.DeepEqual(got.Vars["list"], []any{1.0}) {
 		t.Errorf("restored %+v", got)
+	}
+}
+
+// Records, lists and dynamic values survive a snapshot written as JSON:
+// records with their fields in order, a dynamic value of any kind, null.
+func TestSnapshotOfValues(t *testing.T) {
+	b := &engine.Bot{Name: "values", Initial: "s",
+		Vars: []engine.Var{{Name: "where", Init: val.RecordOf("lat", 0.0, "lon", 0.0)}, {Name: "w", Init: nil}, {Name: "n", Init: nil}, {Name: "items", Init: []val.Value{}}},
+		States: []engine.State{{Name: "s", Body: func(t *engine.Turn) {
+			t.SetVal("where", val.RecordOf("lon", 2.17, "lat", 41.39))
+			t.SetVal("w", 21.5)
+			t.SetVal("items", []val.Value{val.RecordOf("id", 1.0, "item", "kettle")})
+		}}}}
+	s := newEngine(t, b).NewSession("a")
+	s.Start()
+	data, err := json.Marshal(s.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap engine.Snapshot
+	if err := json.Unmarshal(data, &snap); err != nil {
+		t.Fatal(err)
+	}
+	r, problems := newEngine(t, b).Restore("a", snap)
+	if len(problems) > 0 {
+		t.Fatalf("problems: %q\n%s", problems, data)
+	}
+	got := r.Snapshot().Vars
+	for name, want := range map[string]string{"where": `{"lon":2.17,"lat":41.39}`, "w": "21.5", "n": "", "items": `[{"id":1,"item":"kettle"}]`} {
+		if val.Text(got[name]) != want {
+			t.Errorf("%s restored as %s, want %s", name, val.Text(got[name]), want)
+		}
 	}
 }

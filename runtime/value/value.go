@@ -206,6 +206,11 @@ func (r *Record) Names() []string {
 // String writes the record as JSON, as interpolation shows it.
 func (r *Record) String() string { return string(AppendJSON(nil, r)) }
 
+// MarshalJSON writes the record as AppendJSON does, its fields in order:
+// encoding/json would see no fields (they are unexported), and a record a
+// session keeps must reach its store whole.
+func (r *Record) MarshalJSON() ([]byte, error) { return AppendJSON(nil, r), nil }
+
 // Describe says what a value is, briefly, for error messages: `a number
 // (21.5)`, `a string ("abc")`, `null`, `a record`, `a list of 3`.
 func Describe(v Value) string { return describe(v) }
