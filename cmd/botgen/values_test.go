@@ -3,14 +3,19 @@ package main
 import (
 	"bytes"
 	"debug/elf"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/gorilla/websocket"
 )
 
 // v2Examples are the reference bots of the language's second version, each
@@ -378,5 +383,47 @@ func TestLibraryExample(t *testing.T) {
 	libs, _ := f.ImportedLibraries()
 	if f.Section(".interp") != nil || len(libs) > 0 {
 		t.Errorf("the binary is dynamic: interpreter %v, libraries %v", f.Section(".interp") != nil, libs)
+	}
+}
+
+// The README's tour step: the forecast bot asks a real HTTP API on loopback,
+// its URL given on the command line (--set weather_api=...), unmocked.
+func TestForecastAgainstALoopbackAPI(t *testing.T) {
+	var asked atomic.Value
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Store(r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"current": {"temperature_2m": 23.5, "wind_speed_10m": 9}}`))
+	}))
+	defer api.Close()
+	path := filepath.Join("..", "..", "testdata", "examples", "forecast", "forecast.bot")
+	bin := filepath.Join(t.TempDir(), "forecast")
+	if code, _, stderr := botgen(t, "build", "-o", bin, path); code != 0 {
+		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
+	}
+	s := serve(t, bin, "--set", "weather_api="+api.URL+"/forecast.json")
+	defer s.stop(t)
+	ws, _, err := websocket.DefaultDialer.Dial(s.url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	read := func() string {
+		var f struct{ Message string }
+		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		return f.Message
+	}
+	read() // the greeting
+	if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": "weather in Barcelona"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read(), "In Barcelona it is 23.5°C, wind 9 km/h."; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if q, _ := asked.Load().(string); !strings.Contains(q, "latitude=41.39") || !strings.Contains(q, "current=temperature_2m%2Cwind_speed_10m") {
+		t.Errorf("the API was asked %q", q)
 	}
 }
