@@ -179,6 +179,12 @@ func (g *gen) callV2(e *ir.Call) *jen.Statement {
 		return jen.Id("t").Dot("Join").Call(append([]jen.Code{at}, args()...)...)
 	case "now":
 		return jen.Qual(pkgBuiltin, "FormatTime").Call(jen.Id("t").Dot("Now").Call())
+	case "today":
+		return jen.Id("t").Dot("Today").Call()
+	case "weekday":
+		return jen.Id("t").Dot("Weekday").Call(at, g.expr(e.Args[0]))
+	case "days_until":
+		return jen.Id("t").Dot("DaysUntil").Call(at, g.expr(e.Args[0]))
 	case "matches":
 		lit, ok := e.Args[1].(*ir.Lit)
 		if !ok || lit.Value.Type != ir.String {

@@ -427,3 +427,44 @@ func TestForecastAgainstALoopbackAPI(t *testing.T) {
 		t.Errorf("the API was asked %q", q)
 	}
 }
+
+// today(), weekday() and days_until() read dates in nlp.timezone; a text
+// that is no date takes the error path.
+func TestDateFunctions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dates.bot")
+	writeFile(t, path, `bot dates
+
+config {
+    nlp.timezone = "Europe/Madrid"
+}
+
+intent bad { "bad date" }
+
+initial state start {
+    reply "{weekday(\"2026-11-30\")} {days_until(today())} {weekday(\"2026-11-30T23:30:00-05:00\")} {days_until(\"2000-01-01\") < 0}"
+    on bad -> bad
+}
+
+state bad {
+    set d = days_until("soon")
+    go start
+    on error -> sorry
+}
+
+state sorry {
+    reply "Sorry: {error}"
+    go start
+}
+
+test "dates" {
+    bot "Monday 0 Tuesday true"
+    user "bad date"
+    bot "Sorry: \"soon\" is not a date (write 2026-11-30, or a time as now() writes it)"
+    bot "Monday 0 Tuesday true"
+}
+`)
+	code, stdout, stderr := botgen(t, "test", path)
+	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
