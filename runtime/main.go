@@ -228,6 +228,9 @@ func serve(c *cli.Context, p *Program) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A signal cancels the calls turns are making, so that they end (on
+	// their error path) and the server's wait for them is short.
+	eng.SetShutdown(ctx)
 
 	addr := ln.Addr().String()
 	fmt.Fprintf(c.App.Writer, "%s serving on %s://%s/ (protocol %s)\n", p.Bot.Name, ws, addr, cfg.Protocol)

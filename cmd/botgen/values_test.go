@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -467,4 +468,86 @@ test "dates" {
 	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
+}
+
+// A Go function that takes a context sees it cancelled when the bot is
+// stopped: the turn making the call ends on its error path, and the bot
+// exits at once instead of waiting for the call.
+func TestShutdownCancelsCalls(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "wait.go"), `package main
+
+import "context"
+
+// wait blocks until its context ends.
+func wait(ctx context.Context) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+`)
+	path := filepath.Join(dir, "waiter.bot")
+	writeFile(t, path, `bot waiter
+
+config {
+    actions.timeout = 60
+}
+
+intent slow { "slow" }
+
+initial state start {
+    reply "ready"
+    on slow -> slow
+}
+
+state slow {
+    set x = wait()
+    reply "done {x}"
+    go start
+    on error -> stopped
+}
+
+state stopped {
+    reply "stopped: {error}"
+    go start
+}
+`)
+	bin := filepath.Join(t.TempDir(), "waiter")
+	if code, _, stderr := botgen(t, "build", "-o", bin, path); code != 0 {
+		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
+	}
+	s := serve(t, bin)
+	ws, _, err := websocket.DefaultDialer.Dial(s.url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	read := func() string {
+		var f struct{ Message string }
+		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if err := ws.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		return f.Message
+	}
+	read() // ready
+	if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": "slow"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the call is under way
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); got != "stopped: context canceled" {
+		t.Errorf("reply %q, want the error path with context canceled", got)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("exited with %v after SIGTERM, want 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the bot did not stop within 10 s of SIGTERM")
+	}
+	t.Logf("stopped %v after SIGTERM", time.Since(start))
 }
