@@ -7,6 +7,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -59,6 +60,16 @@ type Config struct {
 	HTTPTimeout  time.Duration // http.timeout, seconds one HTTP call of the bot (get, post) may take
 	HTTPMaxBytes int64         // http.max_bytes: the largest answer an HTTP call reads
 
+	// The language model the bot asks (any OpenAI-compatible endpoint).
+	LLMURL         string        // llm.url: the endpoint's base URL
+	LLMModel       string        // llm.model: the model's name at that endpoint
+	LLMAPIKey      string        // llm.api_key: a secret, never logged or shown (see Secret)
+	LLMTimeout     time.Duration // llm.timeout: how long one request may take
+	LLMTemperature float64       // llm.temperature
+	LLMMaxTokens   int           // llm.max_tokens: the longest answer, in tokens
+	LLMSystem      string        // llm.system: the system prompt of every request
+	LLMHistory     int           // llm.history: past turns of the session sent with each request
+
 	// Settings are the values of the bot's own settings by name, in their
 	// text form, checked against their kind (see Setting); nil when it
 	// declares none.
@@ -106,7 +117,10 @@ type Key struct {
 	Kind    Kind
 	Default string
 	Doc     string
-	set     func(c *Config, v parsed) error
+	// Secret keys hold credentials: nothing botgen writes (logs, errors,
+	// /metrics, the page) shows their value.
+	Secret bool
+	set    func(c *Config, v parsed) error
 }
 
 type parsed struct {
@@ -166,6 +180,27 @@ var keys = []Key{
 	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.StoreBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "http.timeout", Kind: Float, Default: "10", Doc: "seconds an HTTP call of the bot (get, post) may take, answer included; a slower one fails and takes the state's error path", set: positiveSeconds(func(c *Config) *time.Duration { return &c.HTTPTimeout })},
+	{Name: "llm.url", Kind: String, Default: "http://localhost:11434/v1", Doc: "base URL of the OpenAI-compatible endpoint the bot asks (Ollama's by default; llama.cpp's server, vLLM or a cloud one)", set: func(c *Config, v parsed) error {
+		u, err := url.Parse(strings.TrimSpace(v.s))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an http or https URL", v.s)
+		}
+		c.LLMURL = strings.TrimSuffix(u.String(), "/")
+		return nil
+	}},
+	{Name: "llm.model", Kind: String, Default: "llama3.2", Doc: "name of the model at the endpoint", set: func(c *Config, v parsed) error { c.LLMModel = strings.TrimSpace(v.s); return nil }},
+	{Name: "llm.api_key", Kind: String, Default: "", Secret: true, Doc: "the endpoint's API key; also read from OPENAI_API_KEY; never logged, never shown", set: func(c *Config, v parsed) error { c.LLMAPIKey = strings.TrimSpace(v.s); return nil }},
+	{Name: "llm.timeout", Kind: Float, Default: "60", Doc: "seconds one request to the model may take, its answer included", set: positiveSeconds(func(c *Config) *time.Duration { return &c.LLMTimeout })},
+	{Name: "llm.temperature", Kind: Float, Default: "0.2", Doc: "sampling temperature, 0 to 2", set: func(c *Config, v parsed) error {
+		if v.f < 0 || v.f > 2 || math.IsNaN(v.f) {
+			return fmt.Errorf("%v is not between 0 and 2", v.f)
+		}
+		c.LLMTemperature = v.f
+		return nil
+	}},
+	{Name: "llm.max_tokens", Kind: Int, Default: "512", Doc: "longest answer the model may give, in tokens", set: intIn(1, 1<<20, func(c *Config) *int { return &c.LLMMaxTokens })},
+	{Name: "llm.system", Kind: String, Default: "", Doc: "system prompt sent first with every request; empty: none", set: func(c *Config, v parsed) error { c.LLMSystem = v.s; return nil }},
+	{Name: "llm.history", Kind: Int, Default: "6", Doc: "past turns of the session sent with each request (0: none)", set: intIn(0, 100, func(c *Config) *int { return &c.LLMHistory })},
 	{Name: "http.max_bytes", Kind: Int, Default: "1048576", Doc: "largest answer in bytes an HTTP call of the bot reads; a larger one fails and takes the state's error path", set: bytesFrom(1024, func(c *Config) *int64 { return &c.HTTPMaxBytes })},
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "actions.timeout", Kind: Float, Default: "10", Doc: "seconds a call to a Go function beside the bot may take: its context is cancelled then", set: positiveSeconds(func(c *Config) *time.Duration { return &c.ActionsTimeout })},

@@ -79,6 +79,9 @@ func (r Resolved) From(key string) Layer { return r.from[key] }
 // a mistake in the command line rather than in a value.
 var ErrNotKeyValue = errors.New("expected key=value")
 
+// OpenAIKeyEnv is read for llm.api_key when BOTGEN_LLM_API_KEY is not set.
+const OpenAIKeyEnv = "OPENAI_API_KEY"
+
 // FileEnv is the environment variable that names the config file when the
 // command line does not.
 const FileEnv = "BOTGEN_CONFIG"
@@ -148,7 +151,13 @@ func Resolve(s Sources) (Resolved, error) {
 		}
 		for _, name := range names {
 			env := EnvName(name)
-			if v, ok := s.Env(env); ok {
+			v, ok := s.Env(env)
+			if !ok && name == "llm.api_key" {
+				// The name every OpenAI-format client reads.
+				env = OpenAIKeyEnv
+				v, ok = s.Env(env)
+			}
+			if ok {
 				if err := set(FromEnv)(name, v); err != nil {
 					return r, fmt.Errorf("%s: %w", env, err)
 				}

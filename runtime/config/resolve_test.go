@@ -161,3 +161,39 @@ func TestResolveSettings(t *testing.T) {
 		t.Errorf("undeclared: %v %v %v", err, r.Warnings, r.Config.Settings)
 	}
 }
+
+// The language model's key comes from BOTGEN_LLM_API_KEY, else from the
+// OPENAI_API_KEY every OpenAI-format client reads; it is the one secret key,
+// and a bad value of another llm key names the key, not the key's value.
+func TestLLMSettings(t *testing.T) {
+	r, err := Resolve(Sources{})
+	if err != nil || r.Config.LLMURL != "http://localhost:11434/v1" || r.Config.LLMModel == "" || r.Config.LLMAPIKey != "" || r.Config.LLMTimeout <= 0 {
+		t.Fatalf("defaults: %+v, %v", r.Config, err)
+	}
+	r, _ = Resolve(Sources{Env: env(map[string]string{"OPENAI_API_KEY": "sk-open"})})
+	if r.Config.LLMAPIKey != "sk-open" || r.From("llm.api_key") != FromEnv {
+		t.Errorf("OPENAI_API_KEY: %q", r.Config.LLMAPIKey)
+	}
+	r, _ = Resolve(Sources{Env: env(map[string]string{"OPENAI_API_KEY": "sk-open", "BOTGEN_LLM_API_KEY": "sk-botgen"})})
+	if r.Config.LLMAPIKey != "sk-botgen" {
+		t.Errorf("BOTGEN_LLM_API_KEY: %q", r.Config.LLMAPIKey)
+	}
+	r, _ = Resolve(Sources{Env: env(map[string]string{"OPENAI_API_KEY": "sk-open"}), Set: []string{"llm.url=https://api.example.org/v1/"}})
+	if r.Config.LLMAPIKey != "sk-open" || r.Config.LLMURL != "https://api.example.org/v1" {
+		t.Errorf("--set: %q %q", r.Config.LLMAPIKey, r.Config.LLMURL)
+	}
+	for _, bad := range []string{"llm.url=ftp://x", "llm.url=localhost:11434", "llm.temperature=3", "llm.max_tokens=0", "llm.history=-1"} {
+		if _, err := Resolve(Sources{Set: []string{bad}}); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+	var secret []string
+	for _, k := range Keys() {
+		if k.Secret {
+			secret = append(secret, k.Name)
+		}
+	}
+	if strings.Join(secret, " ") != "llm.api_key" {
+		t.Errorf("secret keys: %v", secret)
+	}
+}
