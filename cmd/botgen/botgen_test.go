@@ -139,6 +139,53 @@ func say(t *testing.T, url, session, text string) string {
 	return f.Message
 }
 
+// testsPass runs botgen test on paths, wants n tests passed and none
+// failed, and returns what it printed.
+func testsPass(t *testing.T, n int, paths ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := botgen(t, append([]string{"test"}, paths...)...)
+	if code != 0 || !strings.HasSuffix(stdout, fmt.Sprintf("%d passed, 0 failed\n", n)) {
+		t.Fatalf("botgen test: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	return stdout, stderr
+}
+
+// chat is a conversation with a running bot over one WebSocket connection.
+type chat struct {
+	t  *testing.T
+	ws *websocket.Conn
+}
+
+// chatWith opens a conversation with the bot at url, closed with the test.
+func chatWith(t *testing.T, url string) *chat {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return &chat{t: t, ws: ws}
+}
+
+// say sends a message as the user.
+func (c *chat) say(text string) {
+	c.t.Helper()
+	if err := c.ws.WriteJSON(map[string]string{"action": "user_message", "message": text}); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// next returns the message of the next frame (10 s at most).
+func (c *chat) next() string {
+	c.t.Helper()
+	var f struct{ Message string }
+	c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := c.ws.ReadJSON(&f); err != nil {
+		c.t.Fatal(err)
+	}
+	return f.Message
+}
+
 // serve starts a bot binary on a free loopback port.
 func serve(t *testing.T, bin string, args ...string) *serving {
 	t.Helper()

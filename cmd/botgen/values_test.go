@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
-	"github.com/gorilla/websocket"
 )
 
 // v2Examples are the reference bots of the language's second version, each
@@ -80,10 +79,7 @@ func TestSharedV2ExamplesPass(t *testing.T) {
 		copyMissing(t, filepath.Join(shared, name), filepath.Join("..", "..", "testdata", "examples", name))
 		paths = append(paths, filepath.Join(shared, name, name+".bot"))
 	}
-	code, stdout, stderr := botgen(t, append([]string{"test"}, paths...)...)
-	if code != 0 || !strings.HasSuffix(stdout, "6 passed, 0 failed\n") {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	testsPass(t, 6, paths...)
 }
 
 // The orders bot, whose tests mock nothing, built into a binary from the
@@ -154,10 +150,7 @@ test "a failure without on error answers with the fallback" {
     bot "sorry"
 }
 `)
-	code, stdout, stderr := botgen(t, "test", path)
-	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	_, stderr := testsPass(t, 1, path)
 	for _, want := range []string{
 		"state look, at failing.bot:13:19: no such city",
 		"state half, at failing.bot:18:19: argument 1 (n) of twice: 2.5 is not a whole number (Go int)",
@@ -203,10 +196,7 @@ func writeFile(t *testing.T, path, text string) {
 // the string built-ins) pass over the wire.
 func TestValuesBotPasses(t *testing.T) {
 	path := filepath.Join("..", "..", "testdata", "generator", "values.bot")
-	code, stdout, stderr := botgen(t, "test", path)
-	if code != 0 || !strings.HasSuffix(stdout, "4 passed, 0 failed\n") {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	testsPass(t, 4, path)
 }
 
 // The Go files beside a bot may declare any name: the generated program
@@ -263,10 +253,7 @@ test "a mock answers in place of the function" {
     bot "7 HI 1s"
 }
 `)
-	code, stdout, stderr := botgen(t, "test", path)
-	if code != 0 || !strings.HasSuffix(stdout, "2 passed, 0 failed\n") {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	testsPass(t, 2, path)
 }
 
 // botgen run --watch rebuilds a bot when one of the Go files beside it
@@ -353,10 +340,7 @@ test "a mocked record gets the fields it leaves out" {
     bot "tag x"
 }
 `)
-	code, stdout, stderr := botgen(t, "test", path)
-	if code != 0 || !strings.HasSuffix(stdout, "2 passed, 0 failed\n") {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	_, stderr := testsPass(t, 2, path)
 	if !strings.Contains(stderr, "at stock.bot:22:13: argument 2 (count) of item: 70000 does not fit in Go uint16") {
 		t.Errorf("the log does not name the argument that does not fit:\n%s", stderr)
 	}
@@ -368,10 +352,7 @@ test "a mocked record gets the fields it leaves out" {
 // shared library.
 func TestLibraryExample(t *testing.T) {
 	path := filepath.Join("..", "..", "testdata", "examples", "library", "library.bot")
-	code, stdout, stderr := botgen(t, "test", path)
-	if code != 0 || !strings.HasSuffix(stdout, "4 passed, 0 failed\n") {
-		t.Fatalf("botgen test: exit %d\n%s%s", code, stdout, stderr)
-	}
+	testsPass(t, 4, path)
 	bin := filepath.Join(t.TempDir(), "library")
 	if code, _, stderr := botgen(t, "build", "-o", bin, path); code != 0 {
 		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
@@ -404,24 +385,10 @@ func TestForecastAgainstALoopbackAPI(t *testing.T) {
 	}
 	s := serve(t, bin, "--set", "weather_api="+api.URL+"/forecast.json")
 	defer s.stop(t)
-	ws, _, err := websocket.DefaultDialer.Dial(s.url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	read := func() string {
-		var f struct{ Message string }
-		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-		if err := ws.ReadJSON(&f); err != nil {
-			t.Fatal(err)
-		}
-		return f.Message
-	}
-	read() // the greeting
-	if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": "weather in Barcelona"}); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := read(), "In Barcelona it is 23.5°C, wind 9 km/h."; got != want {
+	c := chatWith(t, s.url)
+	c.next() // the greeting
+	c.say("weather in Barcelona")
+	if got, want := c.next(), "In Barcelona it is 23.5°C, wind 9 km/h."; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	if q, _ := asked.Load().(string); !strings.Contains(q, "latitude=41.39") || !strings.Contains(q, "current=temperature_2m%2Cwind_speed_10m") {
@@ -464,10 +431,7 @@ test "dates" {
     bot "Monday 0 Tuesday true"
 }
 `)
-	code, stdout, stderr := botgen(t, "test", path)
-	if code != 0 || !strings.HasSuffix(stdout, "1 passed, 0 failed\n") {
-		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-	}
+	testsPass(t, 1, path)
 }
 
 // A Go function that takes a context sees it cancelled when the bot is
@@ -516,29 +480,15 @@ state stopped {
 		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
 	}
 	s := serve(t, bin)
-	ws, _, err := websocket.DefaultDialer.Dial(s.url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	read := func() string {
-		var f struct{ Message string }
-		ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-		if err := ws.ReadJSON(&f); err != nil {
-			t.Fatal(err)
-		}
-		return f.Message
-	}
-	read() // ready
-	if err := ws.WriteJSON(map[string]string{"action": "user_message", "message": "slow"}); err != nil {
-		t.Fatal(err)
-	}
+	c := chatWith(t, s.url)
+	c.next() // ready
+	c.say("slow")
 	time.Sleep(300 * time.Millisecond) // the call is under way
 	start := time.Now()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if got := read(); got != "stopped: context canceled" {
+	if got := c.next(); got != "stopped: context canceled" {
 		t.Errorf("reply %q, want the error path with context canceled", got)
 	}
 	select {
