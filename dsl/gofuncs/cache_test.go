@@ -11,16 +11,16 @@ import (
 	"time"
 )
 
-// copyFolder copies the files of testdata/name into a new folder.
-func copyFolder(t testing.TB, name string) string {
+// copyFolder copies the files of the folder src into a new folder.
+func copyFolder(t testing.TB, src string) string {
 	t.Helper()
 	dir := t.TempDir()
-	entries, err := os.ReadDir(filepath.Join("testdata", name))
+	entries, err := os.ReadDir(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join("testdata", name, e.Name()))
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func withoutGo(t *testing.T) {
 
 func TestCache(t *testing.T) {
 	needGo(t)
-	dir := copyFolder(t, "forecast")
+	dir := copyFolder(t, forecastDir)
 	path := os.Getenv("PATH")
 	opts := Options{Env: offline.Env, Cache: &Cache{}}
 	first, diags := Load(dir, opts)
@@ -101,12 +101,12 @@ func TestCache(t *testing.T) {
 func TestCacheErrors(t *testing.T) {
 	needGo(t)
 	opts := Options{Env: offline.Env, Cache: &Cache{}}
-	typeErr := copyFolder(t, "typeerror")
+	typeErr := copyFolder(t, "testdata/typeerror")
 	p, diags := Load(typeErr, opts)
 	if len(diags) != 4 {
 		t.Fatalf("diagnostics:\n%v", diags)
 	}
-	listErr := copyFolder(t, "notstd")
+	listErr := copyFolder(t, "testdata/notstd")
 	_, listDiags := Load(listErr, opts)
 	withoutGo(t)
 	if again, againDiags := Load(typeErr, opts); again != p || !reflect.DeepEqual(againDiags, diags) {
@@ -121,7 +121,7 @@ func TestCacheErrors(t *testing.T) {
 func TestCacheConcurrent(t *testing.T) {
 	needGo(t)
 	opts := Options{Env: offline.Env, Cache: &Cache{}}
-	dirs := []string{"testdata/forecast", "testdata/orders"}
+	dirs := []string{forecastDir, ordersDir}
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
@@ -139,11 +139,11 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	c := &Cache{}
-	_, diags := Load("testdata/forecast", Options{Context: ctx, Env: offline.Env, Cache: c})
+	_, diags := Load(forecastDir, Options{Context: ctx, Env: offline.Env, Cache: c})
 	if got := diagStrings(diags); len(got) != 1 || !strings.Contains(got[0], "context canceled") {
 		t.Errorf("diagnostics %q", got)
 	}
-	if p, diags := Load("testdata/forecast", Options{Env: offline.Env, Cache: c}); p == nil || len(diags) > 0 {
+	if p, diags := Load(forecastDir, Options{Env: offline.Env, Cache: c}); p == nil || len(diags) > 0 {
 		t.Errorf("after a cancelled load: %v", diags)
 	}
 }
@@ -153,7 +153,7 @@ func TestCancelled(t *testing.T) {
 func BenchmarkLoad(b *testing.B) {
 	needGo(b)
 	for b.Loop() {
-		if _, diags := Load("testdata/forecast", offline); len(diags) > 0 {
+		if _, diags := Load(forecastDir, offline); len(diags) > 0 {
 			b.Fatal(diags)
 		}
 	}
@@ -164,9 +164,9 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkLoadCached(b *testing.B) {
 	needGo(b)
 	opts := Options{Env: offline.Env, Cache: &Cache{}}
-	Load("testdata/forecast", opts)
+	Load(forecastDir, opts)
 	for b.Loop() {
-		if _, diags := Load("testdata/forecast", opts); len(diags) > 0 {
+		if _, diags := Load(forecastDir, opts); len(diags) > 0 {
 			b.Fatal(diags)
 		}
 	}

@@ -68,10 +68,10 @@ func fn(t *testing.T, p *Package, name string) *Func {
 // The forecast example: the folder lies inside botgen's module, and is
 // still an ad-hoc package of the standard library.
 func TestForecast(t *testing.T) {
-	p := mustLoad(t, "testdata/forecast")
-	file := filepath.Join("testdata", "forecast", "geo.go")
+	p := mustLoad(t, forecastDir)
+	file := filepath.Join(forecastDir, "geo.go")
 	want := &Package{
-		Dir:   "testdata/forecast",
+		Dir:   forecastDir,
 		Files: []string{file},
 		Funcs: []Func{{
 			Name:      "locate",
@@ -93,7 +93,7 @@ func TestForecast(t *testing.T) {
 		},
 	}
 	if !reflect.DeepEqual(p, want) {
-		t.Errorf("Load(testdata/forecast) =\n%+v\nwant\n%+v", p, want)
+		t.Errorf("Load(forecast) =\n%+v\nwant\n%+v", p, want)
 	}
 	if f := fn(t, p, "locate"); !f.Callable() {
 		t.Errorf("locate is not callable: %v", f.Reasons())
@@ -101,7 +101,7 @@ func TestForecast(t *testing.T) {
 }
 
 func TestOrders(t *testing.T) {
-	p := mustLoad(t, "testdata/orders")
+	p := mustLoad(t, ordersDir)
 	want := map[string]struct {
 		sig, params, result string
 		err                 bool
@@ -537,3 +537,10 @@ func TestNamesWithoutTypes(t *testing.T) {
 		t.Errorf("a missing folder: %v %v", names, imports)
 	}
 }
+
+// The reference bots' folders, as the project keeps them (a copy of
+// ../shared/examples that cmd/botgen holds to the original).
+var (
+	forecastDir = filepath.Join("..", "..", "testdata", "examples", "forecast")
+	ordersDir   = filepath.Join("..", "..", "testdata", "examples", "orders")
+)
