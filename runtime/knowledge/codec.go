@@ -96,6 +96,10 @@ var ErrCorrupt = errors.New("knowledge: index: truncated or corrupt")
 // encoded index does.
 var ErrNotIndex = errors.New("knowledge: not a botgen knowledge index")
 
+// ErrVersion is wrapped by the error Load returns for an index of a format
+// version this runtime does not read.
+var ErrVersion = errors.New("knowledge: index of another format version")
+
 // Load reads an index written by Encode. It trusts nothing it reads: every
 // count, length, number and order is checked, and the error for data Encode
 // cannot have written wraps ErrCorrupt. It copies data once and allocates
@@ -111,7 +115,7 @@ func Load(data []byte) (*Index, error) {
 	all := string(data)
 	r := &reader{data: all, at: len(magic)}
 	if v := r.uvarint("format version"); r.err == nil && v != formatVersion {
-		return nil, fmt.Errorf("knowledge: index format version %d, this runtime reads version %d", v, formatVersion)
+		return nil, fmt.Errorf("%w: format version %d, this runtime reads version %d (rebuild the bot)", ErrVersion, v, formatVersion)
 	}
 	x := &Index{text: all}
 	x.language = r.str("language")
@@ -150,12 +154,13 @@ func Load(data []byte) (*Index, error) {
 	x.tfs = make([]uint16, 0, npost)
 	for range nt {
 		term := r.str("term")
-		r.check(term != "", "an empty term")
-		if n := len(x.terms); n > 0 {
-			r.check(x.terms[n-1] < term, "terms out of order at %q", term)
+		if n := len(x.terms); term == "" || n > 0 && x.terms[n-1] >= term {
+			r.fail("terms empty or out of order at %q", term)
 		}
 		count := r.uvarint("postings of a term")
-		r.check(count >= 1 && count <= uint64(npost-len(x.docs)), "%d postings for %q", count, term)
+		if count < 1 || count > uint64(npost-len(x.docs)) {
+			r.fail("%d postings for %q", count, term)
+		}
 		if r.err != nil {
 			break
 		}
@@ -163,12 +168,20 @@ func Load(data []byte) (*Index, error) {
 		x.starts = append(x.starts, uint32(len(x.docs)))
 		doc := uint64(0)
 		for i := range count {
+			// Checks in this loop are ifs: check's arguments would cost
+			// an allocation for every posting.
 			delta := r.uvarint("posting passage")
-			r.check(i == 0 || delta >= 1, "postings of %q out of order", term)
+			if i > 0 && delta == 0 {
+				r.fail("postings of %q out of order", term)
+			}
 			doc += delta
-			r.check(doc < uint64(len(x.passages)), "posting of %q in passage %d of %d", term, doc, len(x.passages))
+			if doc >= uint64(len(x.passages)) {
+				r.fail("posting of %q in passage %d of %d", term, doc, len(x.passages))
+			}
 			tf := r.uvarint("posting count")
-			r.check(tf >= 1 && tf <= maxTF, "count %d of %q", tf, term)
+			if tf < 1 || tf > maxTF {
+				r.fail("count %d of %q", tf, term)
+			}
 			if r.err != nil {
 				break
 			}
@@ -259,7 +272,9 @@ func (r *reader) strAt(what string) int {
 	}
 	start := r.at
 	r.at += int(n)
-	r.check(utf8.ValidString(r.data[start:r.at]), "%s: not UTF-8", what)
+	if !utf8.ValidString(r.data[start:r.at]) {
+		r.fail("%s: not UTF-8", what)
+	}
 	return start
 }
 

@@ -164,10 +164,10 @@ func build(passages []Passage, language string, p params) *Index {
 // that both rank alike.
 func (x *Index) score() {
 	n := len(x.passages)
-	lengths := make([]uint64, n)
+	lengths := make([]uint32, n) // saturated: only a forged index reaches 2³²
 	var total uint64
 	for i, d := range x.docs {
-		lengths[d] += uint64(x.tfs[i])
+		lengths[d] = uint32(min(uint64(lengths[d])+uint64(x.tfs[i]), math.MaxUint32))
 		total += uint64(x.tfs[i])
 	}
 	avg := 1.0

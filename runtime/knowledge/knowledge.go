@@ -51,8 +51,8 @@ const (
 	MaxPassageChars = 1200
 )
 
-// Extensions lists the file name extensions Split reads, lower case.
-var Extensions = []string{".md", ".markdown", ".txt", ".html", ".htm"}
+// Extensions returns the file name extensions Split reads, lower case.
+func Extensions() []string { return []string{".md", ".markdown", ".txt", ".html", ".htm"} }
 
 // Split cuts the document data, read from source, into passages, in
 // document order. The format comes from source's extension (see
@@ -83,9 +83,9 @@ func split(source string, data []byte, maxChars int) ([]Passage, error) {
 		format = splitHTML
 	default:
 		if ext == "" {
-			return nil, fmt.Errorf("knowledge: %s: no file name extension; the documents read are %s", source, strings.Join(Extensions, ", "))
+			return nil, fmt.Errorf("knowledge: %s: no file name extension; the documents read are %s", source, strings.Join(Extensions(), ", "))
 		}
-		return nil, fmt.Errorf("knowledge: %s: cannot read %s files; the documents read are %s", source, ext, strings.Join(Extensions, ", "))
+		return nil, fmt.Errorf("knowledge: %s: cannot read %s files; the documents read are %s", source, ext, strings.Join(Extensions(), ", "))
 	}
 	if len(data) > MaxDocumentBytes {
 		return nil, fmt.Errorf("knowledge: %s: %d bytes, more than the %d a document may have", source, len(data), MaxDocumentBytes)
