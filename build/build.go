@@ -75,7 +75,7 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 	if err := writeUserFiles(dir, out, user); err != nil {
 		return err
 	}
-	mod, err := goMod(opts, user)
+	mod, err := goMod(opts, user, out.UsesLLM)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "go.sum"), user.mergeSums(runtimeSums(sum)), 0o644)
+	return os.WriteFile(filepath.Join(dir, "go.sum"), user.mergeSums(runtimeSums(sum, modules(out.UsesLLM))), 0o644)
 }
 
 // writeUserFiles writes the bot's own Go files and what they embed beside
@@ -118,7 +118,7 @@ var goRE = regexp.MustCompile(`(?m)^go ([0-9.]+)`)
 
 // goMod fills the go.mod template with the runtime's requirements, and
 // with the user's when the bot's folder has a go.mod.
-func goMod(opts ModuleOptions, user *userGo) ([]byte, error) {
+func goMod(opts ModuleOptions, user *userGo, withLLM bool) ([]byte, error) {
 	own, err := fs.ReadFile(botgen.Source, "go.mod")
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func goMod(opts ModuleOptions, user *userGo) ([]byte, error) {
 		goVersion = string(m[1])
 	}
 	goVersion = user.goVersion(goVersion)
-	requires, err := user.mergeRequires(runtimeRequires(own, true))
+	requires, err := user.mergeRequires(runtimeRequires(own, true, modules(withLLM)))
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func WriteRuntime(dir string) error {
 		case "go.mod":
 			data = runtimeGoMod(data)
 		case "go.sum":
-			data = runtimeSums(data)
+			data = runtimeSums(data, modules(true))
 		}
 		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), data, 0o644)
 	})

@@ -73,8 +73,9 @@ func TestGoModHasOnlyItsDirectives(t *testing.T) {
 		{Name: "b\ngodebug x=1", Source: "b.bot // */ /*", RuntimeDir: "/cache dir/src\ngodebug tlsrsakex=1"},
 		{Name: "", Source: "", RuntimeDir: "/home/a b/.cache/botgen"},
 	}
-	for _, opts := range cases {
-		data, err := goMod(opts, nil)
+	for i, opts := range cases {
+		withLLM := i%2 == 1
+		data, err := goMod(opts, nil, withLLM)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,11 +86,15 @@ func TestGoModHasOnlyItsDirectives(t *testing.T) {
 		if m.Godebug != nil || m.Exclude != nil || m.Retract != nil || m.Tool != nil || m.Ignore != nil {
 			t.Errorf("%q: directives botgen does not write:\n%s", opts.Source, data)
 		}
-		if len(m.Require) != 1+len(runtimeModules) || m.Require[0].Path != "github.com/botgen-dev/botgen" {
+		want := len(runtimeModules)
+		if !withLLM {
+			want -= len(llmModules)
+		}
+		if len(m.Require) != 1+want || m.Require[0].Path != "github.com/botgen-dev/botgen" {
 			t.Errorf("%q: requires %+v, want botgen and the runtime's modules\n%s", opts.Source, m.Require, data)
 		}
 		for _, r := range m.Require[1:] {
-			if !runtimeModules[r.Path] || !r.Indirect || !slices.ContainsFunc(own.Require, func(o modRequire) bool { return o.Path == r.Path && o.Version == r.Version }) {
+			if !modules(withLLM)(r.Path) || !r.Indirect || !slices.ContainsFunc(own.Require, func(o modRequire) bool { return o.Path == r.Path && o.Version == r.Version }) {
 				t.Errorf("%q: requires %+v, not a runtime module as botgen requires it\n%s", opts.Source, r, data)
 			}
 		}
@@ -111,9 +116,14 @@ func mustRead(t *testing.T, path string) []byte {
 // generated checks and generates a small bot.
 func generated(t *testing.T) *generator.Output {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "tiny.bot")
 	// A reply of its own, so that its package is not in Go's cache yet.
-	src := fmt.Sprintf("bot tiny\nintent hello { \"hello\" }\ninitial state s0 {\n    reply \"Hi! %d\"\n    on hello -> s0\n}\n", time.Now().UnixNano())
+	return generatedFrom(t, fmt.Sprintf("bot tiny\nintent hello { \"hello\" }\ninitial state s0 {\n    reply \"Hi! %d\"\n    on hello -> s0\n}\n", time.Now().UnixNano()))
+}
+
+// generatedFrom is the program generated from the source src.
+func generatedFrom(t *testing.T, src string) *generator.Output {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "tiny.bot")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

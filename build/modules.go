@@ -18,21 +18,37 @@ var runtimeModules = map[string]bool{
 	"github.com/gorilla/websocket":       true,
 	"github.com/kljensen/snowball":       true,
 	"github.com/russross/blackfriday/v2": true,
+	"github.com/sashabaranov/go-openai":  true,
 	"github.com/urfave/cli/v2":           true,
 	"github.com/xrash/smetrics":          true,
 	"go.yaml.in/yaml/v3":                 true,
 }
 
+// llmModules are the runtime modules that only the client of a language
+// model (runtime/llm/openai) needs: a bot's module requires them only when
+// the bot asks a model, as go mod tidy would have it. TestRuntimeModules
+// holds this list to what `go list -deps` says too.
+var llmModules = map[string]bool{
+	"github.com/sashabaranov/go-openai": true,
+}
+
+// modules returns which runtime modules a module needs: all of them for
+// the runtime's copy, those of a bot's imports for the bot's module.
+func modules(withLLM bool) func(string) bool {
+	return func(m string) bool { return runtimeModules[m] && (withLLM || !llmModules[m]) }
+}
+
 // runtimeRequires returns the require directives of botgen's go.mod that
-// name runtime modules, direct ones and indirect ones in blocks of their
-// own as go mod tidy writes them. For a bot's own module, every one is
-// indirect: the bot imports botgen, which imports them.
-func runtimeRequires(gomod []byte, allIndirect bool) string {
+// name the modules need says a module needs, direct ones and indirect ones
+// in blocks of their own as go mod tidy writes them. For a bot's own
+// module, every one is indirect: the bot imports botgen, which imports
+// them.
+func runtimeRequires(gomod []byte, allIndirect bool, need func(string) bool) string {
 	var direct, indirect []string
 	inBlock := false
 	add := func(spec string) {
 		f := strings.Fields(spec)
-		if len(f) < 2 || !runtimeModules[f[0]] {
+		if len(f) < 2 || !need(f[0]) {
 			return
 		}
 		line := "\t" + f[0] + " " + f[1]
@@ -66,12 +82,13 @@ func runtimeRequires(gomod []byte, allIndirect bool) string {
 	return b.String()
 }
 
-// runtimeSums returns the lines of botgen's go.sum for runtime modules.
-func runtimeSums(gosum []byte) []byte {
+// runtimeSums returns the lines of botgen's go.sum for the modules need
+// says a module needs.
+func runtimeSums(gosum []byte, need func(string) bool) []byte {
 	var out bytes.Buffer
 	sc := bufio.NewScanner(bytes.NewReader(gosum))
 	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 3 && runtimeModules[f[0]] {
+		if f := strings.Fields(sc.Text()); len(f) == 3 && need(f[0]) {
 			out.WriteString(sc.Text() + "\n")
 		}
 	}
@@ -85,5 +102,5 @@ func runtimeGoMod(gomod []byte) []byte {
 	if m := goRE.FindSubmatch(gomod); m != nil {
 		goVersion = string(m[1])
 	}
-	return []byte("module github.com/botgen-dev/botgen\n\ngo " + goVersion + "\n\n" + runtimeRequires(gomod, false))
+	return []byte("module github.com/botgen-dev/botgen\n\ngo " + goVersion + "\n\n" + runtimeRequires(gomod, false, modules(true)))
 }

@@ -17,26 +17,53 @@ func TestRuntimeModules(t *testing.T) {
 	if err != nil {
 		t.Skip("no go on PATH")
 	}
-	cmd := exec.Command(goBin, "list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", "./runtime/...", "./templates")
+	deps := func(pkgs ...string) []string {
+		args := append([]string{"list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}"}, pkgs...)
+		cmd := exec.Command(goBin, args...)
+		cmd.Dir = ".."
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list: %v", err)
+		}
+		var got []string
+		for _, m := range strings.Fields(string(out)) {
+			if m != "github.com/botgen-dev/botgen" && !slices.Contains(got, m) {
+				got = append(got, m)
+			}
+		}
+		slices.Sort(got)
+		return got
+	}
+	list := func(set map[string]bool, keep func(string) bool) []string {
+		var out []string
+		for m := range set {
+			if keep(m) {
+				out = append(out, m)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	all := func(string) bool { return true }
+	if got, want := deps("./runtime/...", "./templates"), list(runtimeModules, all); !slices.Equal(got, want) {
+		t.Errorf("the runtime is built from %v; runtimeModules lists %v", got, want)
+	}
+	// What a bot that asks no language model links: the runtime but for
+	// the model's client.
+	var pkgs []string
+	cmd := exec.Command(goBin, "list", "./runtime/...", "./templates")
 	cmd.Dir = ".."
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	var got []string
-	for _, m := range strings.Fields(string(out)) {
-		if m != "github.com/botgen-dev/botgen" && !slices.Contains(got, m) {
-			got = append(got, m)
+	for _, p := range strings.Fields(string(out)) {
+		if !strings.HasPrefix(p, "github.com/botgen-dev/botgen/runtime/llm/openai") {
+			pkgs = append(pkgs, p)
 		}
 	}
-	var want []string
-	for m := range runtimeModules {
-		want = append(want, m)
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("the runtime is built from %v; runtimeModules lists %v", got, want)
+	if got, want := deps(pkgs...), list(runtimeModules, modules(false)); !slices.Equal(got, want) {
+		t.Errorf("the runtime without the model's client is built from %v; runtimeModules less llmModules lists %v", got, want)
 	}
 }
 
@@ -47,14 +74,30 @@ func TestGeneratedModuleIsTidy(t *testing.T) {
 	if err != nil {
 		t.Skip("no go on PATH")
 	}
-	dir := t.TempDir()
-	if err := WriteModule(dir, generated(t), ModuleOptions{RuntimeDir: "./botgen", Name: "tiny", Source: "tiny.bot"}); err != nil {
+	// A bot that asks a language model needs the model's client, one that
+	// does not needs none of it.
+	plain := t.TempDir()
+	if err := WriteModule(plain, generated(t), ModuleOptions{RuntimeDir: "./botgen", Name: "tiny", Source: "tiny.bot"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteRuntime(filepath.Join(dir, "botgen")); err != nil {
+	if err := WriteRuntime(filepath.Join(plain, "botgen")); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []string{dir, filepath.Join(dir, "botgen")} {
+	asks := t.TempDir()
+	out := generatedFrom(t, "bot asks\ninitial state s0 {\n    reply llm \"Say hello\"\n}\n")
+	if !out.UsesLLM {
+		t.Fatal("a bot with reply llm does not use a language model")
+	}
+	if err := WriteModule(asks, out, ModuleOptions{RuntimeDir: "./botgen", Name: "asks", Source: "asks.bot"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteRuntime(filepath.Join(asks, "botgen")); err != nil {
+		t.Fatal(err)
+	}
+	if data := mustRead(t, filepath.Join(plain, "go.mod")); bytes.Contains(data, []byte("go-openai")) {
+		t.Errorf("a bot that asks no model requires the model's client:\n%s", data)
+	}
+	for _, d := range []string{plain, filepath.Join(plain, "botgen"), asks} {
 		cmd := exec.Command(goBin, "mod", "tidy", "-diff")
 		cmd.Dir = d
 		cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=", "GOWORK=off")

@@ -21,6 +21,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/botgen-dev/botgen/dsl/ir"
+	"github.com/botgen-dev/botgen/runtime/knowledge"
 	"github.com/botgen-dev/botgen/runtime/reply"
 	"github.com/botgen-dev/botgen/runtime/version"
 )
@@ -35,6 +36,9 @@ const (
 	pkgBottest = "github.com/botgen-dev/botgen/runtime/bottest"
 	pkgVersion = "github.com/botgen-dev/botgen/runtime/version"
 	pkgValue   = "github.com/botgen-dev/botgen/runtime/value"
+	// pkgOpenAI is the client of the language model, imported only by
+	// the bots that ask one.
+	pkgOpenAI = "github.com/botgen-dev/botgen/runtime/llm/openai"
 )
 
 // FilesDir is the folder, beside the generated main.go, that holds the files
@@ -45,6 +49,9 @@ const FilesDir = "files"
 type Output struct {
 	Source []byte
 	Files  []File
+	// UsesLLM is true when the program imports the client of a language
+	// model, and its module needs that client's modules.
+	UsesLLM bool
 }
 
 // File is a file to write beside main.go, at Path (slash-separated,
@@ -55,7 +62,7 @@ type File struct {
 }
 
 // imports are the packages generated code may import.
-var imports = []string{"embed", pkgRuntime, pkgEngine, pkgNLU, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion, pkgValue}
+var imports = []string{"embed", pkgRuntime, pkgEngine, pkgNLU, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion, pkgValue, pkgOpenAI}
 
 // CommentText returns s as it may appear in a generated comment: s itself
 // when it is plain printable text that cannot be read as a comment
@@ -86,6 +93,7 @@ func Generate(b *ir.Bot) (*Output, error) {
 		values:   map[string]string{},
 		fixed:    map[string]string{},
 		adapters: map[string]string{},
+		tools:    map[string]string{},
 	}
 	if slices.Contains(b.GoNames, "main") || slices.Contains(b.GoImports, "main") {
 		return nil, fmt.Errorf("generator: %s: the Go files beside the bot declare main, which is the generated program's: rename it", b.SourceFile)
@@ -122,6 +130,20 @@ func Generate(b *ir.Bot) (*Output, error) {
 		g.model = true
 	}
 
+	if len(b.Knowledge) > 0 {
+		cfg, err := Config(b)
+		if err != nil {
+			return nil, fmt.Errorf("generator: %s: %w", b.SourceFile, err)
+		}
+		data := knowledge.Build(b.Knowledge, cfg.Language).Encode()
+		out.Files = append(out.Files, File{Path: KnowledgeFile, Data: data})
+		g.comment(fmt.Sprintf("The index of the bot's knowledge, %d passages (%d bytes).", len(b.Knowledge), len(data)))
+		g.embed(KnowledgeFile)
+		g.declare(g.fixedName(knowledgeVar))
+		g.f.Var().Id(g.fixedName(knowledgeVar)).Index().Byte()
+		g.knowledge = true
+	}
+
 	prog := kv(
 		"Bot", jen.Id(g.fixedName("bot")).Call(),
 		"Tests", jen.Id(g.fixedName("tests")).Call(),
@@ -155,6 +177,7 @@ func Generate(b *ir.Bot) (*Output, error) {
 		return nil, fmt.Errorf("generator: %s: %w (a botgen bug: please report it with the .bot file)", b.SourceFile, err)
 	}
 	out.Source = src
+	out.UsesLLM = b.UsesLLM
 	return out, nil
 }
 
@@ -280,6 +303,12 @@ type gen struct {
 	// consts holds package-level values computed at generation time.
 	consts []jen.Code
 	model  bool // the program embeds a trained model
+	// knowledge: the program embeds the index of the bot's knowledge.
+	knowledge bool
+	// tools names the variable describing each Go function offered to the
+	// language model, toolVars holds their declarations.
+	tools    map[string]string
+	toolVars []jen.Code
 	// names hands out the top-level identifiers, files the names of the
 	// embedded files.
 	names *namer
@@ -415,6 +444,12 @@ func (g *gen) botFunc() {
 	}
 	if g.model {
 		d = d.add("Model", jen.Id(g.fixedName(modelVar)))
+	}
+	if b.UsesLLM {
+		d = d.add("LLM", jen.Qual(pkgOpenAI, "New"))
+	}
+	if g.knowledge {
+		d = d.add("Knowledge", jen.Id(g.fixedName(knowledgeVar)))
 	}
 
 	g.comment(g.fixedName("bot") + " is the compiled definition of " + CommentText(b.Name) + ".")
@@ -598,6 +633,9 @@ func (g *gen) bodies() {
 	for _, f := range g.adapterFuncs {
 		g.f.Add(f)
 	}
+	for _, v := range g.toolVars {
+		g.f.Add(v)
+	}
 }
 
 func (g *gen) stmts(list []ir.Stmt) []jen.Code {
@@ -652,6 +690,16 @@ func (g *gen) fail(err error) {
 func sendReply(r jen.Code) jen.Code { return jen.Id("t").Dot("Reply").Call(r) }
 
 func (g *gen) reply(r *ir.Reply) jen.Code {
+	switch {
+	case r.LLM != nil:
+		args := []jen.Code{g.posLit(r.Pos), g.template(r.LLM.Prompt)}
+		for _, tool := range r.LLM.Tools {
+			args = append(args, jen.Id(g.tool(tool)))
+		}
+		return sendReply(jen.Id("t").Dot("LLMReply").Call(args...))
+	case r.Kind == ir.ReplyRAG:
+		return sendReply(jen.Id("t").Dot("Answer").Call(g.posLit(r.Pos)))
+	}
 	switch r.Kind {
 	case ir.ReplyStr, ir.ReplyMarkdown, ir.ReplyHTML:
 		kind := jen.Qual(pkgReply, map[ir.ReplyKind]string{ir.ReplyStr: "Str", ir.ReplyMarkdown: "Markdown", ir.ReplyHTML: "HTML"}[r.Kind])

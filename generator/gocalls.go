@@ -189,3 +189,50 @@ func typeWords(p ir.GoParam) []string {
 	pkg, _, _ := strings.Cut(p.GoType, ".")
 	return []string{pkg, path.Base(p.Import)}
 }
+
+// tool declares, once per Go function, the variable that offers it to the
+// language model, and returns its name: its name, doc comment and
+// parameters, and a call of its adapter with the model's arguments, which
+// the engine has checked to be of the parameters' kinds.
+func (g *gen) tool(tool ir.Tool) string {
+	if name, ok := g.tools[tool.Name]; ok {
+		return name
+	}
+	name := g.names.fresh("tool", camel(tool.Name), "")
+	g.tools[tool.Name] = name
+	g.declare(name)
+	adapter, ok := g.adapters[tool.Name]
+	if !ok {
+		adapter = g.adapter(tool.Call)
+		g.adapters[tool.Name] = adapter
+	}
+	t, at, args := jen.Id("t"), jen.Id("at"), jen.Id("args")
+	var params []jen.Code
+	call := []jen.Code{t, at}
+	for i, p := range tool.Call.Params {
+		params = append(params, jen.Values(kv("Name", jen.Lit(p.Name), "Kind", jen.Lit(p.Kind.String())).elems()...))
+		goType, ok := paramType(p.Kind)
+		if !ok {
+			g.fail(fmt.Errorf("generator: tool %s: parameter %d of Go kind %s", tool.Name, i+1, p.Kind))
+			return name
+		}
+		call = append(call, args.Clone().Index(jen.Lit(i)).Assert(goType))
+	}
+	d := kv("Name", jen.Lit(tool.Name))
+	if doc := strings.TrimSpace(tool.Doc); doc != "" {
+		d = d.add("Description", stringLit(doc))
+	}
+	if len(params) > 0 {
+		d = d.add("Params", jen.Index().Qual(pkgEngine, "ToolParam").Values(lines(params)...))
+	}
+	d = d.add("At", jen.Lit(pos(tool.Pos)))
+	d = d.add("Call", jen.Func().Params(t.Clone().Op("*").Qual(pkgEngine, "Turn"), at.Clone().String(), args.Clone().Index().Qual(pkgValue, "Value")).Qual(pkgValue, "Value").Block(
+		jen.Return(jen.Id(adapter).Call(call...)),
+	))
+	g.toolVars = append(g.toolVars,
+		jen.Comment(g.commentText(name+" offers the Go function "+tool.Name+" to the language model.")),
+		jen.Var().Id(name).Op("=").Op("&").Qual(pkgEngine, "Tool").Values(d.elems()...),
+		jen.Line(),
+	)
+	return name
+}

@@ -49,8 +49,8 @@ type namer struct {
 // and predeclared identifiers, the packages it imports, and its own fixed
 // declarations.
 var reservedNames = []string{
-	"_", "main", "bot", "tests", "botFallback", modelVar, "t",
-	"rt", "embed", "engine", "nlu", "reply", "builtin", "config", "bottest", "version", "value",
+	"_", "main", "bot", "tests", "botFallback", modelVar, knowledgeVar, "t",
+	"rt", "embed", "engine", "nlu", "reply", "builtin", "config", "bottest", "version", "value", "openai",
 	"any", "append", "bool", "byte", "cap", "clear", "close", "comparable", "complex",
 	"complex64", "complex128", "copy", "delete", "error", "false", "float32", "float64",
 	"imag", "int", "int8", "int16", "int32", "int64", "iota", "len", "make", "max", "min",
@@ -105,7 +105,7 @@ type embedNamer struct {
 }
 
 func newEmbedNamer() *embedNamer {
-	return &embedNamer{used: map[string]bool{strings.ToLower(path.Base(ModelFile)): true}}
+	return &embedNamer{used: map[string]bool{strings.ToLower(path.Base(ModelFile)): true, strings.ToLower(path.Base(KnowledgeFile)): true}}
 }
 
 // windowsNames are the names Windows gives devices, which it refuses as

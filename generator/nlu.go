@@ -15,6 +15,14 @@ const ModelFile = FilesDir + "/model"
 // modelVar is the generated variable holding the embedded model.
 const modelVar = "nluModel"
 
+// KnowledgeFile is where the index of the bot's knowledge is embedded,
+// relative to the program's folder, and knowledgeVar the variable that
+// holds it.
+const (
+	KnowledgeFile = FilesDir + "/knowledge"
+	knowledgeVar  = "knowledgeIndex"
+)
+
 // NLUInput returns what a bot's intent classifier is trained on: its intents
 // and entities, and the options its config block gives (nlp.language,
 // nlp.pre_processing, nlp.timezone). It is the single place botgen build,

@@ -181,6 +181,8 @@ func (g *gen) callV2(e *ir.Call) *jen.Statement {
 		return jen.Qual(pkgBuiltin, "FormatTime").Call(jen.Id("t").Dot("Now").Call())
 	case "today":
 		return jen.Id("t").Dot("Today").Call()
+	case "llm":
+		return jen.Id("t").Dot("LLM").Call(at, g.expr(e.Args[0]))
 	case "weekday":
 		return jen.Id("t").Dot("Weekday").Call(at, g.expr(e.Args[0]))
 	case "days_until":

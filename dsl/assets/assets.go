@@ -33,6 +33,7 @@ const (
 	AsImage              // reply image, ui.avatar
 	AsRaw                // reply file, user file in a test
 	AsAudio              // reply audio
+	AsDocument           // knowledge: read in full, even to validate
 )
 
 // Asset is a referenced file, loaded.
@@ -175,6 +176,9 @@ func (l *Loader) convert(p string, data []byte, kind Kind) (*Asset, error) {
 			return nil, fmt.Errorf("cannot use %q as audio: %v", p, err)
 		}
 		a.File = ir.File{Name: base, Path: p, MIME: mime, Data: data}
+	case AsDocument:
+		// Documents are split into passages even to validate them.
+		return &Asset{File: ir.File{Name: base, Path: p, Data: data}}, nil
 	}
 	if l.ValidateOnly {
 		a.File.Data = nil

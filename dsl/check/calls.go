@@ -65,7 +65,12 @@ var builtins = map[string]builtinFunc{
 	"starts_with": {str2, 2, boolResult},
 	"ends_with":   {str2, 2, boolResult},
 	"matches":     {str2, 2, boolResult},
+	llmFunc:       {str1, 1, stringResult},
 }
+
+// llmFunc is llm(prompt): the language model's answer, a string. It is a
+// built-in that tests mock (mock llm returns "...").
+const llmFunc = "llm"
 
 // The functions that make HTTP requests.
 const (
@@ -168,6 +173,8 @@ func (c *checker) builtinCall(call *syntax.Call, fn builtinFunc, args []ir.Expr)
 			// The runtime's Round always takes the number of digits.
 			args = append(args, &ir.Lit{Value: ir.Value{Type: ir.Number}})
 		}
+	case llmFunc:
+		c.bot.UsesLLM = true
 	case "matches":
 		// The pattern is compiled once, when the bot is built.
 		lit, isLit := args[1].(*ir.Lit)

@@ -130,6 +130,11 @@ type checker struct {
 	goCalled   map[string]bool // Go functions the bot calls
 	httpCalled map[string]bool // get, post when the bot calls them
 	mocks      []mockInfo
+
+	// The bot's knowledge (knowledge.go) and the replies that answer from it.
+	knowledgeAt *ir.Pos            // the first knowledge declaration
+	documents   map[string]ir.Pos // the documents read, by path as named
+	answers     []ir.Pos           // reply answer
 }
 
 func (c *checker) report(d diag.Diagnostic) {
@@ -198,6 +203,7 @@ func Check(f *syntax.File, src []byte, opts Options) (bot *ir.Bot, diags diag.Di
 		files:    map[fileKey]*loadedFile{},
 		loader:   files,
 
+		documents:  map[string]ir.Pos{},
 		goCache:    opts.GoCache,
 		goCalled:   map[string]bool{},
 		httpCalled: map[string]bool{},
@@ -219,6 +225,7 @@ func Check(f *syntax.File, src []byte, opts Options) (bot *ir.Bot, diags diag.Di
 	c.declare(f)       // declarations.go: every name, whatever the order
 	c.inferSetVars(f)  // declarations.go: the variables set introduces
 	c.body(f)          // config, globals, states, fallback and tests
+	c.knowledgeUses()  // knowledge.go: needs every reply and the config
 	c.mockUses()       // tests.go: needs every call of the states
 	c.goNames()        // gofuncs.go: once every pass that loads them has run
 	c.finishVars()     // declarations.go
@@ -253,6 +260,8 @@ func (c *checker) body(f *syntax.File) {
 			c.botFallback(d)
 		case d.Test != nil:
 			c.test(d.Test)
+		case d.Knowledge != nil:
+			c.knowledge(d.Knowledge)
 		}
 	}
 }

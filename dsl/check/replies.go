@@ -59,6 +59,17 @@ func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
 	case r.Location != nil:
 		out.Kind = ir.ReplyLocation
 		out.Lat, out.Lon = c.latLon(r.Location)
+	case r.LLM != nil:
+		out.Kind = ir.ReplyMarkdown
+		out.LLM = &ir.LLMReply{Prompt: c.template(r.LLM), Tools: c.tools(r.Tools)}
+		c.bot.UsesLLM = true
+		if len(out.LLM.Prompt.Parts) == 0 {
+			c.warnf(toPos(r.LLM.Pos), "empty prompt: the model answers the conversation so far")
+		}
+	case r.Answer:
+		out.Kind = ir.ReplyRAG
+		c.bot.UsesLLM = true
+		c.answers = append(c.answers, out.Pos)
 	}
 	empty := func(t ir.Template) bool { return len(t.Parts) == 0 }
 	switch {
@@ -74,7 +85,7 @@ func (c *checker) reply(r *syntax.ReplyStmt) ir.Stmt {
 				c.warnf(toPos(r.Options[i].Pos), "empty option label")
 			}
 		}
-	case out.Kind == ir.ReplyStr || out.Kind == ir.ReplyMarkdown || out.Kind == ir.ReplyHTML:
+	case out.LLM == nil && (out.Kind == ir.ReplyStr || out.Kind == ir.ReplyMarkdown || out.Kind == ir.ReplyHTML):
 		if empty(out.Text) {
 			c.warnf(out.Pos, "empty reply text: chat clients show nothing")
 		}
@@ -210,4 +221,73 @@ func (c *checker) listReply(e *syntax.Expr, what, elemsText string, elems ...ir.
 	}
 	c.errorf(toPos(e.Pos), "%s takes a list of %s, found %s", what, elemsText, describe(s))
 	return badExpr()
+}
+
+// maxTools bounds the tools of one reply: each one's schema goes with every
+// request, and models choose badly among many.
+const maxTools = 32
+
+// tools checks the Go functions a language model may call: each beside the
+// bot, callable, returning a value, with named parameters (the model
+// passes arguments by name), named once.
+func (c *checker) tools(names []*syntax.Ident) []ir.Tool {
+	var out []ir.Tool
+	if len(names) > maxTools {
+		c.errorf(toPos(names[maxTools].Pos), "a reply may offer at most %d tools, found %d", maxTools, len(names))
+		return nil
+	}
+	for i, id := range names {
+		name, pos := id.Name, toPos(id.Pos)
+		if j := slices.IndexFunc(names[:i], func(p *syntax.Ident) bool { return p.Name == name }); j >= 0 {
+			c.errorf(pos, "tool %s is named twice (first at %s)", name, c.where(toPos(names[j].Pos)))
+			continue
+		}
+		if reservedFunc(name) {
+			c.errorf(pos, "%s is a function of the language; a tool is a Go function beside the bot", name)
+			continue
+		}
+		p := c.goPackage()
+		if p == nil {
+			if !c.goFailed {
+				c.errorf(pos, "unknown Go function %q: a tool is a Go function beside the bot, and none is there", name)
+			}
+			continue
+		}
+		f, found := p.Func(name)
+		if !found {
+			if !c.goFailed {
+				var fns []string
+				for _, f := range p.Funcs {
+					fns = append(fns, f.Name)
+				}
+				c.errorf(pos, "unknown Go function %q%s", name, didYouMean(name, fns))
+			}
+			continue
+		}
+		c.goCalled[name] = true
+		if reasons := f.Reasons(); len(reasons) > 0 {
+			for _, r := range reasons {
+				c.errorf(pos, "cannot offer %s (%s) as a tool: %s", name, c.where(f.Pos), r)
+			}
+			continue
+		}
+		if f.Result == nil {
+			c.errorf(pos, "%s (%s) returns no value: a tool returns what the model reads", name, c.where(f.Pos))
+			continue
+		}
+		call := &ir.GoCall{Func: name, Context: f.Context, Error: f.Error, Result: f.Result.GoType, Shape: f.Result.Shape, Pos: pos, Decl: f.Pos}
+		ok := true
+		for j, prm := range f.Params {
+			if prm.Name == "" || prm.Name == "_" {
+				c.errorf(pos, "cannot offer %s (%s) as a tool: parameter %d has no name, and the model passes arguments by name", name, c.where(f.Pos), j+1)
+				ok = false
+				continue
+			}
+			call.Params = append(call.Params, ir.GoParam{Name: prm.Name, GoType: prm.GoType, Import: prm.Import, Kind: prm.Kind})
+		}
+		if ok {
+			out = append(out, ir.Tool{Name: name, Doc: f.Doc, Call: call, Pos: pos})
+		}
+	}
+	return out
 }

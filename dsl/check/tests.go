@@ -22,6 +22,7 @@ var botKinds = map[string]ir.ReplyKind{
 	"file":     ir.ReplyFile,
 	"audio":    ir.ReplyAudio,
 	"location": ir.ReplyLocation,
+	"answer":   ir.ReplyRAG,
 }
 
 func (c *checker) test(d *syntax.TestDecl) {
@@ -63,12 +64,13 @@ func (c *checker) botStep(b *syntax.BotStep, pos ir.Pos) (ir.Step, bool) {
 		kindName = "bot " + b.Kind.Name
 		k, ok := botKinds[b.Kind.Name]
 		if !ok {
-			c.errorf(toPos(b.Kind.Pos), "unknown reply kind %q (want text, markdown, html, options, table, plotly, image, file, audio or location)", b.Kind.Name)
+			c.errorf(toPos(b.Kind.Pos), "unknown reply kind %q (want text, markdown, html, answer, options, table, plotly, image, file, audio or location)", b.Kind.Name)
 			return st, false
 		}
 		st.Reply = k
 	}
-	textual := st.Reply == ir.ReplyStr || st.Reply == ir.ReplyMarkdown || st.Reply == ir.ReplyHTML
+	// An answer from the bot's knowledge is compared by its answer.
+	textual := st.Reply == ir.ReplyStr || st.Reply == ir.ReplyMarkdown || st.Reply == ir.ReplyHTML || st.Reply == ir.ReplyRAG
 	switch {
 	case b.Regex != nil:
 		if !textual {
@@ -132,8 +134,17 @@ func (c *checker) mockStep(m *syntax.MockStep, pos ir.Pos) (ir.Step, bool) {
 	switch _, builtin := builtins[fn]; {
 	case fn == httpGet || fn == httpPost:
 		ok = c.mockURL(m, mock) && ok
+	case fn == llmFunc:
+		if m.Target != nil {
+			c.errorf(toPos(m.Target.Pos), "mock llm takes no URL: it answers every request to the language model")
+			ok = false
+		}
+		if mock.Returns != nil && valid(mock.Returns) && mock.Returns.ExprType() != ir.String {
+			c.errorf(toPos(m.Returns.Pos), "mock llm returns the model's text, a string, found %s", describe(ir.ShapeOf(mock.Returns)))
+			ok = false
+		}
 	case builtin:
-		c.errorf(toPos(m.Func.Pos), "cannot mock %s, a built-in function: a test mocks Go functions, get and post", fn)
+		c.errorf(toPos(m.Func.Pos), "cannot mock %s, a built-in function: a test mocks Go functions, get, post and llm", fn)
 		return ir.Step{}, false
 	default:
 		if m.Target != nil {
@@ -267,8 +278,11 @@ func (c *checker) mockFits(e ir.Expr, w ir.Shape, fn, path string, pos ir.Pos) b
 func (c *checker) mockUses() {
 	for _, m := range c.mocks {
 		called := c.goCalled[m.fn]
-		if m.fn == httpGet || m.fn == httpPost {
+		switch m.fn {
+		case httpGet, httpPost:
 			called = c.httpCalled[m.fn]
+		case llmFunc:
+			called = c.bot.UsesLLM
 		}
 		if !called {
 			c.warnf(m.pos, "the bot never calls %s: this mock has no effect", m.fn)

@@ -4,7 +4,10 @@
 // validated. Slices keep source order so that generation is deterministic.
 package ir
 
-import "github.com/botgen-dev/botgen/runtime/nlu"
+import (
+	"github.com/botgen-dev/botgen/runtime/knowledge"
+	"github.com/botgen-dev/botgen/runtime/nlu"
+)
 
 // Pos is a position in a .bot source file.
 type Pos struct {
@@ -36,6 +39,13 @@ type Bot struct {
 	// must declare neither, nor import a package as one of GoNames. Nil
 	// when the folder has no Go files, or when they do not type-check.
 	GoNames, GoImports []string
+	// UsesLLM is true when the bot asks a language model: `reply llm`,
+	// llm(), `reply answer` or nlp.llm_fallback. Only then does it link
+	// a client.
+	UsesLLM bool
+	// Knowledge holds the passages of the documents `knowledge` names, in
+	// the order of the declarations and files; nil when none.
+	Knowledge []knowledge.Passage
 }
 
 // ConfigEntry is one `key = value` line of the config block. Value is the
@@ -188,6 +198,7 @@ const (
 	ReplyFile      ReplyKind = "file"
 	ReplyLocation  ReplyKind = "location"
 	ReplyAudio     ReplyKind = "audio"
+	ReplyRAG       ReplyKind = "rag" // an answer from the bot's knowledge
 )
 
 // Reply sends one message. Which fields are set depends on Kind:
@@ -200,6 +211,8 @@ const (
 //   - file: File
 //   - audio: File (a WAV, MP3 or Ogg file, checked)
 //   - location: Lat, Lon
+//   - markdown from a language model (`reply llm`): LLM, and Text is empty
+//   - rag (`reply answer`): nothing else; the message is the question
 type Reply struct {
 	Kind     ReplyKind
 	Text     Template
@@ -215,7 +228,24 @@ type Reply struct {
 	Path      string // dataframe, plotly: the file Table or Figure was read from, as written; empty when inline
 	File      *FileRef
 	Lat, Lon  float64
+	LLM       *LLMReply
 	Pos       Pos
+}
+
+// LLMReply is `reply llm "prompt" with tools f, g`: the model's answer to
+// Prompt, which may call the Go functions Tools.
+type LLMReply struct {
+	Prompt Template
+	Tools  []Tool
+}
+
+// Tool is a Go function beside the bot that a language model may call:
+// Call holds its parameters (all named) and result, without arguments.
+type Tool struct {
+	Name string
+	Doc  string // the function's doc comment: the model reads it
+	Call *GoCall
+	Pos  Pos // of the name after `with tools`
 }
 
 // Table is a table with a header row. Its cells are typed as pandas types a

@@ -28,16 +28,24 @@ type Str struct {
 
 // Decl is a top-level declaration.
 type Decl struct {
-	Pos      lexer.Position
-	Config   *ConfigBlock `parser:"@@"`
-	Var      *VarDecl     `parser:"| @@"`
-	Setting  *SettingDecl `parser:"| @@"`
-	Entity   *EntityDecl  `parser:"| @@"`
-	Intent   *IntentDecl  `parser:"| @@"`
-	Global   *GlobalDecl  `parser:"| @@"`
-	State    *StateDecl   `parser:"| @@"`
-	Fallback *Block       `parser:"| 'fallback' @@"`
-	Test     *TestDecl    `parser:"| @@"`
+	Pos       lexer.Position
+	Config    *ConfigBlock   `parser:"@@"`
+	Var       *VarDecl       `parser:"| @@"`
+	Setting   *SettingDecl   `parser:"| @@"`
+	Entity    *EntityDecl    `parser:"| @@"`
+	Intent    *IntentDecl    `parser:"| @@"`
+	Global    *GlobalDecl    `parser:"| @@"`
+	State     *StateDecl     `parser:"| @@"`
+	Knowledge *KnowledgeDecl `parser:"| @@"`
+	Fallback  *Block         `parser:"| 'fallback' @@"`
+	Test      *TestDecl      `parser:"| @@"`
+}
+
+// KnowledgeDecl is `parser:"knowledge 'docs/*.md', 'faq.txt'"`: the documents
+// the bot answers from, file names or glob patterns inside its folder.
+type KnowledgeDecl struct {
+	Pos   lexer.Position
+	Files []*Str `parser:"'knowledge' @@ ( ',' @@ )*"`
 }
 
 // ConfigBlock is `parser:"config { key = value ... }"`.
@@ -261,6 +269,9 @@ type ReplyStmt struct {
 	File      *Str         `parser:"| 'file' @@"`
 	Audio     *Str         `parser:"| 'audio' @@"`
 	Location  *LatLon      `parser:"| 'location' @@"`
+	LLM       *Str         `parser:"| 'llm' @@"`
+	Tools     []*Ident     `parser:"( 'with' 'tools' @@ ( ',' @@ )* )?"`
+	Answer    bool         `parser:"| @'answer'"`
 	Text      *Str         `parser:"| @@ )"`
 }
 

@@ -326,8 +326,8 @@ func match(s Step, f frame) string {
 	}
 	switch {
 	case s.HasText:
-		var text string
-		if err := json.Unmarshal(f.Message, &text); err != nil {
+		text, ok := frameText(kind, f.Message)
+		if !ok {
 			return show(f)
 		}
 		if s.Regex {
@@ -367,6 +367,20 @@ func match(s Step, f frame) string {
 		}
 	}
 	return ""
+}
+
+// frameText is the text an expectation compares: the message, or the
+// answer of an answer from documents.
+func frameText(kind string, message json.RawMessage) (string, bool) {
+	if kind == string(reply.RAG) {
+		var rag reply.RAGData
+		if json.Unmarshal(message, &rag) != nil {
+			return "", false
+		}
+		return rag.Answer, true
+	}
+	var text string
+	return text, json.Unmarshal(message, &text) == nil
 }
 
 // matchAudio compares a frame to an audio expectation: a file of an audio

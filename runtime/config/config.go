@@ -41,6 +41,7 @@ type Config struct {
 
 	Language        string  // nlp.language
 	IntentThreshold float64 // nlp.intent_threshold
+	LLMFallback     bool    // nlp.llm_fallback: the language model chooses when no intent is understood
 	PreProcessing   bool    // nlp.pre_processing (stemming)
 	Timezone        string  // nlp.timezone
 
@@ -163,6 +164,7 @@ var keys = []Key{
 		c.IntentThreshold = v.f
 		return nil
 	}},
+	{Name: "nlp.llm_fallback", Kind: Bool, Default: "false", Doc: "when no intent of the state reaches the threshold, the language model chooses among them (or none)", set: func(c *Config, v parsed) error { c.LLMFallback = v.b; return nil }},
 	{Name: "nlp.pre_processing", Kind: Bool, Default: "true", Doc: "stem words before matching", set: func(c *Config, v parsed) error { c.PreProcessing = v.b; return nil }},
 	{Name: "nlp.timezone", Kind: String, Default: "UTC", Doc: "time zone for dates and times in messages", set: func(c *Config, v parsed) error {
 		if _, err := time.LoadLocation(v.s); err != nil {

@@ -6,6 +6,7 @@ package engine
 
 import (
 	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/llm"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 )
 
@@ -87,4 +88,10 @@ type Bot struct {
 	// in tests) or was trained for another nlp.language or
 	// nlp.pre_processing than the configuration's, New trains the model.
 	Model []byte
+	// LLM makes the client of the language model from the llm.* settings;
+	// nil when the bot asks no model, which then links no client.
+	LLM func(llm.Config) llm.Model
+	// Knowledge is the index of the bot's knowledge documents, as
+	// knowledge.Index.Encode writes it; nil when the bot has none.
+	Knowledge []byte
 }

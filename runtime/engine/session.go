@@ -20,6 +20,8 @@ import (
 
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/fetch"
+	"github.com/botgen-dev/botgen/runtime/knowledge"
+	"github.com/botgen-dev/botgen/runtime/llm"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 	"github.com/botgen-dev/botgen/runtime/reply"
 	val "github.com/botgen-dev/botgen/runtime/value"
@@ -86,6 +88,11 @@ type Engine struct {
 	ctx       context.Context // done when the bot shuts down (see SetShutdown); nil: never
 	http      *fetch.Client   // the bot's HTTP calls (http.timeout, http.max_bytes)
 	settings  map[string]val.Value
+	// The language model (llm.go): nil when the bot asks none or llm.url
+	// is empty; its metrics; the knowledge `reply answer` draws on.
+	model    llm.Model
+	llmStats *llm.Stats
+	know     *knowledge.Index
 }
 
 // SetShutdown makes the calls of every turn cancelled when ctx is done: the
@@ -130,6 +137,8 @@ func New(b *Bot, cfg config.Config) (*Engine, error) {
 	}
 	bd.allocateSlots()
 	bd.prepareClassifier()
+	bd.prepareModel()
+	bd.prepareKnowledge()
 	if len(bd.errs) > 0 {
 		return nil, fmt.Errorf("engine: bot %s: %w", b.Name, errors.Join(bd.errs...))
 	}
@@ -371,6 +380,14 @@ type Session struct {
 	bodyReplies int
 	mocks       *Mocks        // a test's; nil: the real world
 	http        *fetch.Client // with the mocks' HTTP table; nil: the engine's
+	// The language model's view of the session (llm.go): the conversation
+	// so far, where streamed text goes and how many replies streamed this
+	// turn, and what the turn's model did worth a log line.
+	transcript func(turns int) []Said
+	stream     func(id int, delta string)
+	streams    int
+	notes      []Note
+	choice     string // the language model's choice of intent this turn (see LLMChoice)
 }
 
 // LastTurn tells how the last turn went: the intent it understood (""
@@ -472,6 +489,7 @@ func (s *Session) turn(f func(t *Turn) error) (replies []reply.Reply, err error)
 	s.replies = nil
 	s.lastIntent, s.fellBack = "", false
 	s.message, s.confidence, s.failures, s.iterations = "", 0, nil, 0
+	s.notes, s.streams, s.choice = nil, 0, ""
 	// The message is the client's: the session must not keep it alive.
 	defer func() { s.message = "" }()
 	perr := s.protect(func() { err = f(t) })
@@ -624,10 +642,17 @@ func (s *Session) text(t *Turn, text string) error {
 	if len(st.cands) > 0 {
 		u := s.e.nlu.Understand(text, st.cands, s.e.threshold)
 		s.confidence = u.Best.Score
+		values := u.Values
 		if u.Understood {
 			predicted = u.Best.Intent
+		} else if s.e.cfg.LLMFallback {
+			if predicted = t.chooseIntent(text, st.cands); predicted != "" {
+				values = s.e.nlu.Extract(predicted, text)
+			}
+		}
+		if predicted != "" {
 			s.lastIntent = predicted
-			for _, v := range u.Values {
+			for _, v := range values {
 				// A copy: a value read from the message must not keep
 				// the whole message alive in the session.
 				if str, ok := v.Value.(string); ok {

@@ -14,7 +14,7 @@ import (
 // snapshotDir holds a copy of botgen's README.md and docs/*.md: the
 // knowledge of a help bot for botgen, fixed so that the figures measured on
 // it do not move when the docs change.
-const snapshotDir = "testdata/docs-snapshot"
+const snapshotDir = "../../testdata/knowledge/docs"
 
 // snapshot splits the snapshot's documents into passages of at most
 // maxChars bytes, each named by its file name.
@@ -39,7 +39,7 @@ func snapshot(tb testing.TB, maxChars int) []Passage {
 	return all
 }
 
-// question is a line of testdata/questions.txt: a question and the
+// question is a line of testdata/knowledge/questions.txt: a question and the
 // passages that answer it.
 type question struct {
 	line    int
@@ -57,7 +57,7 @@ func (a answer) answers(p Passage) bool {
 
 func readQuestions(tb testing.TB) []question {
 	tb.Helper()
-	f, err := os.Open("testdata/questions.txt")
+	f, err := os.Open("../../testdata/knowledge/questions.txt")
 	if err != nil {
 		tb.Fatal(err)
 	}

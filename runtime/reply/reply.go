@@ -26,6 +26,9 @@ const (
 	// Audio is a sound: baf's agent_reply_audio; bbf, which has no audio
 	// reply, sends it as a file (see AudioData).
 	Audio Kind = "audio"
+	// RAG is an answer from documents: bbf's bot_reply_rag, baf's
+	// agent_reply_rag, an object (see RAGData).
+	RAG Kind = "rag"
 )
 
 // Reply is one message from the bot. Text carries the message of every kind
@@ -38,6 +41,31 @@ type Reply struct {
 	File     *FileData
 	Location *Coordinates
 	Audio    *AudioData `json:",omitempty"`
+	RAG      *RAGData  `json:",omitempty"`
+}
+
+// RAGData is the wire form of an answer drawn from documents:
+// {"llm_name", "question", "answer", "docs": [{"content", "metadata"}]}.
+// LLMName is the model that wrote Answer; empty when no model did and
+// Answer quotes the documents.
+type RAGData struct {
+	LLMName  string   `json:"llm_name"`
+	Question string   `json:"question"`
+	Answer   string   `json:"answer"`
+	Docs     []RAGDoc `json:"docs"`
+}
+
+// RAGDoc is one passage an answer drew on, with where it comes from.
+type RAGDoc struct {
+	Content  string      `json:"content"`
+	Metadata RAGMetadata `json:"metadata"`
+}
+
+// RAGMetadata says where a passage comes from: Source is the document's
+// path as the bot names it, Title the headings above the passage.
+type RAGMetadata struct {
+	Source string `json:"source"`
+	Title  string `json:"title,omitempty"`
 }
 
 // FileData is the wire form of a file: {"name", "type", "base64"}.
@@ -63,6 +91,8 @@ func (r Reply) Message() any {
 		return r.Location
 	case r.Audio != nil:
 		return &r.Audio.File
+	case r.RAG != nil:
+		return r.RAG
 	}
 	return r.Text
 }
@@ -70,7 +100,7 @@ func (r Reply) Message() any {
 // Empty reports whether the reply would carry an empty message, which
 // clients cannot render.
 func (r Reply) Empty() bool {
-	return r.File == nil && r.Location == nil && r.Audio == nil && r.Text == ""
+	return r.File == nil && r.Location == nil && r.Audio == nil && r.RAG == nil && r.Text == ""
 }
 
 // NewText returns a str, markdown or html reply.

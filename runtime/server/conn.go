@@ -30,6 +30,12 @@ type conn struct {
 	// session's other connections, so that every open tab shows the whole
 	// conversation.
 	echo bool
+	// stream: the client asked (stream=1) for the text of a language
+	// model's replies as it is written; streamLost names the reply whose
+	// stream it missed a piece of, and gets no more of (guarded by the
+	// session's mu).
+	stream     bool
+	streamLost streamKey
 	// since is the session's count of recorded entries when the connection
 	// attached: a replay sends it those, live delivery those after.
 	// replayAll: the client asked (replay=all) for the whole history in a

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/protocol"
 )
 
@@ -34,6 +35,9 @@ type metrics struct {
 	replies       atomic.Uint64 // reply frames queued (per session, not per connection)
 	// Connections refused, by reason (see limits.go); the set is fixed.
 	refusedBy map[string]*atomic.Uint64
+	// The language model's choices of intent (nlp.llm_fallback), by
+	// intent, engine.ChoseNone or engine.ChoiceFailed; fixed at New.
+	llmChoices map[string]*atomic.Uint64
 
 	// Turn durations: a histogram over latencyBounds (seconds), with the
 	// sum in nanoseconds.
@@ -46,7 +50,7 @@ type metrics struct {
 var latencyBounds = [...]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
 
 func newMetrics(intents []string) *metrics {
-	m := &metrics{turns: map[protocol.Action]*atomic.Uint64{}, understood: map[string]*atomic.Uint64{}, refusedBy: map[string]*atomic.Uint64{}}
+	m := &metrics{turns: map[protocol.Action]*atomic.Uint64{}, understood: map[string]*atomic.Uint64{}, refusedBy: map[string]*atomic.Uint64{}, llmChoices: map[string]*atomic.Uint64{}}
 	for _, r := range []string{refusedMax, refusedPerIP, refusedFiles, refusedShutdown} {
 		m.refusedBy[r] = new(atomic.Uint64)
 	}
@@ -55,8 +59,18 @@ func newMetrics(intents []string) *metrics {
 	}
 	for _, in := range intents {
 		m.understood[in] = new(atomic.Uint64)
+		m.llmChoices[in] = new(atomic.Uint64)
 	}
+	m.llmChoices[engine.ChoseNone] = new(atomic.Uint64)
+	m.llmChoices[engine.ChoiceFailed] = new(atomic.Uint64)
 	return m
+}
+
+// llmChoice counts a choice of intent by the language model.
+func (m *metrics) llmChoice(choice string) {
+	if c := m.llmChoices[choice]; c != nil {
+		c.Add(1)
+	}
 }
 
 // refused counts a connection refused for reason.
@@ -132,6 +146,15 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_bucket{le=\"+Inf\"} %d\n", cum)
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_sum %s\n", strconv.FormatFloat(float64(m.latencyNS.Load())/1e9, 'g', -1, 64))
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_count %d\n", cum)
+
+	if s.eng.AsksModel() {
+		if s.eng.ChoosesIntents() {
+			labelled(w, "botgen_llm_intent_choices_total", "Messages no intent understood that the language model classified (nlp.llm_fallback), by the intent it chose, none, or error when it could not choose.", "intent", m.llmChoices)
+		}
+		if st := s.eng.LLMStats(); st != nil {
+			st.WritePrometheus(w)
+		}
+	}
 }
 
 // labelled writes a counter with one label, its values sorted.

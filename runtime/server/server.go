@@ -354,6 +354,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		echo:       r.URL.Query().Get("echo") == "1",
+		stream:     r.URL.Query().Get("stream") == "1",
 		replayAll:  r.URL.Query().Get("replay") == "all",
 	}
 	sess, fresh, ok := s.attach(c, key, r.RemoteAddr)
@@ -436,6 +437,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 			key = newUUID()
 		}
 		sess = &session{id: key, resumable: resumable, stored: stored, es: s.eng.NewSession(key)}
+		s.wireModel(sess)
 		if s.NewSession != nil {
 			s.NewSession(key, sess.es)
 		}

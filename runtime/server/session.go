@@ -53,6 +53,9 @@ type session struct {
 	conns     []*conn
 	idleSince time.Time
 	recorded  uint64 // entries ever recorded (see entry.seq)
+	// turnSeq is the seq of the first entry the current turn records (see
+	// markTurn); written with turn and mu held, read with either.
+	turnSeq uint64
 }
 
 // sessionOverhead is what a session costs in memory besides its history and
@@ -167,6 +170,12 @@ func (e entry) size() int64 {
 	case e.reply.Kind == reply.Image:
 	case e.reply.Kind == reply.File:
 		n += len(e.reply.File.Name)
+	case e.reply.RAG != nil:
+		r := e.reply.RAG
+		n += len(r.LLMName) + len(r.Question) + len(r.Answer)
+		for _, d := range r.Docs {
+			n += len(d.Content) + len(d.Metadata.Source) + len(d.Metadata.Title)
+		}
 	default:
 		n += len(e.reply.Text)
 	}
@@ -234,6 +243,7 @@ func (s *Server) restore(key string) *session {
 	}
 	s.log.Info("session restored from the store", "session", logID(key), "state", es.State(), "history", len(sv.history))
 	sess := &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, file: sv.file}
+	s.wireModel(sess)
 	for i := range sess.history {
 		sess.recorded++
 		sess.history[i].seq = sess.recorded
@@ -256,6 +266,7 @@ func (s *Server) start(sess *session) {
 		return
 	}
 	sess.started = true
+	sess.markTurn()
 	replies, err := guard(func() ([]reply.Reply, error) {
 		rs := sess.es.Start()
 		return rs, sess.es.Err()
@@ -293,6 +304,7 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		return
 	}
 	in := engine.Input{}
+	sess.markTurn()
 	switch req.Action {
 	case protocol.UserMessage:
 		in = engine.Input{Kind: engine.Text, Text: req.Text}
@@ -331,6 +343,7 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		s.metrics.calls.Add(1)
 		c.log.Warn("call failed, on error took it", "state", f.State, "at", f.At, "err", f.Err)
 	}
+	s.modelNotes(c, sess)
 	var ce *engine.CallError
 	if errors.As(err, &ce) {
 		s.metrics.calls.Add(1)

@@ -421,6 +421,52 @@
         h("a", { class: "map-link", href, target: "_blank", rel: "noopener noreferrer", text: "Open in a map" }))));
   }
 
+  // renderAnswer draws an answer from documents: the answer, then the
+  // passages it drew on, each with its source, folded.
+  function renderAnswer(bubble, message) {
+    const m = message && typeof message === "object" ? message : {};
+    const html = markdown(String(m.answer ?? ""));
+    const answer = h("div", { class: "answer" });
+    if (html === null) answer.textContent = String(m.answer ?? "");
+    else { answer.classList.add("rich"); answer.innerHTML = html; }
+    bubble.classList.add("rich");
+    bubble.append(answer);
+    const docs = Array.isArray(m.docs) ? m.docs : [];
+    if (docs.length === 0) return;
+    const list = h("ol", { class: "sources" });
+    for (const d of docs) {
+      const meta = d && typeof d.metadata === "object" && d.metadata ? d.metadata : {};
+      const where = [meta.source, meta.title].filter((x) => typeof x === "string" && x !== "").join(" › ");
+      list.append(h("li", {},
+        h("details", {},
+          h("summary", { text: where || "passage" }),
+          h("p", { class: "passage", text: String(d && d.content ? d.content : "") }))));
+    }
+    bubble.append(h("div", { class: "sources-head", text: m.llm_name ? "Sources" : "From the documents" }), list);
+  }
+
+  // Streams: the text of a language model's reply as it is written, shown
+  // in a preview bubble per stream id until the turn's replies arrive
+  // whole, which replace the previews.
+  const previews = new Map();
+  function streamDelta(message) {
+    const m = message && typeof message === "object" ? message : {};
+    const id = String(m.id ?? "");
+    let p = previews.get(id);
+    if (!p) {
+      const bubble = addMessage("bot", "stream", undefined);
+      bubble.classList.add("streaming");
+      p = { bubble, text: "" };
+      previews.set(id, p);
+    }
+    p.text += String(m.delta ?? "");
+    p.bubble.textContent = p.text;
+  }
+  function dropPreviews() {
+    for (const p of previews.values()) p.bubble.closest(".msg")?.remove();
+    previews.clear();
+  }
+
   // renderReply draws one bot reply of the given kind.
   function renderReply(kind, message, ts) {
     const bubble = addMessage("bot", kind, ts);
@@ -446,6 +492,7 @@
         case "file": renderFile(bubble, message); break;
         case "audio": renderAudio(bubble, message); break;
         case "location": renderLocation(bubble, message); break;
+        case "rag": renderAnswer(bubble, message); break;
         default:
           bubble.textContent = typeof message === "string" ? message : JSON.stringify(message);
       }
@@ -519,7 +566,8 @@
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     // echo=1: what this session's user types in another tab shows here too.
     // replay=all: the replay also covers what arrived live before it.
-    return proto + "//" + location.host + location.pathname + "?session_id=" + encodeURIComponent(session) + "&echo=1&replay=all";
+    // stream=1: a language model's reply shows as it is written.
+    return proto + "//" + location.host + location.pathname + "?session_id=" + encodeURIComponent(session) + "&echo=1&replay=all&stream=1";
   }
 
   function frame(action, message) {
@@ -603,8 +651,14 @@
         return;
       }
       if (!f.action.startsWith(replyPrefix)) return;
+      const kind = f.action.slice(replyPrefix.length);
+      if (kind === "stream") {
+        if (!history) { typing(false); streamDelta(f.message); scrollDown(false); }
+        return;
+      }
       if (!history) typing(false);
-      renderReply(f.action.slice(replyPrefix.length), f.message, f.timestamp);
+      dropPreviews();
+      renderReply(kind, f.message, f.timestamp);
       scrollDown(!history);
     } finally {
       placeAt = null;
