@@ -28,12 +28,12 @@ type Kind int
 
 // The kinds of referenced files.
 const (
-	AsTable  Kind = iota // reply table "x.csv"
-	AsPlotly             // reply plotly "x.json"
-	AsImage              // reply image, ui.avatar
-	AsRaw                // reply file, user file in a test
-	AsAudio              // reply audio
-	AsDocument           // knowledge: read in full, even to validate
+	AsTable    Kind = iota // reply table "x.csv"
+	AsPlotly               // reply plotly "x.json"
+	AsImage                // reply image, ui.avatar
+	AsRaw                  // reply file, user file in a test
+	AsAudio                // reply audio
+	AsDocument             // knowledge: read in full, even to validate
 )
 
 // Asset is a referenced file, loaded.

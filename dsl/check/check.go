@@ -132,9 +132,9 @@ type checker struct {
 	mocks      []mockInfo
 
 	// The bot's knowledge (knowledge.go) and the replies that answer from it.
-	knowledgeAt *ir.Pos            // the first knowledge declaration
+	knowledgeAt *ir.Pos           // the first knowledge declaration
 	documents   map[string]ir.Pos // the documents read, by path as named
-	answers     []ir.Pos           // reply answer
+	answers     []ir.Pos          // reply answer
 }
 
 func (c *checker) report(d diag.Diagnostic) {

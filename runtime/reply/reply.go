@@ -41,7 +41,7 @@ type Reply struct {
 	File     *FileData
 	Location *Coordinates
 	Audio    *AudioData `json:",omitempty"`
-	RAG      *RAGData  `json:",omitempty"`
+	RAG      *RAGData   `json:",omitempty"`
 }
 
 // RAGData is the wire form of an answer drawn from documents:
