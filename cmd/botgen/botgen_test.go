@@ -60,9 +60,10 @@ func buildExample(t *testing.T, name string) string {
 }
 
 type serving struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan error
+	cmd    *exec.Cmd
+	url    string
+	done   chan error
+	stderr *testlog.Buffer // the bot's log
 }
 
 var servingLine = regexp.MustCompile(`serving on (wss?://\S+/)`)
@@ -200,7 +201,7 @@ func serve(t *testing.T, bin string, args ...string) *serving {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &serving{cmd: cmd, done: make(chan error, 1)}
+	s := &serving{cmd: cmd, done: make(chan error, 1), stderr: stderr}
 	lines := bufio.NewScanner(stdout)
 	if !lines.Scan() {
 		cmd.Process.Kill()
