@@ -18,6 +18,7 @@ var runtimeModules = map[string]bool{
 	"github.com/gorilla/websocket":       true,
 	"github.com/kljensen/snowball":       true,
 	"github.com/russross/blackfriday/v2": true,
+	"github.com/sashabaranov/go-openai":  true,
 	"github.com/urfave/cli/v2":           true,
 	"github.com/xrash/smetrics":          true,
 	"go.yaml.in/yaml/v3":                 true,

@@ -42,6 +42,7 @@ func NewError(kind error, endpoint, model, msg string, cause error) *Error {
 	return &Error{Endpoint: oneLine(endpoint), Model: oneLine(model), msg: oneLine(msg), kind: kind, cause: cause}
 }
 
+// Error says which model failed and how.
 func (e *Error) Error() string {
 	return "language model " + e.Model + " at " + e.Endpoint + ": " + e.msg
 }

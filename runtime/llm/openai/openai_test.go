@@ -578,3 +578,16 @@ func TestEndlessLine(t *testing.T) {
 	_, err := m.Complete(context.Background(), req)
 	wantErr(t, err, llm.ErrMalformed, "the stream held too many lines without data")
 }
+
+// TestHugeErrorBodyKeepsItsStatus checks that an error answer too large to
+// read still says its status.
+func TestHugeErrorBodyKeepsItsStatus(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Queue(openaitest.Answer{Status: 503, Raw: strings.Repeat("overloaded ", 20000)})
+	cfg := config(srv.URL())
+	cfg.MaxBytes = 64 << 10
+	_, err := New(cfg).Complete(context.Background(), ask("x"))
+	if e := wantErr(t, err, llm.ErrStatus, "503 Service Unavailable"); e.Status != 503 {
+		t.Errorf("Status %d", e.Status)
+	}
+}
