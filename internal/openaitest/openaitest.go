@@ -376,7 +376,8 @@ func (a Answer) forever(s *Server, w http.ResponseWriter, r *http.Request, quote
 	if text == "" {
 		text = "la "
 	}
-	chunk := strings.Repeat(quote(text), max(1, 4096/len(text)))
+	piece := quote(text)
+	chunk := []byte(strings.Repeat(piece, max(1, 4096/len(piece))))
 	for {
 		select {
 		case <-r.Context().Done():
@@ -385,7 +386,7 @@ func (a Answer) forever(s *Server, w http.ResponseWriter, r *http.Request, quote
 			return
 		default:
 		}
-		if _, err := w.Write([]byte(chunk)); err != nil {
+		if _, err := w.Write(chunk); err != nil {
 			return
 		}
 		w.(http.Flusher).Flush()

@@ -496,7 +496,7 @@ func TestInvalidToolSchemaIsARequestError(t *testing.T) {
 // about MaxBytes, whether it announces its length, streams forever or
 // writes one endless JSON string.
 func TestTooLarge(t *testing.T) {
-	const limit = 256 << 10
+	const limit = 64 << 10
 	for _, tc := range []struct {
 		name   string
 		answer openaitest.Answer
@@ -520,13 +520,18 @@ func TestTooLarge(t *testing.T) {
 			runtime.ReadMemStats(&before)
 			_, err := New(cfg).Complete(context.Background(), req)
 			runtime.ReadMemStats(&after)
-			wantErr(t, err, llm.ErrTooLarge, "the answer is over the limit of 256 KiB")
+			wantErr(t, err, llm.ErrTooLarge, "the answer is over the limit of 64 KiB")
 			if streamed > limit {
 				t.Errorf("%d bytes streamed, over the limit", streamed)
 			}
-			// The fake server allocates in this process too; what matters is
-			// that the total is a small multiple of the limit, not unbounded.
-			if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
+			// The fake server allocates in this process too, and go-openai
+			// matches every line with regular expressions, whose pooled
+			// state the race detector throws away (about 160 bytes per byte
+			// read): what matters is that the total is bounded by a
+			// multiple of the limit, where an endless answer is not.
+			grown := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%d KiB allocated", grown>>10)
+			if grown > 32<<20 {
 				t.Errorf("%d MiB allocated for a %d KiB limit", grown>>20, limit>>10)
 			}
 		})
