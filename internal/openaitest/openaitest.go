@@ -65,6 +65,9 @@ type Answer struct {
 	// set), as an event stream to a request that streams and as JSON
 	// otherwise.
 	Raw string
+	// ContentType is the Content-Type of a Raw body; empty means the one
+	// the request expects.
+	ContentType string
 }
 
 // ToolCall is a tool call, in an Answer or in a recorded message.
@@ -325,6 +328,9 @@ func (a Answer) plain(s *Server, w http.ResponseWriter, r *http.Request, req Cha
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if a.Raw != "" {
+		if a.ContentType != "" {
+			w.Header().Set("Content-Type", a.ContentType)
+		}
 		w.WriteHeader(orDefault(a.Status, http.StatusOK))
 		w.Write([]byte(a.Raw))
 		return
@@ -370,7 +376,8 @@ func (a Answer) forever(s *Server, w http.ResponseWriter, r *http.Request, quote
 	if text == "" {
 		text = "la "
 	}
-	chunk := strings.Repeat(quote(text), max(1, 4096/len(text)))
+	piece := quote(text)
+	chunk := []byte(strings.Repeat(piece, max(1, 4096/len(piece))))
 	for {
 		select {
 		case <-r.Context().Done():
@@ -379,7 +386,7 @@ func (a Answer) forever(s *Server, w http.ResponseWriter, r *http.Request, quote
 			return
 		default:
 		}
-		if _, err := w.Write([]byte(chunk)); err != nil {
+		if _, err := w.Write(chunk); err != nil {
 			return
 		}
 		w.(http.Flusher).Flush()
@@ -393,6 +400,9 @@ func (a Answer) stream(s *Server, w http.ResponseWriter, r *http.Request, req Ch
 	if a.Raw != "" {
 		if !s.wait(r, a.FirstTokenDelay) {
 			return
+		}
+		if a.ContentType != "" {
+			w.Header().Set("Content-Type", a.ContentType)
 		}
 		w.WriteHeader(orDefault(a.Status, http.StatusOK))
 		w.Write([]byte(a.Raw))

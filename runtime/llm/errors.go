@@ -7,13 +7,13 @@ import (
 
 // The kinds of failure; an *Error matches one with errors.Is.
 var (
-	ErrConnect          = errors.New("cannot connect")                   // no endpoint answered
-	ErrTimeout          = errors.New("timed out")                        // llm.timeout passed
-	ErrStatus           = errors.New("answered with an error")           // a 4xx or 5xx status, or an error in a stream; Error.Status says which
-	ErrMalformed        = errors.New("malformed answer")                 // bad JSON, no choices, a stream that broke off or held no data
-	ErrTooLarge         = errors.New("answer over the size limit")       // over Config.MaxBytes
-	ErrCanceled         = errors.New("cancelled")                        // the caller's context ended (a shutdown)
-	ErrRequest          = errors.New("invalid request")                  // the request could not be sent as asked (a tool's schema not JSON)
+	ErrConnect          = errors.New("cannot connect")                    // no endpoint answered
+	ErrTimeout          = errors.New("timed out")                         // llm.timeout passed
+	ErrStatus           = errors.New("answered with an error")            // a 4xx or 5xx status, or an error in a stream; Error.Status says which
+	ErrMalformed        = errors.New("malformed answer")                  // bad JSON, no choices, a stream that broke off or held no data
+	ErrTooLarge         = errors.New("answer over the size limit")        // over Config.MaxBytes
+	ErrCanceled         = errors.New("cancelled")                         // the caller's context ended (a shutdown)
+	ErrRequest          = errors.New("invalid request")                   // the request could not be sent as asked (a tool's schema not JSON)
 	ErrTooManyToolCalls = errors.New("too many tool calls in one answer") // Converse's limit was passed
 )
 
@@ -42,6 +42,7 @@ func NewError(kind error, endpoint, model, msg string, cause error) *Error {
 	return &Error{Endpoint: oneLine(endpoint), Model: oneLine(model), msg: oneLine(msg), kind: kind, cause: cause}
 }
 
+// Error says which model failed and how.
 func (e *Error) Error() string {
 	return "language model " + e.Model + " at " + e.Endpoint + ": " + e.msg
 }

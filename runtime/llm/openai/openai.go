@@ -264,8 +264,6 @@ func (m *model) classify(ctx context.Context, x *exchange, err error, streaming 
 			return m.fail(llm.ErrTimeout, fmt.Sprintf("timed out after %s (llm.timeout)", m.timeout), context.DeadlineExceeded)
 		}
 		return m.fail(llm.ErrCanceled, fmt.Sprintf("cancelled: %v", context.Cause(ctx)), context.Cause(ctx))
-	case x.body != nil && x.body.over:
-		return m.fail(llm.ErrTooLarge, fmt.Sprintf("the answer is over the limit of %s", bytesText(m.maxBytes)), nil)
 	case !x.sent:
 		// go-openai refused the request before sending it.
 		return m.fail(llm.ErrRequest, err.Error(), err)
@@ -279,9 +277,11 @@ func (m *model) classify(ctx context.Context, x *exchange, err error, streaming 
 		e := m.fail(llm.ErrStatus, m.statusMessage(x.status, msg), nil)
 		e.Status = x.status
 		return e
+	case x.body != nil && x.body.over:
+		return m.fail(llm.ErrTooLarge, fmt.Sprintf("the answer is over the limit of %s", bytesText(m.maxBytes)), nil)
 	case errors.As(err, &apiErr):
 		// An error the endpoint sent inside a stream (data: {"error": ...}).
-		return m.fail(llm.ErrStatus, "the endpoint reported an error: "+clip(apiErr.Message), apiErr)
+		return m.fail(llm.ErrStatus, "the endpoint reported an error: "+clip(apiErr.Message), nil)
 	case errors.As(err, &reqErr):
 		return m.fail(llm.ErrMalformed, "the answer could not be read", nil)
 	case errors.Is(err, goopenai.ErrTooManyEmptyStreamMessages):
