@@ -183,6 +183,9 @@ func TestBookshopAgainstAModel(t *testing.T) {
 	if got := text(t, readFrame(t, plain)); got != `I have passed this on to a colleague: "Wants a refund for a torn cover.". They will write to you soon.` {
 		t.Errorf("handoff %q", got)
 	}
+	if summary := model.Requests()[5].Body.Messages; !strings.HasSuffix(summary[len(summary)-1].Content, "needs: my book came with a torn cover, can somebody help me") {
+		t.Errorf("llm() asked %+v", summary)
+	}
 
 	// The endpoint refuses: the error path, with a log line saying which
 	// endpoint and why, and never the key.
