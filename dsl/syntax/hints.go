@@ -14,7 +14,7 @@ import (
 // declWords start a top-level declaration; stmtWords start what a block
 // holds (statements, transitions, test steps, parameters).
 var (
-	declWords = []string{"initial", "state", "intent", "entity", "var", "global", "config", "fallback", "test"}
+	declWords = []string{"initial", "state", "intent", "entity", "var", "global", "config", "knowledge", "fallback", "test"}
 	stmtWords = []string{"reply", "set", "if", "else", "on", "when", "otherwise", "go", "fallback", "user", "bot", "param"}
 )
 

@@ -10,12 +10,12 @@ syn match botgenComment "#.*$" contains=botgenTodo,@Spell
 syn match botgenComment "//.*$" contains=botgenTodo,@Spell
 
 " Declarations and their names.
-syn keyword botgenDeclare bot config var setting entity intent param global initial state fallback test nextgroup=botgenName skipwhite
+syn keyword botgenDeclare bot config var setting entity intent param global initial state fallback test knowledge nextgroup=botgenName skipwhite
 syn match botgenName "\h\w*" contained
 
 " Statements and transitions.
-syn keyword botgenStatement reply set if else on when otherwise back user fuzzy for in error mock returns fails
-syn keyword botgenReplyKind markdown html options one of table chart plotly image file audio location columns row title x y bar line pie text reset
+syn keyword botgenStatement reply set if else on when otherwise back user fuzzy for in error mock returns fails with tools
+syn keyword botgenReplyKind markdown html options one of table chart plotly image file audio location columns row title x y bar line pie text reset llm answer
 
 " Where a transition leads: a state.
 syn match botgenArrow "->" nextgroup=botgenTarget skipwhite
