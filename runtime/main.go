@@ -238,6 +238,11 @@ func serve(c *cli.Context, p *Program) error {
 		fmt.Fprintf(c.App.Writer, "chat page: open %s://%s/ in a browser\n", web, browseAddr(cfg.Host, ln.Addr()))
 	}
 	logger.Info("serving", "bot", p.Bot.Name, "address", addr, "protocol", cfg.Protocol, "version", version.Version)
+	if m := eng.Model(); m != nil {
+		logger.Info("language model", "model", m.Name(), "endpoint", m.Endpoint(), "intent_fallback", cfg.LLMFallback)
+	} else if eng.AsksModel() {
+		logger.Warn("no language model: llm.url is empty, so replies of the model fail and answers quote the documents")
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -182,7 +182,11 @@ var keys = []Key{
 	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.StoreBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
 	{Name: "http.timeout", Kind: Float, Default: "10", Doc: "seconds an HTTP call of the bot (get, post) may take, answer included; a slower one fails and takes the state's error path", set: positiveSeconds(func(c *Config) *time.Duration { return &c.HTTPTimeout })},
-	{Name: "llm.url", Kind: String, Default: "http://localhost:11434/v1", Doc: "base URL of the OpenAI-compatible endpoint the bot asks (Ollama's by default; llama.cpp's server, vLLM or a cloud one)", set: func(c *Config, v parsed) error {
+	{Name: "llm.url", Kind: String, Default: "http://localhost:11434/v1", Doc: "base URL of the OpenAI-compatible endpoint the bot asks (Ollama's by default; llama.cpp's server, vLLM or a cloud one); empty: none, and answers from knowledge quote the documents", set: func(c *Config, v parsed) error {
+		if strings.TrimSpace(v.s) == "" {
+			c.LLMURL = ""
+			return nil
+		}
 		u, err := url.Parse(strings.TrimSpace(v.s))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("%q is not an http or https URL", v.s)

@@ -182,6 +182,10 @@ func TestLLMSettings(t *testing.T) {
 	if r.Config.LLMAPIKey != "sk-open" || r.Config.LLMURL != "https://api.example.org/v1" {
 		t.Errorf("--set: %q %q", r.Config.LLMAPIKey, r.Config.LLMURL)
 	}
+	// An empty URL is no model at all.
+	if r, err := Resolve(Sources{Set: []string{"llm.url="}}); err != nil || r.Config.LLMURL != "" {
+		t.Errorf("llm.url=: %q, %v", r.Config.LLMURL, err)
+	}
 	for _, bad := range []string{"llm.url=ftp://x", "llm.url=localhost:11434", "llm.temperature=3", "llm.max_tokens=0", "llm.history=-1"} {
 		if _, err := Resolve(Sources{Set: []string{bad}}); err == nil {
 			t.Errorf("%s: accepted", bad)

@@ -87,6 +87,10 @@ func (s *Session) note(msg string, attrs ...any) {
 // has none.
 func (e *Engine) LLMStats() *llm.Stats { return e.llmStats }
 
+// Model returns the bot's language model, nil when it asks none or
+// llm.url is empty.
+func (e *Engine) Model() llm.Model { return e.model }
+
 // AsksModel reports whether the bot was built to ask a language model,
 // whether or not one is configured.
 func (e *Engine) AsksModel() bool { return e.bot.LLM != nil }
