@@ -247,9 +247,9 @@ func (c *checker) tools(names []*syntax.Ident) []ir.Tool {
 			continue
 		}
 		p := c.goPackage()
-		if p == nil {
+		if p == nil || len(p.Funcs) == 0 {
 			if !c.goFailed {
-				c.errorf(pos, "unknown Go function %q: a tool is a Go function beside the bot, and none is there", name)
+				c.errorf(pos, "unknown Go function %q: a tool is a Go function beside the bot, and no Go function is there", name)
 			}
 			continue
 		}

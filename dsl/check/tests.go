@@ -194,7 +194,7 @@ func (c *checker) mockURL(m *syntax.MockStep, mock *ir.Mock) bool {
 func (c *checker) mockGo(m *syntax.MockStep, mock *ir.Mock) bool {
 	fn, pos := mock.Func, toPos(m.Func.Pos)
 	p := c.goPackage()
-	if p == nil {
+	if p == nil || len(p.Funcs) == 0 {
 		if !c.goFailed {
 			c.errorf(pos, "unknown Go function %q: no Go function is beside the bot", fn)
 		}
