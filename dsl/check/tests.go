@@ -284,7 +284,10 @@ func (c *checker) mockUses() {
 		case llmFunc:
 			called = c.bot.UsesLLM
 		}
-		if !called {
+		switch {
+		case !called && m.fn == llmFunc:
+			c.warnf(m.pos, "the bot never asks a language model (reply llm, llm(), reply answer, nlp.llm_fallback): this mock has no effect")
+		case !called:
 			c.warnf(m.pos, "the bot never calls %s: this mock has no effect", m.fn)
 		}
 	}
