@@ -46,20 +46,22 @@ func archiveFSAt(a *txtar.Archive, dir string) func(string) ([]byte, error) {
 	}
 }
 
-// goFolder writes the Go files of a golden case (x.go, and go.mod,
-// go.sum), which the checker reads from disk, to a folder of their own, and
-// returns it; "" when the case has none, and its bot's folder is
-// archiveDir, which does not exist.
-func goFolder(t *testing.T, a *txtar.Archive) string {
-	dir := ""
+// caseFolder writes the files of a golden case but its input.bot and its
+// want section (Go files, go.mod, documents, tables...) to a folder of its
+// own, as they would be beside a bot, and returns it: the checker reads
+// them from disk, lists them for knowledge patterns, and loads the Go
+// functions from there.
+func caseFolder(t *testing.T, a *txtar.Archive) string {
+	dir := t.TempDir()
 	for _, f := range a.Files {
-		if !strings.HasSuffix(f.Name, ".go") && f.Name != "go.mod" && f.Name != "go.sum" {
+		if f.Name == "input.bot" || f.Name == "want" {
 			continue
 		}
-		if dir == "" {
-			dir = t.TempDir()
+		name := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,7 +69,7 @@ func goFolder(t *testing.T, a *txtar.Archive) string {
 }
 
 // checkArchive checks the input.bot of a golden case, whose folder is dir
-// (see goFolder); validateOnly checks it as an editor does. The messages
+// (see caseFolder); validateOnly checks it as an editor does. The messages
 // name dir as archiveDir.
 func checkArchive(a *txtar.Archive, dir string, validateOnly bool, goCache *gofuncs.Cache) []string {
 	var src []byte
@@ -78,7 +80,7 @@ func checkArchive(a *txtar.Archive, dir string, validateOnly bool, goCache *gofu
 	}
 	file, diags := Parse("input.bot", src)
 	if !diags.HasErrors() {
-		_, diags = Check(file, src, CheckOptions{Dir: dir, ReadFile: archiveFSAt(a, dir), ValidateOnly: validateOnly, GoCache: goCache})
+		_, diags = Check(file, src, CheckOptions{Dir: dir, ValidateOnly: validateOnly, GoCache: goCache})
 	}
 	var out []string
 	for _, d := range diags {
@@ -89,14 +91,11 @@ func checkArchive(a *txtar.Archive, dir string, validateOnly bool, goCache *gofu
 
 // TestDiagnostics checks each case of testdata/diagnostics as a build does
 // and as an editor does (assets.Loader.ValidateOnly): the messages must be
-// the want section in both. A case's Go files are the Go functions beside
-// its bot.
+// the want section in both. A case's other files are beside its bot: its
+// Go files are the Go functions the bot calls.
 func TestDiagnostics(t *testing.T) {
 	runGoldens(t, "../testdata/diagnostics/*.txtar", "want", func(t *testing.T, a *txtar.Archive) []byte {
-		dir := goFolder(t, a)
-		if dir == "" {
-			dir = archiveDir
-		}
+		dir := caseFolder(t, a)
 		var cache gofuncs.Cache
 		var got, edited bytes.Buffer
 		for _, d := range checkArchive(a, dir, false, &cache) {

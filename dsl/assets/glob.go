@@ -99,49 +99,44 @@ func (l *Loader) Glob(pattern string) ([]string, error) {
 }
 
 // matchElems reports whether the path elements name match the pattern's
-// elements pat, where "**" matches any number of elements.
-func matchElems(pat, name []string) bool {
-	if len(pat) == 0 {
-		return len(name) == 0
-	}
-	if pat[0] == "**" {
-		for i := 0; i <= len(name); i++ {
-			if i > 0 && hidden(name[i-1]) {
-				return false // ** does not descend into hidden folders
-			}
-			if matchElems(pat[1:], name[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	if len(name) == 0 || !matchElem(pat[0], name[0]) {
-		return false
-	}
-	return matchElems(pat[1:], name[1:])
-}
+// elements pat, where "**" matches any number of elements, none of them
+// hidden.
+func matchElems(pat, name []string) bool { return matchPath(pat, name, false) }
 
 // prefixMatch reports whether a folder with the path elements dir may hold
-// files the pattern names.
-func prefixMatch(pat, dir []string) bool {
-	for i, d := range dir {
-		if i >= len(pat) {
-			return false
-		}
-		if pat[i] == "**" {
-			// ** matches this folder and any below, but not hidden ones.
-			for _, rest := range dir[i:] {
-				if hidden(rest) {
-					return false
-				}
+// files the pattern names: whether dir matches the beginning of pat, where
+// "**" matches any number of folders that are not hidden, and an element
+// after it may name a hidden one (**/.drafts/*.md).
+func prefixMatch(pat, dir []string) bool { return matchPath(pat, dir, true) }
+
+// matchPath matches the elements name against the elements pat, or
+// against a beginning of pat when prefix is set. It fills a table of
+// which rest of pat matches which rest of name, so that a pattern of many
+// "**" takes time in proportion to its length times the name's, never
+// more.
+func matchPath(pat, name []string, prefix bool) bool {
+	P, N := len(pat), len(name)
+	// ok[i*(N+1)+j]: pat[i:] matches name[j:].
+	ok := make([]bool, (P+1)*(N+1))
+	at := func(i, j int) *bool { return &ok[i*(N+1)+j] }
+	for i := P; i >= 0; i-- {
+		for j := N; j >= 0; j-- {
+			switch {
+			case j == N:
+				// Nothing left of the name: a folder may still hold
+				// what the rest names; a file matches when only ** are
+				// left.
+				*at(i, j) = prefix || i == P || (pat[i] == "**" && *at(i+1, j))
+			case i == P:
+				*at(i, j) = false
+			case pat[i] == "**":
+				*at(i, j) = *at(i+1, j) || (!hidden(name[j]) && *at(i, j+1))
+			default:
+				*at(i, j) = matchElem(pat[i], name[j]) && *at(i+1, j+1)
 			}
-			return true
-		}
-		if !matchElem(pat[i], d) {
-			return false
 		}
 	}
-	return true
+	return ok[0]
 }
 
 // matchElem matches one element; a name starting with a dot only by an

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"errors"
+
 	"github.com/botgen-dev/botgen/dsl/assets"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/knowledge"
@@ -38,7 +40,10 @@ func (c *checker) knowledge(d *syntax.KnowledgeDecl) {
 				continue
 			}
 			passages, err := knowledge.Split(name, a.File.Data)
-			if err != nil {
+			if de := (*knowledge.DocumentError)(nil); errors.As(err, &de) {
+				c.errorf(pos, "document %q: %s", name, de.Reason)
+				continue
+			} else if err != nil {
 				c.errorf(pos, "%s", err)
 				continue
 			}
@@ -59,7 +64,7 @@ func (c *checker) knowledgeUses() {
 	switch {
 	case len(c.answers) > 0 && c.knowledgeAt == nil:
 		for _, p := range c.answers {
-			c.errorf(p, "reply answer answers from the bot's knowledge, and the bot has none: declare it, e.g. knowledge \"docs/*.md\"")
+			c.errorf(p, "reply answer answers from the bot's knowledge, and the bot declares none: name its documents, e.g. knowledge \"docs/*.md\"")
 		}
 	case len(c.answers) == 0 && c.knowledgeAt != nil:
 		c.warnf(*c.knowledgeAt, "the bot's knowledge is never used: no reply answer answers from it")

@@ -239,17 +239,17 @@ func (c *checker) tools(names []*syntax.Ident) []ir.Tool {
 	for i, id := range names {
 		name, pos := id.Name, toPos(id.Pos)
 		if j := slices.IndexFunc(names[:i], func(p *syntax.Ident) bool { return p.Name == name }); j >= 0 {
-			c.errorf(pos, "tool %s is named twice (first at %s)", name, c.where(toPos(names[j].Pos)))
+			c.errorf(pos, "tool %s is offered twice (first at %s)", name, c.where(toPos(names[j].Pos)))
 			continue
 		}
 		if reservedFunc(name) {
-			c.errorf(pos, "%s is a function of the language; a tool is a Go function beside the bot", name)
+			c.errorf(pos, "cannot offer %s as a tool: it is a function of the language, and a tool is a Go function beside the bot", name)
 			continue
 		}
 		p := c.goPackage()
-		if p == nil {
+		if p == nil || len(p.Funcs) == 0 {
 			if !c.goFailed {
-				c.errorf(pos, "unknown Go function %q: a tool is a Go function beside the bot, and none is there", name)
+				c.errorf(pos, "unknown Go function %q: a tool is a Go function beside the bot, and no Go function is there", name)
 			}
 			continue
 		}
@@ -272,7 +272,7 @@ func (c *checker) tools(names []*syntax.Ident) []ir.Tool {
 			continue
 		}
 		if f.Result == nil {
-			c.errorf(pos, "%s (%s) returns no value: a tool returns what the model reads", name, c.where(f.Pos))
+			c.errorf(pos, "cannot offer %s (%s) as a tool: it returns no value, and the model reads what a tool returns", name, c.where(f.Pos))
 			continue
 		}
 		call := &ir.GoCall{Func: name, Context: f.Context, Error: f.Error, Result: f.Result.GoType, Shape: f.Result.Shape, Pos: pos, Decl: f.Pos}

@@ -194,7 +194,7 @@ func (c *checker) mockURL(m *syntax.MockStep, mock *ir.Mock) bool {
 func (c *checker) mockGo(m *syntax.MockStep, mock *ir.Mock) bool {
 	fn, pos := mock.Func, toPos(m.Func.Pos)
 	p := c.goPackage()
-	if p == nil {
+	if p == nil || len(p.Funcs) == 0 {
 		if !c.goFailed {
 			c.errorf(pos, "unknown Go function %q: no Go function is beside the bot", fn)
 		}
@@ -284,7 +284,10 @@ func (c *checker) mockUses() {
 		case llmFunc:
 			called = c.bot.UsesLLM
 		}
-		if !called {
+		switch {
+		case !called && m.fn == llmFunc:
+			c.warnf(m.pos, "the bot never asks a language model (reply llm, llm(), reply answer, nlp.llm_fallback): this mock has no effect")
+		case !called:
 			c.warnf(m.pos, "the bot never calls %s: this mock has no effect", m.fn)
 		}
 	}

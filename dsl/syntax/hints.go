@@ -14,7 +14,7 @@ import (
 // declWords start a top-level declaration; stmtWords start what a block
 // holds (statements, transitions, test steps, parameters).
 var (
-	declWords = []string{"initial", "state", "intent", "entity", "var", "global", "config", "knowledge", "fallback", "test"}
+	declWords = []string{"initial", "state", "intent", "entity", "var", "setting", "knowledge", "global", "config", "fallback", "test"}
 	stmtWords = []string{"reply", "set", "if", "else", "on", "when", "otherwise", "go", "fallback", "user", "bot", "param"}
 )
 
@@ -45,6 +45,9 @@ func syntaxHint(src []byte, err error, interp bool) (int, string) {
 		}
 		return eq, `unexpected "=" in a condition: use == to compare`
 	}
+	if what := literalExpected(src, off, tok.Value); what != "" {
+		return off, what
+	}
 	switch {
 	case expectsArrow(ute.Message()):
 		return off, arrowHint(src, off, tok)
@@ -58,6 +61,27 @@ func syntaxHint(src []byte, err error, interp bool) (int, string) {
 		}
 	}
 	return 0, ""
+}
+
+// literalExpected returns the message for a value that is not a literal
+// where a declaration takes one (var x = ..., setting x = ...), at offset
+// off; "" when off is not there.
+func literalExpected(src []byte, off int, found string) string {
+	start := off
+	for start > 0 && src[start-1] != '\n' {
+		start--
+	}
+	fields := strings.Fields(string(src[start:off]))
+	if len(fields) != 3 || fields[2] != "=" {
+		return ""
+	}
+	switch fields[0] {
+	case "var":
+		return fmt.Sprintf("unexpected %q: the initial value of a variable is a literal (a string, a number, true or false); compute a value in a state, with set", found)
+	case "setting":
+		return fmt.Sprintf("unexpected %q: the value of a setting is a literal (a string, a number, true or false), which the bot's configuration may override", found)
+	}
+	return ""
 }
 
 // assignInCondition returns the offset of a lone "=" in the condition of an

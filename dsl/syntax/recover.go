@@ -94,6 +94,7 @@ func blank(b []byte) bool {
 var declKeywords = map[string]bool{
 	"config": true, "var": true, "entity": true, "intent": true,
 	"global": true, "initial": true, "state": true, "test": true,
+	"setting": true, "knowledge": true,
 }
 
 // declStarts returns the byte offsets of the lines' first words that start a

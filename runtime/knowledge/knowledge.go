@@ -83,15 +83,15 @@ func split(source string, data []byte, maxChars int) ([]Passage, error) {
 		format = splitHTML
 	default:
 		if ext == "" {
-			return nil, fmt.Errorf("knowledge: %s: no file name extension; the documents read are %s", source, strings.Join(Extensions(), ", "))
+			return nil, docError(source, "no file name extension; the documents read are %s", strings.Join(Extensions(), ", "))
 		}
-		return nil, fmt.Errorf("knowledge: %s: cannot read %s files; the documents read are %s", source, ext, strings.Join(Extensions(), ", "))
+		return nil, docError(source, "cannot read %s files; the documents read are %s", ext, strings.Join(Extensions(), ", "))
 	}
 	if len(data) > MaxDocumentBytes {
-		return nil, fmt.Errorf("knowledge: %s: %d bytes, more than the %d a document may have", source, len(data), MaxDocumentBytes)
+		return nil, docError(source, "%d bytes, more than the %d a document may have", len(data), MaxDocumentBytes)
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("knowledge: %s: not UTF-8 text (an invalid byte at offset %d)", source, invalidAt(data))
+		return nil, docError(source, "not UTF-8 text (an invalid byte at offset %d)", invalidAt(data))
 	}
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
@@ -103,6 +103,19 @@ func split(source string, data []byte, maxChars int) ([]Passage, error) {
 		return nil, o.err
 	}
 	return o.out, nil
+}
+
+// DocumentError is why Split cannot read a document: its kind, its size
+// or its encoding.
+type DocumentError struct {
+	Source string // the document, as the bot names it
+	Reason string // what is wrong with it, such as "not UTF-8 text (...)"
+}
+
+func (e *DocumentError) Error() string { return "knowledge: " + e.Source + ": " + e.Reason }
+
+func docError(source, format string, args ...any) error {
+	return &DocumentError{Source: source, Reason: fmt.Sprintf(format, args...)}
 }
 
 // invalidAt returns the offset of the first byte of data that does not

@@ -156,13 +156,19 @@ func start(t testing.TB, h *testHooks, opts ...option) *testServer {
 // startWith is start with setup run on the server before it serves.
 func startWith(t testing.TB, h *testHooks, setup func(*Server), opts ...option) *testServer {
 	t.Helper()
+	return startBot(t, testBot(h), setup, opts...)
+}
+
+// startBot serves bot, with setup run on the server before it serves.
+func startBot(t testing.TB, bot *engine.Bot, setup func(*Server), opts ...option) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Port = 0
 	cfg.Host = "127.0.0.1"
 	for _, o := range opts {
 		o(&cfg)
 	}
-	eng, err := engine.New(testBot(h), cfg)
+	eng, err := engine.New(bot, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
