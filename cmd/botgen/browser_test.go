@@ -19,6 +19,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/internal/openaitest"
 )
 
 // The browser tests drive the bots' web chat page in a real headless
@@ -595,5 +597,141 @@ func TestBrowserTwoTabs(t *testing.T) {
 		if got := tab.transcript(); got != want {
 			t.Errorf("the %s tab shows:\n%s\nwant:\n%s", name, got, want)
 		}
+	}
+}
+
+// atBottom is true when the conversation is scrolled to its end.
+const atBottom = `(s => s.scrollHeight > s.clientHeight && s.scrollHeight - s.scrollTop - s.clientHeight < 2)(document.querySelector("#scroller"))`
+
+// scrollState is the conversation's scroll, for a failure's message.
+const scrollState = `(s => [s.scrollHeight, s.scrollTop, s.clientHeight].join(" "))(document.querySelector("#scroller"))`
+
+// TestBrowserStreamsAndAnswers talks to the bookshop bot through its page
+// while a fake model answers: the model's reply shows as it is written, in
+// a preview that grows, then once and whole as Markdown; an answer from
+// the documents shows its sources folded, each unfolding to its passage;
+// a reload shows the conversation again with no preview left behind.
+func TestBrowserStreamsAndAnswers(t *testing.T) {
+	b := newBrowser(t)
+	model := openaitest.New(t)
+	bin := filepath.Join(t.TempDir(), "bookshop")
+	if code, _, stderr := botgen(t, "build", "-o", bin, filepath.Join("..", "..", "testdata", "examples", "bookshop", "bookshop.bot")); code != 0 {
+		t.Fatalf("botgen build: exit %d\n%s", code, stderr)
+	}
+	bot := serve(t, bin, "--set", "llm.url="+model.URL(), "--set", "llm.model=shop-model")
+	// A phone's screen, which the conversation soon overflows.
+	b.do("a phone's screen", chromedp.EmulateViewport(390, 560))
+	b.do("opening the page", chromedp.Navigate(pageURL(bot)))
+	b.waitFor("the greeting", `document.querySelector("#log .msg.from-bot[data-kind=str]") && document.querySelector("#status").dataset.state === "online"`)
+
+	b.say("hello") // enough to fill the screen: what follows must scroll
+
+	// An order: the model looks it up with a tool, then writes its answer
+	// slowly enough to be watched. Every text the preview shows is kept.
+	const answer = "Order **A1001** has shipped and should arrive on Thursday."
+	const shown = "Order A1001 has shipped and should arrive on Thursday."
+	model.Queue(
+		openaitest.Answer{ToolCalls: []openaitest.ToolCall{{ID: "call_1", Name: "orderStatus", Arguments: `{"number":"A1001"}`}}, FirstTokenDelay: 500 * time.Millisecond},
+		openaitest.Answer{Text: answer, ChunkDelay: 150 * time.Millisecond},
+	)
+	b.do("watching the preview", chromedp.Evaluate[chromedp.Void](`window.previewTexts = [];
+		new MutationObserver(() => {
+			const t = document.querySelector("#log .bubble.streaming")?.textContent;
+			if (t && window.previewTexts.at(-1) !== t) window.previewTexts.push(t);
+		}).observe(document.querySelector("#log"), {subtree: true, childList: true, characterData: true})`))
+	n := b.botMessages()
+	b.do("asking about an order", chromedp.SendKeys("#input", "where is my order A1001"+kb.Enter))
+	// While the model thinks, the typing indicator shows, its dots bouncing.
+	b.waitFor("the typing indicator", `!document.querySelector("#typing").hidden`)
+	if !eval[bool](b, `document.querySelector("#typing .dots span").getAnimations().some(a => a.effect.getKeyframes().some(k => (k.transform ?? "none") !== "none"))`) {
+		t.Error("the typing indicator's dots do not move")
+	}
+	b.waitFor("the preview", `document.querySelector("#log .msg.from-bot[data-kind=stream] .bubble.streaming")?.textContent`)
+	if eval[bool](b, `!document.querySelector("#typing").hidden`) {
+		t.Error("the typing indicator shows beside the preview")
+	}
+	b.waitFor("the preview grown", `document.querySelector("#log .bubble.streaming").textContent.includes("shipped")`)
+	if !eval[bool](b, atBottom) {
+		t.Errorf("the growing preview is scrolled out of view: %s", eval[string](b, scrollState))
+	}
+	b.waitFor("the whole reply", fmt.Sprintf(`document.querySelectorAll("#log .msg.from-bot").length > %d && !document.querySelector("#log .streaming")`, n))
+	texts := eval[[]string](b, `window.previewTexts`)
+	if len(texts) < 2 {
+		t.Errorf("the preview showed %q, want it to grow", texts)
+	}
+	for i, s := range texts {
+		if !strings.HasPrefix(answer, s) || i > 0 && len(s) <= len(texts[i-1]) {
+			t.Errorf("the preview showed %q, want ever longer beginnings of %q", texts, answer)
+			break
+		}
+	}
+	if got := eval[string](b, `[...document.querySelectorAll("#log .msg.from-bot")].slice(`+fmt.Sprint(n)+`).map(m => m.dataset.kind + ":" + m.querySelector(".bubble").textContent.trim()).join("\n")`); got != "markdown:"+shown {
+		t.Errorf("after the reply the page shows:\n%s\nwant the reply once, as Markdown", got)
+	}
+	if got := eval[string](b, last(` strong`)+`?.textContent ?? ""`); got != "A1001" {
+		t.Errorf("the reply's Markdown is not rendered: <strong> holds %q", got)
+	}
+	if eval[bool](b, `!document.querySelector("#typing").hidden`) {
+		t.Error("the typing indicator shows after the reply")
+	}
+	if !eval[bool](b, atBottom) {
+		t.Errorf("the reply is scrolled out of view: %s", eval[string](b, scrollState))
+	}
+
+	// What no intent catches: the model chooses none, and the bot answers
+	// from its documents, citing them.
+	model.Queue(
+		openaitest.Answer{Text: `{"intent":"none","reason":"a question about delivery costs"}`},
+		openaitest.Answer{Text: "Express delivery costs **9.90 EUR** [1]."},
+	)
+	b.say("how much is express delivery?")
+	b.waitFor("the answer", last(` .answer`))
+	if got := eval[string](b, last(` .answer`)+`.textContent.trim()`); got != "Express delivery costs 9.90 EUR [1]." {
+		t.Errorf("the answer shows %q", got)
+	}
+	if !eval[bool](b, atBottom) {
+		t.Errorf("the answer is scrolled out of view: %s", eval[string](b, scrollState))
+	}
+	sources := `[...` + last(``) + `.querySelectorAll("ol.sources > li")]`
+	i := eval[int](b, sources+`.findIndex(li => li.querySelector("summary").textContent.startsWith("docs/shipping.md") && li.querySelector(".passage").textContent.includes("9.90 EUR"))`)
+	if i < 0 {
+		b.fail("no source names docs/shipping.md with its costs: %s", eval[string](b, sources+`.map(li => li.querySelector("summary").textContent).join(" | ")`))
+	}
+	source := fmt.Sprintf(`#log .msg.from-bot:last-child ol.sources > li:nth-child(%d)`, i+1)
+	passage := `document.querySelector("` + source + ` .passage")`
+	if eval[bool](b, passage+`.checkVisibility()`) {
+		t.Error("a source's passage shows before it is unfolded")
+	}
+	b.do("unfolding the source", chromedp.Click(source+" summary"))
+	b.waitFor("the passage", passage+`.checkVisibility()`)
+	if got := eval[string](b, passage+`.textContent`); !strings.Contains(got, "Express delivery costs 9.90 EUR") {
+		t.Errorf("the unfolded passage reads %q", got)
+	}
+	// Unfolded at the foot of the conversation, the passage scrolls into
+	// view (to within a pixel: positions are fractional, scrolling is not).
+	b.waitFor("the passage in view", `(p => { const r = p.getBoundingClientRect(), v = document.querySelector("#scroller").getBoundingClientRect(); return r.top >= v.top - 1 && r.bottom <= v.bottom + 1; })(`+passage+`)`)
+	b.screenshot("bookshop.png")
+
+	// A reload replays the conversation: the same messages, the sources
+	// with them, and no preview.
+	transcript := `[...document.querySelectorAll("#log .msg")].map(m => m.dataset.kind + ":" + m.querySelector(".bubble").textContent).join("\n")`
+	before := eval[string](b, transcript)
+	b.do("reloading", chromedp.Reload())
+	b.waitFor("the replayed conversation", `document.querySelector("#log [data-kind=rag] ol.sources") && document.querySelector("#status").dataset.state === "online"`)
+	b.do("settling", chromedp.Sleep(500*time.Millisecond))
+	if after := eval[string](b, transcript); after != before {
+		t.Errorf("after a reload the conversation differs:\n--- before\n%s\n--- after\n%s", before, after)
+	}
+	if got := eval[int](b, `document.querySelectorAll("#log .streaming, #log [data-kind=stream]").length`); got != 0 {
+		t.Errorf("after a reload %d previews are left", got)
+	}
+	if got := eval[string](b, `[...document.querySelectorAll("#log [data-kind=rag] ol.sources summary")].map(s => s.textContent).join(" | ")`); !strings.Contains(got, "docs/shipping.md") {
+		t.Errorf("after a reload the sources are %q", got)
+	}
+	if got := len(model.Requests()); got != 4 {
+		t.Errorf("the model got %d requests, want 4: a reload asks it nothing", got)
+	}
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
 	}
 }

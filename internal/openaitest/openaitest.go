@@ -57,6 +57,10 @@ type Answer struct {
 	// headers and the role delta of a stream, before anything of a plain
 	// answer.
 	FirstTokenDelay time.Duration
+	// ChunkDelay is waited before each chunk of a stream's content or tool
+	// calls after the first, so that a client sees the answer grow; a plain
+	// answer ignores it.
+	ChunkDelay time.Duration
 	// Endless sends Text (or "la ") forever: as deltas of a stream, or
 	// inside a plain answer's content that never ends; it stops when the
 	// client goes away.
@@ -448,18 +452,28 @@ func (a Answer) stream(s *Server, w http.ResponseWriter, r *http.Request, req Ch
 		})
 		return
 	}
+	// piece sends one chunk of the answer, after ChunkDelay but for the
+	// first.
+	pieces := 0
+	piece := func(d map[string]any) bool {
+		pieces++
+		if pieces > 1 && !s.wait(r, a.ChunkDelay) {
+			return false
+		}
+		return delta(d)
+	}
 	for _, word := range words(a.Text) {
-		if !delta(map[string]any{"content": word}) {
+		if !piece(map[string]any{"content": word}) {
 			return
 		}
 	}
 	for i, c := range a.ToolCalls {
 		first := map[string]any{"index": i, "id": c.ID, "type": "function", "function": map[string]any{"name": c.Name, "arguments": ""}}
-		if !delta(map[string]any{"tool_calls": []any{first}}) {
+		if !piece(map[string]any{"tool_calls": []any{first}}) {
 			return
 		}
-		for _, piece := range thirds(c.Arguments) {
-			if !delta(map[string]any{"tool_calls": []any{map[string]any{"index": i, "function": map[string]any{"arguments": piece}}}}) {
+		for _, p := range thirds(c.Arguments) {
+			if !piece(map[string]any{"tool_calls": []any{map[string]any{"index": i, "function": map[string]any{"arguments": p}}}}) {
 				return
 			}
 		}

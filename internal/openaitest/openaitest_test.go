@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func post(t *testing.T, s *Server, body string) *http.Response {
@@ -180,6 +181,46 @@ func TestStreamWithoutUsageOrDone(t *testing.T) {
 	for _, e := range ev {
 		if e == "[DONE]" || strings.Contains(e, `"usage"`) {
 			t.Errorf("event %q", e)
+		}
+	}
+}
+
+// ChunkDelay spaces a stream's pieces out: each arrives on its own, the
+// delay after the one before.
+func TestChunkDelaySpacesTheStream(t *testing.T) {
+	s := New(t)
+	const delay = 80 * time.Millisecond
+	s.Queue(Answer{Text: "one two three", ChunkDelay: delay})
+	resp := post(t, s, `{"model":"m","stream":true,"messages":[]}`)
+	sc := bufio.NewScanner(resp.Body)
+	var text strings.Builder
+	var at []time.Time
+	for sc.Scan() {
+		data, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok || data == "[DONE]" {
+			continue
+		}
+		var c struct {
+			Choices []struct {
+				Delta struct {
+					Content string `json:"content"`
+				} `json:"delta"`
+			} `json:"choices"`
+		}
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Choices) == 1 && c.Choices[0].Delta.Content != "" {
+			text.WriteString(c.Choices[0].Delta.Content)
+			at = append(at, time.Now())
+		}
+	}
+	if text.String() != "one two three" || len(at) != 3 {
+		t.Fatalf("%d pieces of %q", len(at), text.String())
+	}
+	for i := 1; i < len(at); i++ {
+		if gap := at[i].Sub(at[i-1]); gap < delay/2 {
+			t.Errorf("piece %d came %v after the one before, want about %v", i+1, gap, delay)
 		}
 	}
 }

@@ -437,10 +437,13 @@
     for (const d of docs) {
       const meta = d && typeof d.metadata === "object" && d.metadata ? d.metadata : {};
       const where = [meta.source, meta.title].filter((x) => typeof x === "string" && x !== "").join(" › ");
-      list.append(h("li", {},
-        h("details", {},
-          h("summary", { text: where || "passage" }),
-          h("p", { class: "passage", text: String(d && d.content ? d.content : "") }))));
+      const details = h("details", {},
+        h("summary", { text: where || "passage" }),
+        h("p", { class: "passage", text: String(d && d.content ? d.content : "") }));
+      // A passage unfolded at the foot of the conversation would open
+      // below the fold: bring it into view.
+      details.addEventListener("toggle", () => { if (details.open) details.scrollIntoView({ block: "nearest" }); });
+      list.append(h("li", {}, details));
     }
     bubble.append(h("div", { class: "sources-head", text: m.llm_name ? "Sources" : "From the documents" }), list);
   }
