@@ -65,7 +65,8 @@ type Said struct {
 func (s *Session) SetTranscript(f func(turns int) []Said) { s.transcript = f }
 
 // SetStream makes the text of the session's `reply llm` stream to f as the
-// model writes it: id numbers the replies of a turn that stream, from 1.
+// model writes it: id numbers the replies that stream, from 1, through the
+// session's turns, so that a client tells a new stream from an old one.
 // nil: no streaming.
 func (s *Session) SetStream(f func(id int, delta string)) { s.stream = f }
 

@@ -267,7 +267,7 @@ func TestConversation(t *testing.T) {
 }
 
 // The text of each reply llm streams as the model writes it, numbered by
-// reply from 1 in each turn; llm() does not stream.
+// reply from 1 through the session's turns; llm() does not stream.
 func TestStreaming(t *testing.T) {
 	m := &fakeModel{}
 	b := withModel(&engine.Bot{
@@ -298,7 +298,8 @@ func TestStreaming(t *testing.T) {
 		if want := []string{"Hello", "World!", "hush"}; !slices.Equal(texts(rs), want) {
 			t.Errorf("turn %d: replies %q", turn, texts(rs))
 		}
-		want := []delta{{1, "Hel"}, {1, "lo"}, {2, "Wor"}, {2, "ld!"}}
+		n := 2 * turn
+		want := []delta{{n + 1, "Hel"}, {n + 1, "lo"}, {n + 2, "Wor"}, {n + 2, "ld!"}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("turn %d: deltas %v, want %v", turn, got, want)
 		}

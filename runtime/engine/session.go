@@ -381,8 +381,9 @@ type Session struct {
 	mocks       *Mocks        // a test's; nil: the real world
 	http        *fetch.Client // with the mocks' HTTP table; nil: the engine's
 	// The language model's view of the session (llm.go): the conversation
-	// so far, where streamed text goes and how many replies streamed this
-	// turn, and what the turn's model did worth a log line.
+	// so far, where streamed text goes and how many replies streamed in
+	// the session (their ids), and what the turn's model did worth a log
+	// line.
 	transcript func(turns int) []Said
 	stream     func(id int, delta string)
 	streams    int
@@ -489,7 +490,7 @@ func (s *Session) turn(f func(t *Turn) error) (replies []reply.Reply, err error)
 	s.replies = nil
 	s.lastIntent, s.fellBack = "", false
 	s.message, s.confidence, s.failures, s.iterations = "", 0, nil, 0
-	s.notes, s.streams, s.choice = nil, 0, ""
+	s.notes, s.choice = nil, ""
 	// The message is the client's: the session must not keep it alive.
 	defer func() { s.message = "" }()
 	perr := s.protect(func() { err = f(t) })

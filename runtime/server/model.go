@@ -18,8 +18,8 @@ import (
 // StreamKind is the reply kind of the frames that carry a streamed reply's
 // text as it is written: bot_reply_stream in bbf, agent_reply_stream in
 // baf, with as message {"id": n, "delta": "..."}; id numbers the streamed
-// replies of a turn, from 1. They preview the reply: it arrives whole, in
-// its usual frame, with the turn's other replies.
+// replies of the session, from 1. They preview the reply: it arrives
+// whole, in its usual frame, with the turn's other replies.
 const StreamKind = "stream"
 
 // streamDelta is the message of a stream frame.

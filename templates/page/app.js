@@ -642,6 +642,7 @@
       // User messages arrive replayed (history) or, live, as sent from
       // another tab of this session: the bot's answer follows.
       if (f.action === "user_message") {
+        if (!history) dropPreviews();
         renderUser(f.message, f.timestamp);
         if (!history) { typing(true); scrollDown(true); }
         return;
@@ -649,6 +650,7 @@
       if (f.action === "user_file") {
         // An upload: its name and size, not its bytes.
         const m = typeof f.message === "string" ? JSON.parse(f.message) : f.message;
+        if (!history) dropPreviews();
         renderUserFile({ name: String(m.name ?? "file"), size: Number(m.size) || 0 }, f.timestamp);
         if (!history) { typing(true); scrollDown(true); }
         return;
@@ -672,6 +674,8 @@
 
   function sendText(text) {
     if (!transmit("user_message", text)) return false;
+    // A new turn: a preview no reply replaced (its body failed) goes.
+    dropPreviews();
     renderUser(text);
     typing(true);
     scrollDown(true);
@@ -724,6 +728,7 @@
       const b64 = url.slice(url.indexOf(",") + 1);
       const payload = JSON.stringify({ name: file.name, type: file.type || "application/octet-stream", base64: b64 });
       if (transmit("user_file", payload)) {
+        dropPreviews();
         renderUserFile(file);
         typing(true);
       } else {
