@@ -280,6 +280,9 @@ func runTests(c *cli.Context, p *Program) error {
 	url := c.String("url")
 	opts := bottest.Options{Dialect: cfg.Protocol}
 	if url == "" {
+		// The tests' own server serves one runner that sends as fast as
+		// the bot answers, no person.
+		cfg.MessageRate = 0
 		eng, err := engine.New(p.Bot, cfg)
 		if err != nil {
 			return fail(exitInput, "%v", err)

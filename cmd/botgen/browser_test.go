@@ -735,3 +735,25 @@ func TestBrowserStreamsAndAnswers(t *testing.T) {
 		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
+
+// TestBrowserIdleClose lets the bot close the page's connection after a
+// silence (websocket.idle_timeout): the page says so and does not retry on
+// a timer, then reconnects as soon as the user types, to the same
+// conversation.
+func TestBrowserIdleClose(t *testing.T) {
+	b := newBrowser(t)
+	bot := serve(t, buildExample(t, "showcase"), "--set", "websocket.idle_timeout=1.5")
+	b.do("opening the page", chromedp.Navigate(pageURL(bot)))
+	b.waitFor("the greeting", `document.querySelector("#log .msg.from-bot[data-kind=options] button.option")`)
+	b.say("where are you?")
+	b.waitFor("the idle close", `document.querySelector("#status").dataset.state === "offline" && /long silence/.test(document.querySelector("#status").textContent)`)
+	time.Sleep(2 * time.Second) // no timer brings it back
+	if state := eval[string](b, `document.querySelector("#status").dataset.state`); state != "offline" {
+		t.Fatalf("after an idle close the page is %q without the user doing anything", state)
+	}
+	b.do("typing", chromedp.SendKeys("#input", "h"))
+	b.waitFor("a reconnection", `document.querySelector("#status").dataset.state === "online"`)
+	if n := eval[int](b, `document.querySelectorAll("#log .msg.from-user").length`); n != 1 {
+		t.Errorf("the replayed conversation has %d user messages, want the one sent before", n)
+	}
+}

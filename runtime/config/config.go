@@ -32,6 +32,14 @@ type Config struct {
 	ReadBudget int64
 	// websocket.compression: accept permessage-deflate when a client offers it
 	Compression bool
+	// websocket.idle_timeout: a connection whose client sends no message
+	// for this long is closed (1000, "idle"); 0: never
+	ConnIdleTimeout time.Duration
+	// websocket.max_messages_per_second and websocket.message_burst: the
+	// rate of messages one connection may send, on average and at once;
+	// past it the connection is closed (1008); a rate of 0: no limit
+	MessageRate  float64
+	MessageBurst int
 
 	MaxConnections      int           // server.max_connections: chat connections at once; 0: no limit
 	MaxConnectionsPerIP int           // server.max_connections_per_ip: chat connections per peer address (loopback not counted); 0: no limit
@@ -147,6 +155,21 @@ var keys = []Key{
 	{Name: "server.idle_timeout", Kind: Float, Default: "60", Doc: "seconds an idle HTTP keep-alive connection is kept open", set: positiveSeconds(func(c *Config) *time.Duration { return &c.IdleTimeout })},
 	{Name: "websocket.send_queue_bytes", Kind: Int, Default: "8388608", Doc: "bytes queued per connection before the bot waits for the client to read (a larger reply goes alone); a client that reads nothing for websocket.write_timeout is dropped", set: bytesFrom(1024, func(c *Config) *int64 { return &c.SendQueueBytes })},
 	{Name: "websocket.read_budget", Kind: Int, Default: "268435456", Doc: "bytes of inbound frames held at once across all connections; a frame that finds no room waits, and is dropped with a reply after websocket.write_timeout (at least websocket.max_size is used)", set: bytesFrom(1024, func(c *Config) *int64 { return &c.ReadBudget })},
+	{Name: "websocket.idle_timeout", Kind: Float, Default: "3600", Doc: "seconds a chat connection may go without a message from its client before it is closed with 1000 (idle); 0: never", set: func(c *Config, v parsed) error {
+		if v.f < 0 {
+			return fmt.Errorf("must be 0 or more")
+		}
+		c.ConnIdleTimeout = seconds(v.f)
+		return nil
+	}},
+	{Name: "websocket.max_messages_per_second", Kind: Float, Default: "20", Doc: "messages one chat connection may send per second on average; past it (and its burst) the connection is closed with 1008; 0: no limit", set: func(c *Config, v parsed) error {
+		if v.f < 0 {
+			return fmt.Errorf("must be 0 or more")
+		}
+		c.MessageRate = v.f
+		return nil
+	}},
+	{Name: "websocket.message_burst", Kind: Int, Default: "60", Doc: "messages one chat connection may send at once, above websocket.max_messages_per_second", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MessageBurst })},
 	{Name: "websocket.compression", Kind: Bool, Default: "true", Doc: "compress frames (permessage-deflate) with clients that offer it, as browsers do", set: func(c *Config, v parsed) error { c.Compression = v.b; return nil }},
 	{Name: "protocol", Kind: String, Default: "bbf", Doc: `wire dialect: "bbf" (bot_reply_*) or "baf" (agent_reply_*)`, set: oneOf(func(c *Config) *string { return &c.Protocol }, "bbf", "baf")},
 	{Name: "nlp.language", Kind: String, Default: "en", Doc: "language of the training sentences (en, es, fr, de, it, pt)", set: func(c *Config, v parsed) error {

@@ -228,7 +228,18 @@ func (c *conn) readLoop() {
 	// Inside a message, the message itself must keep arriving (see
 	// readSome): a pong does not excuse a stalled upload.
 	wait := 2*cfg.PingInterval + cfg.WriteTimeout
-	extend := func() { _ = ws.SetReadDeadline(time.Now().Add(wait)) }
+	// A connection whose client says nothing for websocket.idle_timeout
+	// ends: its read deadline never goes past that, pongs or not.
+	lastMessage := time.Now()
+	idleAt := func() time.Time { return lastMessage.Add(cfg.ConnIdleTimeout) }
+	extend := func() {
+		d := time.Now().Add(wait)
+		if cfg.ConnIdleTimeout > 0 && idleAt().Before(d) {
+			d = idleAt()
+		}
+		_ = ws.SetReadDeadline(d)
+	}
+	rate := newBucket(cfg.MessageRate, cfg.MessageBurst)
 	ws.SetPongHandler(func(string) error {
 		if !c.inMessage.Load() {
 			extend()
@@ -255,11 +266,29 @@ func (c *conn) readLoop() {
 			_, _ = io.Copy(io.Discard, nc)
 			return
 		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() && cfg.ConnIdleTimeout > 0 && !time.Now().Before(idleAt()) {
+			c.log.Info("closing connection: idle", "idle_timeout", cfg.ConnIdleTimeout)
+			c.srv.metrics.closed(closedIdle)
+			c.goAway(websocket.CloseNormalClosure, closedIdle)
+			return
+		}
 		if err != nil {
 			c.readFailed(err)
 			return
 		}
+		lastMessage = time.Now()
 		size := int64(len(data))
+		if !rate.take(lastMessage) {
+			c.srv.budget.release(c.ip, held, size)
+			c.log.Warn("closing connection: too many messages", "max_messages_per_second", cfg.MessageRate, "message_burst", cfg.MessageBurst)
+			c.srv.metrics.closed(closedRate)
+			c.goAway(websocket.ClosePolicyViolation, "too many messages")
+			nc := c.ws.NetConn()
+			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
+			_, _ = io.Copy(io.Discard, nc)
+			return
+		}
 		select {
 		case <-c.done:
 			// Torn down elsewhere (slow client, shutdown deadline): frames
@@ -533,4 +562,37 @@ func (c *conn) readFailed(err error) {
 	default:
 		c.teardown("read failed: " + err.Error())
 	}
+}
+
+// The reasons the server closes a chat connection to protect the service,
+// as logged and counted (botgen_connections_closed_total).
+const (
+	closedIdle = "idle"
+	closedRate = "rate"
+)
+
+// bucket is a token bucket: burst messages at once, refilled at rate a
+// second. A rate of 0 lets everything through.
+type bucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func newBucket(rate float64, burst int) *bucket {
+	return &bucket{rate: rate, burst: float64(burst), tokens: float64(burst), last: time.Now()}
+}
+
+// take reports whether a message arriving at now is within the rate, and
+// counts it.
+func (b *bucket) take(now time.Time) bool {
+	if b.rate <= 0 {
+		return true
+	}
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }

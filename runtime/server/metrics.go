@@ -33,8 +33,10 @@ type metrics struct {
 	evicted       atomic.Uint64 // idle sessions dropped for session.max
 	storeEvicted  atomic.Uint64 // stored sessions removed for session.store_bytes
 	replies       atomic.Uint64 // reply frames queued (per session, not per connection)
-	// Connections refused, by reason (see limits.go); the set is fixed.
+	// Connections refused, by reason (see limits.go), and closed to protect
+	// the service, by reason (see conn.go); the sets are fixed.
 	refusedBy map[string]*atomic.Uint64
+	closedBy  map[string]*atomic.Uint64
 	// The language model's choices of intent (nlp.llm_fallback), by
 	// intent, engine.ChoseNone or engine.ChoiceFailed; fixed at New.
 	llmChoices map[string]*atomic.Uint64
@@ -54,6 +56,7 @@ func newMetrics(intents []string) *metrics {
 	for _, r := range []string{refusedMax, refusedPerIP, refusedFiles, refusedShutdown} {
 		m.refusedBy[r] = new(atomic.Uint64)
 	}
+	m.closedBy = map[string]*atomic.Uint64{closedIdle: new(atomic.Uint64), closedRate: new(atomic.Uint64)}
 	for _, a := range []protocol.Action{protocol.UserMessage, protocol.UserFile, protocol.UserVoice, protocol.UserSetVariable, protocol.Reset, protocol.FetchUserMessages} {
 		m.turns[a] = new(atomic.Uint64)
 	}
@@ -72,6 +75,9 @@ func (m *metrics) llmChoice(choice string) {
 		c.Add(1)
 	}
 }
+
+// closed counts a connection closed for reason.
+func (m *metrics) closed(reason string) { m.closedBy[reason].Add(1) }
 
 // refused counts a connection refused for reason.
 func (m *metrics) refused(reason string) { m.refusedBy[reason].Add(1) }
@@ -104,6 +110,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	gauge("botgen_connections", "Open chat connections.", conns)
 	counter("botgen_connections_opened_total", "Chat connections opened.", m.opened.Load())
 	labelled(w, "botgen_connections_refused_total", "Connections refused, by the limit that refused them.", "reason", m.refusedBy)
+	labelled(w, "botgen_connections_closed_total", "Chat connections the bot closed to protect the service: idle past websocket.idle_timeout, or sending past websocket.max_messages_per_second.", "reason", m.closedBy)
 	counter("botgen_sessions_created_total", "Sessions started.", m.created.Load())
 	counter("botgen_sessions_restored_total", "Sessions read back from session.store.", m.restored.Load())
 	counter("botgen_sessions_expired_total", "Sessions reclaimed after session.ttl without a connection.", m.expired.Load())

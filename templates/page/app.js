@@ -605,10 +605,16 @@
       try { f = JSON.parse(ev.data); } catch { return; }
       if (f && typeof f.action === "string") onFrame(f);
     });
-    sock.addEventListener("close", () => {
+    sock.addEventListener("close", (ev) => {
       if (ws !== sock) return;
       ws = null;
       typing(false);
+      // After a long silence the bot closes the connection (1000, "idle"):
+      // it comes back when the user does, not on a timer.
+      if (ev.code === 1000 && ev.reason === "idle") {
+        setState("offline", "Paused after a long silence — it reconnects when you type");
+        return;
+      }
       scheduleRetry();
     });
   }
@@ -621,6 +627,10 @@
     setState("offline", "Offline — reconnecting in " + Math.max(1, Math.round(delay / 1000)) + " s");
     retryTimer = setTimeout(connect, delay);
   }
+
+  // Come back at once when the user starts typing after an idle close.
+  el.input.addEventListener("focus", () => { if (!ws) { attempt = 0; connect(); } });
+  el.input.addEventListener("keydown", () => { if (!ws) { attempt = 0; connect(); } });
 
   // Come back at once when the network or the tab does.
   window.addEventListener("online", () => { attempt = 0; connect(); });
