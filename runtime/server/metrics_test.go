@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/botgen-dev/botgen/runtime/config"
 )
 
 // TestMetrics: /metrics counts connections, sessions, requests by action,
@@ -81,11 +79,6 @@ func TestMetrics(t *testing.T) {
 	}
 	for _, m := range missing {
 		t.Errorf("no line %q in:\n%s", m, body)
-	}
-
-	off := start(t, nil, func(c *config.Config) { c.MetricsEnabled = false })
-	if code, _ := off.scrape(t); code != 404 {
-		t.Errorf("/metrics with metrics.enabled false: %d", code)
 	}
 }
 

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -162,4 +167,93 @@ func describeSeries(families map[string]*dto.MetricFamily, prefix string) string
 		}
 	}
 	return b.String()
+}
+
+// TestMetricsRuntimeFamilies: /metrics has the Go runtime's and the
+// process's families beside the bot's, as Prometheus users expect.
+func TestMetricsRuntimeFamilies(t *testing.T) {
+	ts := start(t, nil)
+	_, body := ts.scrape(t)
+	families := parseMetrics(t, body)
+	want := []string{"go_goroutines", "go_gc_duration_seconds", "go_memstats_heap_alloc_bytes", "go_info"}
+	if runtime.GOOS == "linux" {
+		want = append(want, "process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds", "process_start_time_seconds")
+	}
+	for _, name := range want {
+		if f := families[name]; f == nil || len(f.Metric) == 0 {
+			t.Errorf("no %s in /metrics", name)
+		}
+	}
+	if f := families["botgen_llm_intent_choices_total"]; f != nil {
+		t.Errorf("intent choices of a bot whose model chooses none: %v", f)
+	}
+}
+
+// TestMetricsOpenMetrics: a scraper that asks for OpenMetrics gets it.
+func TestMetricsOpenMetrics(t *testing.T) {
+	ts := start(t, nil)
+	req, _ := http.NewRequest(http.MethodGet, "http"+strings.TrimPrefix(ts.url, "ws")+"metrics", nil)
+	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || !strings.HasPrefix(ct, "application/openmetrics-text; version=1.0.0") {
+		t.Fatalf("%d, content type %q", resp.StatusCode, ct)
+	}
+	body := string(b)
+	// OpenMetrics names a counter's family without _total; its samples
+	// keep it.
+	for _, want := range []string{"# TYPE botgen_requests counter\n", `botgen_requests_total{action="user_message"} 0.0` + "\n", "# TYPE botgen_sessions gauge\n"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in\n%s", want, body)
+		}
+	}
+	if !strings.HasSuffix(body, "# EOF\n") {
+		t.Errorf("no # EOF at the end")
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+}
+
+// failing is a collector whose every collection fails.
+type failing struct{ desc *prometheus.Desc }
+
+func (f failing) Describe(ch chan<- *prometheus.Desc) { ch <- f.desc }
+func (f failing) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.NewInvalidMetric(f.desc, errors.New("the source is gone"))
+}
+
+// TestMetricsCollectorError: a collector that fails loses its own series,
+// not the scrape; the error is logged and counted.
+func TestMetricsCollectorError(t *testing.T) {
+	ts := start(t, nil)
+	ts.registry.MustRegister(failing{prometheus.NewDesc("botgen_test_broken", "Fails.", nil, nil)})
+	code, body := ts.scrape(t)
+	if code != 200 {
+		t.Fatalf("/metrics: %d", code)
+	}
+	families := parseMetrics(t, body)
+	if families["botgen_requests_total"] == nil || families["botgen_test_broken"] != nil {
+		t.Errorf("the rest of the metrics, without the broken one, is not served:\n%s", body)
+	}
+	_, body = ts.scrape(t)
+	if !strings.Contains(body, `promhttp_metric_handler_errors_total{cause="gathering"} 1`) {
+		t.Errorf("the error is not counted:\n%s", body)
+	}
+	eventually(t, "the error logged", func() bool { return strings.Contains(ts.logs.String(), "the source is gone") })
+}
+
+// TestMetricsDisabled: metrics.enabled false serves no /metrics.
+func TestMetricsDisabled(t *testing.T) {
+	ts := start(t, nil, func(c *config.Config) { c.MetricsEnabled = false })
+	if code, _ := ts.scrape(t); code != 404 {
+		t.Errorf("/metrics with metrics.enabled false: %d", code)
+	}
+	if ts.registry != nil {
+		t.Errorf("a registry with metrics.enabled false")
+	}
 }
