@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/runtime/protocol"
 )
 
 // TestMetrics: /metrics counts connections, sessions, requests by action,
@@ -100,5 +102,19 @@ func TestCallFailures(t *testing.T) {
 	eventually(t, "call failures counted", func() bool {
 		_, body := ts.scrape(t)
 		return strings.Contains(body, "\nbotgen_call_failures_total 2\n") && strings.Contains(body, "\nbotgen_turns_failed_total 1\n")
+	})
+}
+
+// BenchmarkMetricsTurn is what a turn adds to the metrics: its request
+// and duration, and the model's choice of intent; in parallel, as turns
+// of many sessions run.
+func BenchmarkMetricsTurn(b *testing.B) {
+	m := newMetrics([]string{"hello", "count"})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.turn(protocol.UserMessage, 300*time.Microsecond)
+			m.llmChoice("hello")
+		}
 	})
 }
