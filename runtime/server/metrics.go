@@ -60,7 +60,9 @@ func newMetrics(intents []string) *metrics {
 		m.collectors = append(m.collectors, c)
 		return c
 	}
-	// labelled makes a counter for each of values, keyed by value.
+	// labelled makes a counter for each of values, keyed by value, and
+	// returns their vector for the caller to expose (the intent choices'
+	// only when the model chooses intents).
 	labelled := func(name, help, label string, values []string) (map[string]prometheus.Counter, *prometheus.CounterVec) {
 		vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{label})
 		children := make(map[string]prometheus.Counter, len(values))
