@@ -86,7 +86,7 @@ func WriteModule(dir string, out *generator.Output, opts ModuleOptions) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "go.sum"), user.mergeSums(runtimeSums(sum, modules(out.UsesLLM))), 0o644)
+	return os.WriteFile(filepath.Join(dir, "go.sum"), user.mergeSums(runtimeSums(sum, sums(out.UsesLLM))), 0o644)
 }
 
 // writeUserFiles writes the bot's own Go files and what they embed beside
@@ -219,7 +219,7 @@ func WriteRuntime(dir string) error {
 		case "go.mod":
 			data = runtimeGoMod(data)
 		case "go.sum":
-			data = runtimeSums(data, modules(true))
+			data = runtimeSums(data, sums(true))
 		}
 		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), data, 0o644)
 	})

@@ -14,14 +14,23 @@ import (
 // neither linked into a bot nor written by botgen generate.
 // TestRuntimeModules holds this list to what `go list -deps` says.
 var runtimeModules = map[string]bool{
-	"github.com/cpuguy83/go-md2man/v2":   true,
-	"github.com/gorilla/websocket":       true,
-	"github.com/kljensen/snowball":       true,
-	"github.com/russross/blackfriday/v2": true,
-	"github.com/sashabaranov/go-openai":  true,
-	"github.com/urfave/cli/v2":           true,
-	"github.com/xrash/smetrics":          true,
-	"go.yaml.in/yaml/v3":                 true,
+	"github.com/beorn7/perks":             true,
+	"github.com/cespare/xxhash/v2":        true,
+	"github.com/cpuguy83/go-md2man/v2":    true,
+	"github.com/gorilla/websocket":        true,
+	"github.com/kljensen/snowball":        true,
+	"github.com/munnerz/goautoneg":        true,
+	"github.com/prometheus/client_golang": true,
+	"github.com/prometheus/client_model":  true,
+	"github.com/prometheus/common":        true,
+	"github.com/prometheus/procfs":        true,
+	"github.com/russross/blackfriday/v2":  true,
+	"github.com/sashabaranov/go-openai":   true,
+	"github.com/urfave/cli/v2":            true,
+	"github.com/xrash/smetrics":           true,
+	"go.yaml.in/yaml/v3":                  true,
+	"golang.org/x/sys":                    true,
+	"google.golang.org/protobuf":          true,
 }
 
 // llmModules are the runtime modules that only the client of a language
@@ -32,10 +41,39 @@ var llmModules = map[string]bool{
 	"github.com/sashabaranov/go-openai": true,
 }
 
+// testedModules are modules nothing of which a bot links, whose checksums
+// go mod tidy keeps in a bot's go.sum all the same: the tests of runtime
+// dependencies (client_golang, prometheus/common) import them.
+// TestGeneratedModuleIsTidy holds this list to what go mod tidy writes.
+var testedModules = map[string]bool{
+	"github.com/google/go-cmp":      true,
+	"github.com/klauspost/compress": true,
+	"github.com/kylelemons/godebug": true,
+	"github.com/stretchr/testify":   true,
+	"go.uber.org/goleak":            true,
+	"go.yaml.in/yaml/v2":            true,
+}
+
+// testDirectModules are runtime modules botgen's go.mod requires directly
+// only because the runtime's tests import them (they read /metrics with
+// Prometheus's own parser): in the runtime's copy, which has no tests,
+// they are indirect.
+var testDirectModules = map[string]bool{
+	"github.com/prometheus/client_model": true,
+	"github.com/prometheus/common":       true,
+}
+
 // modules returns which runtime modules a module needs: all of them for
 // the runtime's copy, those of a bot's imports for the bot's module.
 func modules(withLLM bool) func(string) bool {
 	return func(m string) bool { return runtimeModules[m] && (withLLM || !llmModules[m]) }
+}
+
+// sums returns which modules' checksums a module's go.sum holds: those
+// of the modules it needs, and testedModules.
+func sums(withLLM bool) func(string) bool {
+	need := modules(withLLM)
+	return func(m string) bool { return need(m) || testedModules[m] }
 }
 
 // runtimeRequires returns the require directives of botgen's go.mod that
@@ -52,7 +90,7 @@ func runtimeRequires(gomod []byte, allIndirect bool, need func(string) bool) str
 			return
 		}
 		line := "\t" + f[0] + " " + f[1]
-		if allIndirect || strings.Contains(spec, "// indirect") {
+		if allIndirect || strings.Contains(spec, "// indirect") || testDirectModules[f[0]] {
 			indirect = append(indirect, line+" // indirect")
 		} else {
 			direct = append(direct, line)

@@ -219,7 +219,7 @@ func TestBookshopAgainstAModel(t *testing.T) {
 	for _, want := range []string{
 		`botgen_llm_requests_total{model="shop-model"} 7`,
 		`botgen_llm_errors_total{model="shop-model",reason="status"} 1`,
-		`botgen_llm_tokens_total{model="shop-model",direction="in"}`,
+		`botgen_llm_tokens_total{direction="in",model="shop-model"}`,
 		`botgen_llm_first_token_seconds_count{model="shop-model"}`,
 		`botgen_llm_intent_choices_total{intent="human"} 1`,
 		`botgen_llm_intent_choices_total{intent="none"} 1`,

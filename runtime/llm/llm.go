@@ -1,7 +1,7 @@
 // Package llm holds what a bot knows of language models, whatever the wire
 // that reaches them: the messages of a conversation, the tools a model may
 // call, a request and its answer, the Model interface, the tool loop
-// (Converse) and per-model metrics (Stats).
+// (Converse) and per-model counts (Stats) the server exposes as metrics.
 //
 // It imports only the standard library: every bot links it, while the
 // client of a wire (runtime/llm/openai) is linked only by the bots that

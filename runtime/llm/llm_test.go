@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -149,10 +150,8 @@ func TestConverseStopsAtTheToolCallLimit(t *testing.T) {
 	if calls != 2 || resp.Usage != (Usage{In: 2, Out: 2}) {
 		t.Errorf("%d calls, usage %+v", calls, resp.Usage)
 	}
-	var b strings.Builder
-	stats.WritePrometheus(&b)
-	if !strings.Contains(b.String(), `botgen_llm_errors_total{model="m",reason="tools"} 1`) {
-		t.Errorf("the error was not counted:\n%s", b.String())
+	if got := stats.Models(); len(got) != 1 || got[0].Errors["tools"] != 1 {
+		t.Errorf("the error was not counted: %+v", got)
 	}
 }
 
@@ -178,17 +177,10 @@ func TestErrorText(t *testing.T) {
 	}
 }
 
-func TestStatsPrometheus(t *testing.T) {
+func TestStats(t *testing.T) {
 	var s Stats
-	var empty strings.Builder
-	s.WritePrometheus(&empty)
-	for _, name := range []string{"requests_total counter", "errors_total counter", "tokens_total counter", "first_token_seconds histogram", "request_seconds histogram"} {
-		if !strings.Contains(empty.String(), "# TYPE botgen_llm_"+name+"\n") {
-			t.Errorf("no TYPE of %s in\n%s", name, empty.String())
-		}
-	}
-	if strings.Contains(empty.String(), "{") {
-		t.Errorf("samples without requests:\n%s", empty.String())
+	if got := s.Models(); len(got) != 0 {
+		t.Errorf("counts without requests: %+v", got)
 	}
 
 	streamed := &script{name: "say \"hi\"\\\n", delay: 20 * time.Millisecond, answers: []Response{{Text: "a b c", Usage: Usage{In: 12, Out: 3}}, {Text: "d", Usage: Usage{In: 4, Out: 1}}}}
@@ -210,58 +202,43 @@ func TestStatsPrometheus(t *testing.T) {
 	failing.Complete(context.Background(), Request{})
 	failing.Complete(context.Background(), Request{})
 
-	var b strings.Builder
-	if err := s.WritePrometheus(&b); err != nil {
-		t.Fatal(err)
+	got := s.Models()
+	if len(got) != 2 || got[0].Model != "m2" || got[1].Model != streamed.name {
+		t.Fatalf("models %+v, want m2 then %q", got, streamed.name)
 	}
-	out := b.String()
-	label := `model="say \"hi\"\\\n"`
-	for _, line := range []string{
-		`botgen_llm_requests_total{` + label + `} 2`,
-		`botgen_llm_requests_total{model="m2"} 2`,
-		`botgen_llm_errors_total{` + label + `,reason="timeout"} 0`,
-		`botgen_llm_errors_total{model="m2",reason="timeout"} 1`,
-		`botgen_llm_errors_total{model="m2",reason="other"} 1`,
-		`botgen_llm_errors_total{model="m2",reason="too_large"} 0`,
-		`botgen_llm_tokens_total{` + label + `,direction="in"} 16`,
-		`botgen_llm_tokens_total{` + label + `,direction="out"} 4`,
-		`botgen_llm_first_token_seconds_bucket{` + label + `,le="+Inf"} 2`,
-		`botgen_llm_first_token_seconds_count{` + label + `} 2`,
-		`botgen_llm_request_seconds_bucket{` + label + `,le="+Inf"} 2`,
-		`botgen_llm_request_seconds_count{` + label + `} 2`,
-		`botgen_llm_request_seconds_count{model="m2"} 0`,
-		`botgen_llm_first_token_seconds_bucket{model="m2",le="0.05"} 0`,
-	} {
-		if !strings.Contains(out, line+"\n") {
-			t.Errorf("no line %s in\n%s", line, out)
+	m2, sm := got[0], got[1]
+	if sm.Requests != 2 || sm.TokensIn != 16 || sm.TokensOut != 4 || m2.Requests != 2 {
+		t.Errorf("requests and tokens: %+v, %+v", sm, m2)
+	}
+	wantErrors := map[string]uint64{"connect": 0, "timeout": 1, "status": 0, "malformed": 0, "too_large": 0, "canceled": 0, "request": 0, "tools": 0, "other": 1}
+	if !maps.Equal(m2.Errors, wantErrors) {
+		t.Errorf("errors of m2 %v, want %v", m2.Errors, wantErrors)
+	}
+	if _, ok := sm.Errors["other"]; ok || len(sm.Errors) != len(wantErrors)-1 || sm.Errors["timeout"] != 0 {
+		t.Errorf("errors of a model that never failed: %v", sm.Errors)
+	}
+	// A failed request has no latency; every bound is there, cumulative.
+	for _, h := range []Histogram{m2.FirstToken, m2.Request, sm.FirstToken, sm.Request} {
+		if len(h.Buckets) != len(latencyBounds) {
+			t.Errorf("buckets %v", h.Buckets)
 		}
+		prev := uint64(0)
+		for _, b := range latencyBounds {
+			if h.Buckets[b] < prev || h.Buckets[b] > h.Count {
+				t.Errorf("buckets not cumulative: %v, count %d", h.Buckets, h.Count)
+			}
+			prev = h.Buckets[b]
+		}
+	}
+	if m2.Request.Count != 0 || m2.FirstToken.Buckets[0.05] != 0 || sm.Request.Count != 2 || sm.FirstToken.Count != 2 {
+		t.Errorf("counts: m2 %+v, %q %+v", m2.Request, sm.Model, sm.Request)
 	}
 	// The streamed request's first delta came after two delays and its end
 	// after four; the other request took one delay, its first token being
 	// its end. Times only grow under load: the sums have lower bounds.
-	sum := func(name string) float64 {
-		var v float64
-		prefix := name + "_sum{" + label + "} "
-		i := strings.Index(out, prefix)
-		if i < 0 {
-			t.Fatalf("no %s in\n%s", prefix, out)
-		}
-		fmt.Sscan(out[i+len(prefix):], &v)
-		return v
-	}
-	first, total := sum("botgen_llm_first_token_seconds"), sum("botgen_llm_request_seconds")
+	first, total := sm.FirstToken.Sum, sm.Request.Sum
 	if first < 0.06 || total < 0.1 || total-first < 0.04 {
 		t.Errorf("first-token sum %gs, request sum %gs; want at least 0.06 and 0.1, 0.04 apart", first, total)
-	}
-	// Buckets are cumulative and sorted, and every line is a sample, a
-	// HELP or a TYPE.
-	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		if !strings.HasPrefix(l, "botgen_llm_") && !strings.HasPrefix(l, "# HELP botgen_llm_") && !strings.HasPrefix(l, "# TYPE botgen_llm_") {
-			t.Errorf("line %q", l)
-		}
-	}
-	if i, j := strings.Index(out, `le="60"`), strings.Index(out, `le="+Inf"`); i < 0 || i > j {
-		t.Errorf("buckets out of order:\n%s", out)
 	}
 }
 
@@ -272,16 +249,11 @@ func TestStatsConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			m := Measured(&script{name: fmt.Sprint("m", i%2), answers: []Response{{Text: "x", Usage: Usage{In: 1, Out: 1}}}}, &s)
 			m.Complete(context.Background(), Request{Stream: func(string) {}})
-			var b strings.Builder
-			s.WritePrometheus(&b)
+			s.Models()
 		})
 	}
 	wg.Wait()
-	var b strings.Builder
-	s.WritePrometheus(&b)
-	for _, line := range []string{`botgen_llm_requests_total{model="m0"} 4`, `botgen_llm_tokens_total{model="m1",direction="out"} 4`} {
-		if !strings.Contains(b.String(), line+"\n") {
-			t.Errorf("no line %s in\n%s", line, b.String())
-		}
+	if got := s.Models(); len(got) != 2 || got[0].Requests != 4 || got[1].TokensOut != 4 {
+		t.Errorf("%+v, want 4 requests of m0 and 4 tokens out of m1", got)
 	}
 }

@@ -2,12 +2,8 @@ package llm
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,80 +124,61 @@ func (x *measured) Complete(ctx context.Context, req Request) (Response, error) 
 	return resp, err
 }
 
-// WritePrometheus writes the metrics in the Prometheus text exposition
-// format: botgen_llm_requests_total, botgen_llm_errors_total (by reason),
-// botgen_llm_tokens_total (by direction, in and out), and the histograms
-// botgen_llm_first_token_seconds and botgen_llm_request_seconds of the
-// requests that succeeded, each labelled by model. HELP and TYPE are
-// written even when nothing was recorded.
-func (s *Stats) WritePrometheus(w io.Writer) error {
+// ModelStats is what Stats counted of one model, copied at one instant.
+// Its fields are those of the Prometheus metrics a bot exposes, each
+// labelled by model: botgen_llm_requests_total, botgen_llm_errors_total
+// (by reason), botgen_llm_tokens_total (by direction, in and out), and
+// the histograms botgen_llm_first_token_seconds and
+// botgen_llm_request_seconds. The server turns them into those metrics;
+// this package stays free of a metrics library, as every bot links it.
+type ModelStats struct {
+	Model    string
+	Requests uint64
+	// Errors counts the failed requests by reason: every kind of Error
+	// (connect, timeout, status, malformed, too_large, canceled, request,
+	// tools), at 0 until one happens, and "other" once another error has.
+	Errors              map[string]uint64
+	TokensIn, TokensOut uint64 // as the endpoint counted them
+	FirstToken, Request Histogram
+}
+
+// Histogram is a latency histogram of the requests that succeeded, as
+// Prometheus has one: cumulative counts by upper bound.
+type Histogram struct {
+	Buckets map[float64]uint64 // requests that took at most the key, in seconds
+	Count   uint64
+	Sum     float64 // seconds
+}
+
+// Models returns what s counted, a ModelStats for every model that was
+// asked, sorted by name.
+func (s *Stats) Models() []ModelStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	names := slices.Sorted(maps.Keys(s.models))
-	var b strings.Builder
-	header := func(name, kind, help string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
-	}
-
-	header("botgen_llm_requests_total", "counter", "Requests sent to the language model.")
-	for _, n := range names {
-		fmt.Fprintf(&b, "botgen_llm_requests_total{model=%s} %d\n", quote(n), s.models[n].requests)
-	}
-	header("botgen_llm_errors_total", "counter", "Requests to the language model that failed, by reason.")
-	for _, n := range names {
+	out := make([]ModelStats, 0, len(s.models))
+	for _, n := range slices.Sorted(maps.Keys(s.models)) {
 		m := s.models[n]
+		errs := make(map[string]uint64, len(reasons)+1)
 		for _, r := range reasons {
-			fmt.Fprintf(&b, "botgen_llm_errors_total{model=%s,reason=%q} %d\n", quote(n), r.label, m.errors[r.label])
+			errs[r.label] = m.errors[r.label]
 		}
 		if c := m.errors["other"]; c > 0 {
-			fmt.Fprintf(&b, "botgen_llm_errors_total{model=%s,reason=\"other\"} %d\n", quote(n), c)
+			errs["other"] = c
 		}
+		out = append(out, ModelStats{
+			Model: n, Requests: m.requests, Errors: errs, TokensIn: m.in, TokensOut: m.out,
+			FirstToken: m.first.export(), Request: m.total.export(),
+		})
 	}
-	header("botgen_llm_tokens_total", "counter", "Tokens the language model read (in) and wrote (out), as its endpoint counted them.")
-	for _, n := range names {
-		m := s.models[n]
-		fmt.Fprintf(&b, "botgen_llm_tokens_total{model=%s,direction=\"in\"} %d\n", quote(n), m.in)
-		fmt.Fprintf(&b, "botgen_llm_tokens_total{model=%s,direction=\"out\"} %d\n", quote(n), m.out)
-	}
-	header("botgen_llm_first_token_seconds", "histogram", "Time from a request to the first streamed text of its answer (to the whole answer when not streamed), of the requests that succeeded.")
-	for _, n := range names {
-		writeHistogram(&b, "botgen_llm_first_token_seconds", quote(n), &s.models[n].first)
-	}
-	header("botgen_llm_request_seconds", "histogram", "Time from a request to the end of its answer, of the requests that succeeded.")
-	for _, n := range names {
-		writeHistogram(&b, "botgen_llm_request_seconds", quote(n), &s.models[n].total)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return out
 }
 
-func writeHistogram(b *strings.Builder, name, model string, h *histogram) {
-	var cum uint64
+func (h *histogram) export() Histogram {
+	e := Histogram{Buckets: make(map[float64]uint64, len(latencyBounds)), Sum: h.sum}
 	for i, bound := range latencyBounds {
-		cum += h.counts[i]
-		fmt.Fprintf(b, "%s_bucket{model=%s,le=\"%s\"} %d\n", name, model, strconv.FormatFloat(bound, 'g', -1, 64), cum)
+		e.Count += h.counts[i]
+		e.Buckets[bound] = e.Count
 	}
-	cum += h.counts[len(latencyBounds)]
-	fmt.Fprintf(b, "%s_bucket{model=%s,le=\"+Inf\"} %d\n", name, model, cum)
-	fmt.Fprintf(b, "%s_sum{model=%s} %s\n", name, model, strconv.FormatFloat(h.sum, 'g', -1, 64))
-	fmt.Fprintf(b, "%s_count{model=%s} %d\n", name, model, cum)
-}
-
-// quote writes a label value as the exposition format wants it: quoted,
-// with \, " and line breaks escaped, and valid UTF-8.
-func quote(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(append(b, '"'))
+	e.Count += h.counts[len(latencyBounds)]
+	return e
 }

@@ -306,7 +306,7 @@ func (c *conn) readLoop() {
 		if err != nil {
 			c.srv.budget.release(c.ip, held, size)
 			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", size)
-			c.srv.metrics.badFrames.Add(1)
+			c.srv.metrics.badFrames.Inc()
 			continue
 		}
 		c.srv.handle(c, req)
@@ -359,7 +359,7 @@ func (c *conn) readFrame() (mt int, data []byte, held int64, err error) {
 		n, err := c.discard(r)
 		if err == nil {
 			c.log.Warn("bad frame ignored", "reason", "binary frame", "bytes", n)
-			c.srv.metrics.badFrames.Add(1)
+			c.srv.metrics.badFrames.Inc()
 		}
 		return mt, nil, 0, err
 	}
@@ -483,7 +483,7 @@ var errTooLarge = errors.New("message over websocket.max_size")
 // answer. The connection is then closed with 1009.
 func (c *conn) tooLarge(r io.Reader, size int64) error {
 	max := c.srv.cfg.MaxSize
-	c.srv.metrics.tooLarge.Add(1)
+	c.srv.metrics.tooLarge.Inc()
 	c.log.Warn("frame larger than websocket.max_size, closing connection", "bytes", size, "max_size", max)
 	what := "more than " + humanBytes(max)
 	if size >= 0 {
@@ -525,7 +525,7 @@ func (c *conn) drain(r io.Reader) error {
 
 // refuseBusy tells the user a message was dropped for want of room.
 func (c *conn) refuseBusy() {
-	c.srv.metrics.framesRefused.Add(1)
+	c.srv.metrics.framesRefused.Inc()
 	c.log.Warn("frame dropped: websocket.read_budget stayed full (or this address's share of it)", "read_budget", c.srv.budget.limit, "waited", c.srv.cfg.WriteTimeout)
 	f, err := c.srv.dialect.EncodeReply(reply.NewText(reply.Str, busyText), c.srv.now())
 	if err == nil {

@@ -2,188 +2,245 @@ package server
 
 import (
 	"fmt"
-	"io"
-	"maps"
+	"log/slog"
 	"net/http"
-	"slices"
-	"strconv"
-	"sync/atomic"
+	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/llm"
 	"github.com/botgen-dev/botgen/runtime/protocol"
 )
 
-// metrics counts what the server does, for GET /metrics in the Prometheus
-// text format. Counters are atomics: a turn adds to them without a lock.
+// metrics counts what the server does, for GET /metrics. Its counters and
+// histogram update with atomics, without a lock; the labelled ones are
+// made for every label value at New, so a turn only looks its counter up.
 type metrics struct {
-	turns      map[protocol.Action]*atomic.Uint64 // by action; the set is fixed at New
-	turnFailed atomic.Uint64                      // turns that panicked or failed
-	calls      atomic.Uint64                      // calls (Go functions, HTTP APIs) that failed
-	understood map[string]*atomic.Uint64          // text turns by the intent understood; fixed at New
-	fallbacks  atomic.Uint64                      // turns a fallback answered
-	badFrames  atomic.Uint64
+	turns      map[protocol.Action]prometheus.Counter // by action; the set is fixed at New
+	turnFailed prometheus.Counter                     // turns that panicked or failed
+	calls      prometheus.Counter                     // calls (Go functions, HTTP APIs) that failed
+	understood map[string]prometheus.Counter          // text turns by the intent understood; fixed at New
+	fallbacks  prometheus.Counter                     // turns a fallback answered
+	badFrames  prometheus.Counter
 	// frames dropped because websocket.read_budget stayed full
-	framesRefused atomic.Uint64
-	tooLarge      atomic.Uint64 // frames over websocket.max_size
-	opened        atomic.Uint64 // connections
-	created       atomic.Uint64 // sessions
-	restored      atomic.Uint64 // sessions read back from the store
-	expired       atomic.Uint64 // sessions reclaimed after session.ttl
-	evicted       atomic.Uint64 // idle sessions dropped for session.max
-	storeEvicted  atomic.Uint64 // stored sessions removed for session.store_bytes
-	replies       atomic.Uint64 // reply frames queued (per session, not per connection)
+	framesRefused prometheus.Counter
+	tooLarge      prometheus.Counter // frames over websocket.max_size
+	opened        prometheus.Counter // connections
+	created       prometheus.Counter // sessions
+	restored      prometheus.Counter // sessions read back from the store
+	expired       prometheus.Counter // sessions reclaimed after session.ttl
+	evicted       prometheus.Counter // idle sessions dropped for session.max
+	storeEvicted  prometheus.Counter // stored sessions removed for session.store_bytes
+	replies       prometheus.Counter // reply frames queued (per session, not per connection)
 	// Connections refused, by reason (see limits.go), and closed to protect
 	// the service, by reason (see conn.go); the sets are fixed.
-	refusedBy map[string]*atomic.Uint64
-	closedBy  map[string]*atomic.Uint64
+	refusedBy map[string]prometheus.Counter
+	closedBy  map[string]prometheus.Counter
 	// The language model's choices of intent (nlp.llm_fallback), by
 	// intent, engine.ChoseNone or engine.ChoiceFailed; fixed at New.
-	llmChoices map[string]*atomic.Uint64
+	llmChoices map[string]prometheus.Counter
+	latency    prometheus.Histogram // turn durations, in seconds
 
-	// Turn durations: a histogram over latencyBounds (seconds), with the
-	// sum in nanoseconds.
-	latency   [len(latencyBounds) + 1]atomic.Uint64
-	latencyNS atomic.Uint64
+	// What a registry exposes: the metrics above (the labelled ones by
+	// their vectors).
+	collectors []prometheus.Collector
+	choices    prometheus.Collector // llmChoices' vector, exposed when the model chooses intents
 }
 
 // latencyBounds are the upper bounds of the turn duration buckets, in
 // seconds: a turn takes microseconds, unless a body does much.
-var latencyBounds = [...]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
+var latencyBounds = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}
 
 func newMetrics(intents []string) *metrics {
-	m := &metrics{turns: map[protocol.Action]*atomic.Uint64{}, understood: map[string]*atomic.Uint64{}, refusedBy: map[string]*atomic.Uint64{}, llmChoices: map[string]*atomic.Uint64{}}
-	for _, r := range []string{refusedMax, refusedPerIP, refusedFiles, refusedShutdown} {
-		m.refusedBy[r] = new(atomic.Uint64)
+	m := &metrics{}
+	counter := func(name, help string) prometheus.Counter {
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+		m.collectors = append(m.collectors, c)
+		return c
 	}
-	m.closedBy = map[string]*atomic.Uint64{closedIdle: new(atomic.Uint64), closedRate: new(atomic.Uint64)}
-	for _, a := range []protocol.Action{protocol.UserMessage, protocol.UserFile, protocol.UserVoice, protocol.UserSetVariable, protocol.Reset, protocol.FetchUserMessages} {
-		m.turns[a] = new(atomic.Uint64)
+	// labelled makes a counter for each of values, keyed by value, and
+	// returns their vector for the caller to expose (the intent choices'
+	// only when the model chooses intents).
+	labelled := func(name, help, label string, values []string) (map[string]prometheus.Counter, *prometheus.CounterVec) {
+		vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{label})
+		children := make(map[string]prometheus.Counter, len(values))
+		for _, v := range values {
+			children[v] = vec.WithLabelValues(v)
+		}
+		return children, vec
 	}
-	for _, in := range intents {
-		m.understood[in] = new(atomic.Uint64)
-		m.llmChoices[in] = new(atomic.Uint64)
+
+	m.opened = counter("botgen_connections_opened_total", "Chat connections opened.")
+	refused, refusedVec := labelled("botgen_connections_refused_total", "Connections refused, by the limit that refused them.", "reason",
+		[]string{refusedMax, refusedPerIP, refusedFiles, refusedShutdown})
+	m.refusedBy = refused
+	m.collectors = append(m.collectors, refusedVec)
+	closed, closedVec := labelled("botgen_connections_closed_total", "Chat connections the bot closed to protect the service: idle past websocket.idle_timeout, or sending past websocket.max_messages_per_second.", "reason",
+		[]string{closedIdle, closedRate})
+	m.closedBy = closed
+	m.collectors = append(m.collectors, closedVec)
+	m.created = counter("botgen_sessions_created_total", "Sessions started.")
+	m.restored = counter("botgen_sessions_restored_total", "Sessions read back from session.store.")
+	m.expired = counter("botgen_sessions_expired_total", "Sessions reclaimed after session.ttl without a connection.")
+	m.storeEvicted = counter("botgen_stored_sessions_removed_total", "Stored sessions removed, the least recently written first, because session.store_bytes was reached.")
+	m.evicted = counter("botgen_sessions_evicted_total", "Idle sessions dropped from memory because session.max was reached (stored ones stay in session.store).")
+
+	actions := []protocol.Action{protocol.UserMessage, protocol.UserFile, protocol.UserVoice, protocol.UserSetVariable, protocol.Reset, protocol.FetchUserMessages}
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		names[i] = string(a)
 	}
-	m.llmChoices[engine.ChoseNone] = new(atomic.Uint64)
-	m.llmChoices[engine.ChoiceFailed] = new(atomic.Uint64)
+	byName, turnsVec := labelled("botgen_requests_total", "Client requests handled, by action.", "action", names)
+	m.turns = make(map[protocol.Action]prometheus.Counter, len(actions))
+	for _, a := range actions {
+		m.turns[a] = byName[string(a)]
+	}
+	m.collectors = append(m.collectors, turnsVec)
+	m.turnFailed = counter("botgen_turns_failed_total", "Turns that failed (a panic in a body); the fallback answered.")
+	m.calls = counter("botgen_call_failures_total", "Calls of Go functions and HTTP APIs (and values read from them) that failed, whether an on error transition took them or the turn failed.")
+	m.fallbacks = counter("botgen_fallbacks_total", "Turns a fallback answered: a message not understood, a file no transition takes, voice, or a failed turn.")
+	understood, understoodVec := labelled("botgen_intents_total", "Messages understood, by intent.", "intent", intents)
+	m.understood = understood
+	m.collectors = append(m.collectors, understoodVec)
+	m.replies = counter("botgen_replies_total", "Bot replies sent (once per session, whatever its connections).")
+	m.badFrames = counter("botgen_bad_frames_total", "Frames ignored as malformed.")
+	m.tooLarge = counter("botgen_frames_too_large_total", "Frames over websocket.max_size: the user was told, and the connection closed with 1009.")
+	m.framesRefused = counter("botgen_frames_dropped_total", "Frames dropped unread because websocket.read_budget stayed full; the user was asked to send again.")
+	m.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "botgen_turn_duration_seconds",
+		Help:    "Time to run a turn and queue its replies.",
+		Buckets: latencyBounds,
+	})
+	m.collectors = append(m.collectors, m.latency)
+
+	choices := append(append([]string(nil), intents...), engine.ChoseNone, engine.ChoiceFailed)
+	var choicesVec *prometheus.CounterVec
+	m.llmChoices, choicesVec = labelled("botgen_llm_intent_choices_total", "Messages no intent understood that the language model classified (nlp.llm_fallback), by the intent it chose, none, or error when it could not choose.", "intent", choices)
+	m.choices = choicesVec
 	return m
 }
 
 // llmChoice counts a choice of intent by the language model.
 func (m *metrics) llmChoice(choice string) {
 	if c := m.llmChoices[choice]; c != nil {
-		c.Add(1)
+		c.Inc()
 	}
 }
 
 // closed counts a connection closed for reason.
-func (m *metrics) closed(reason string) { m.closedBy[reason].Add(1) }
+func (m *metrics) closed(reason string) { m.closedBy[reason].Inc() }
 
 // refused counts a connection refused for reason.
-func (m *metrics) refused(reason string) { m.refusedBy[reason].Add(1) }
+func (m *metrics) refused(reason string) { m.refusedBy[reason].Inc() }
 
 // turn records a turn of action that took d.
 func (m *metrics) turn(action protocol.Action, d time.Duration) {
 	if c := m.turns[action]; c != nil {
-		c.Add(1)
+		c.Inc()
 	}
-	i, _ := slices.BinarySearch(latencyBounds[:], d.Seconds())
-	m.latency[i].Add(1)
-	m.latencyNS.Add(uint64(d.Nanoseconds()))
+	m.latency.Observe(d.Seconds())
 }
 
-// serveMetrics writes the metrics in the Prometheus text exposition format.
-func (s *Server) serveMetrics(w http.ResponseWriter) {
-	m := s.metrics
-	s.mu.Lock()
-	sessions, conns := len(s.sessions), len(s.conns)
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	counter := func(name, help string, v uint64) {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+// newRegistry returns the registry GET /metrics exposes: the server's own,
+// never the process-wide default one, holding the server's metrics, the
+// language model's, and the Go runtime and process collectors.
+func (s *Server) newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(s.metrics.collectors...)
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "botgen_sessions", Help: "Sessions held in memory."}, func() float64 {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return float64(len(s.sessions))
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "botgen_connections", Help: "Open chat connections."}, func() float64 {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return float64(len(s.conns))
+		}),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	if s.eng.ChoosesIntents() {
+		reg.MustRegister(s.metrics.choices)
 	}
-	gauge := func(name, help string, v int) {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %d\n", name, help, name, name, v)
+	if st := s.eng.LLMStats(); st != nil {
+		reg.MustRegister(newLLMCollector(st))
 	}
-	gauge("botgen_sessions", "Sessions held in memory.", sessions)
-	gauge("botgen_connections", "Open chat connections.", conns)
-	counter("botgen_connections_opened_total", "Chat connections opened.", m.opened.Load())
-	labelled(w, "botgen_connections_refused_total", "Connections refused, by the limit that refused them.", "reason", m.refusedBy)
-	labelled(w, "botgen_connections_closed_total", "Chat connections the bot closed to protect the service: idle past websocket.idle_timeout, or sending past websocket.max_messages_per_second.", "reason", m.closedBy)
-	counter("botgen_sessions_created_total", "Sessions started.", m.created.Load())
-	counter("botgen_sessions_restored_total", "Sessions read back from session.store.", m.restored.Load())
-	counter("botgen_sessions_expired_total", "Sessions reclaimed after session.ttl without a connection.", m.expired.Load())
-	counter("botgen_stored_sessions_removed_total", "Stored sessions removed, the least recently written first, because session.store_bytes was reached.", m.storeEvicted.Load())
-	counter("botgen_sessions_evicted_total", "Idle sessions dropped from memory because session.max was reached (stored ones stay in session.store).", m.evicted.Load())
-
-	fmt.Fprintf(w, "# HELP botgen_requests_total Client requests handled, by action.\n# TYPE botgen_requests_total counter\n")
-	actions := make([]string, 0, len(m.turns))
-	for a := range m.turns {
-		actions = append(actions, string(a))
-	}
-	slices.Sort(actions)
-	for _, a := range actions {
-		fmt.Fprintf(w, "botgen_requests_total{action=%s} %d\n", quote(a), m.turns[protocol.Action(a)].Load())
-	}
-	counter("botgen_turns_failed_total", "Turns that failed (a panic in a body); the fallback answered.", m.turnFailed.Load())
-	counter("botgen_call_failures_total", "Calls of Go functions and HTTP APIs (and values read from them) that failed, whether an on error transition took them or the turn failed.", m.calls.Load())
-	counter("botgen_fallbacks_total", "Turns a fallback answered: a message not understood, a file no transition takes, voice, or a failed turn.", m.fallbacks.Load())
-	fmt.Fprintf(w, "# HELP botgen_intents_total Messages understood, by intent.\n# TYPE botgen_intents_total counter\n")
-	intents := make([]string, 0, len(m.understood))
-	for in := range m.understood {
-		intents = append(intents, in)
-	}
-	slices.Sort(intents)
-	for _, in := range intents {
-		fmt.Fprintf(w, "botgen_intents_total{intent=%s} %d\n", quote(in), m.understood[in].Load())
-	}
-	counter("botgen_replies_total", "Bot replies sent (once per session, whatever its connections).", m.replies.Load())
-	counter("botgen_bad_frames_total", "Frames ignored as malformed.", m.badFrames.Load())
-	counter("botgen_frames_too_large_total", "Frames over websocket.max_size: the user was told, and the connection closed with 1009.", m.tooLarge.Load())
-	counter("botgen_frames_dropped_total", "Frames dropped unread because websocket.read_budget stayed full; the user was asked to send again.", m.framesRefused.Load())
-
-	fmt.Fprintf(w, "# HELP botgen_turn_duration_seconds Time to run a turn and queue its replies.\n# TYPE botgen_turn_duration_seconds histogram\n")
-	var cum uint64
-	for i, b := range latencyBounds {
-		cum += m.latency[i].Load()
-		fmt.Fprintf(w, "botgen_turn_duration_seconds_bucket{le=\"%s\"} %d\n", strconv.FormatFloat(b, 'g', -1, 64), cum)
-	}
-	cum += m.latency[len(latencyBounds)].Load()
-	fmt.Fprintf(w, "botgen_turn_duration_seconds_bucket{le=\"+Inf\"} %d\n", cum)
-	fmt.Fprintf(w, "botgen_turn_duration_seconds_sum %s\n", strconv.FormatFloat(float64(m.latencyNS.Load())/1e9, 'g', -1, 64))
-	fmt.Fprintf(w, "botgen_turn_duration_seconds_count %d\n", cum)
-
-	if s.eng.AsksModel() {
-		if s.eng.ChoosesIntents() {
-			labelled(w, "botgen_llm_intent_choices_total", "Messages no intent understood that the language model classified (nlp.llm_fallback), by the intent it chose, none, or error when it could not choose.", "intent", m.llmChoices)
-		}
-		if st := s.eng.LLMStats(); st != nil {
-			st.WritePrometheus(w)
-		}
-	}
+	return reg
 }
 
-// labelled writes a counter with one label, its values sorted.
-func labelled(w io.Writer, name, help, label string, values map[string]*atomic.Uint64) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
-	for _, v := range slices.Sorted(maps.Keys(values)) {
-		fmt.Fprintf(w, "%s{%s=%s} %d\n", name, label, quote(v), values[v].Load())
+// metricsHandler returns the handler of GET /metrics, which exposes reg.
+// promhttp negotiates the format (the Prometheus text format, or
+// OpenMetrics when the scraper asks for it) and the compression.
+func (s *Server) metricsHandler(reg *prometheus.Registry) http.Handler {
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		// A collector that fails loses its own series, not the scrape:
+		// the rest is served, the error logged and counted in
+		// promhttp_metric_handler_errors_total.
+		ErrorHandling:     promhttp.ContinueOnError,
+		ErrorLog:          promLogger{s.log},
+		Registry:          reg,
+		EnableOpenMetrics: true,
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// promLogger logs promhttp's errors (a collector that failed) as warnings.
+type promLogger struct{ log *slog.Logger }
+
+func (l promLogger) Println(v ...any) {
+	l.log.Warn("serving /metrics", "error", strings.TrimSuffix(fmt.Sprintln(v...), "\n"))
+}
+
+// llmCollector exposes an llm.Stats, which knows no metrics library, as
+// the botgen_llm_ metrics, read at each scrape: a series per model asked.
+type llmCollector struct {
+	stats                                *llm.Stats
+	requests, errors, tokens, first, req *prometheus.Desc
+}
+
+func newLLMCollector(st *llm.Stats) *llmCollector {
+	desc := func(name, help string, labels ...string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, append([]string{"model"}, labels...), nil)
+	}
+	return &llmCollector{
+		stats:    st,
+		requests: desc("botgen_llm_requests_total", "Requests sent to the language model."),
+		errors:   desc("botgen_llm_errors_total", "Requests to the language model that failed, by reason.", "reason"),
+		tokens:   desc("botgen_llm_tokens_total", "Tokens the language model read (in) and wrote (out), as its endpoint counted them.", "direction"),
+		first:    desc("botgen_llm_first_token_seconds", "Time from a request to the first streamed text of its answer (to the whole answer when not streamed), of the requests that succeeded."),
+		req:      desc("botgen_llm_request_seconds", "Time from a request to the end of its answer, of the requests that succeeded."),
 	}
 }
 
-// quote writes a label value: quoted, with \, " and line breaks escaped.
-func quote(s string) string {
-	b := []byte{'"'}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		default:
-			b = append(b, c)
-		}
+// Describe sends the descriptions of the botgen_llm_ metrics.
+func (c *llmCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.requests, c.errors, c.tokens, c.first, c.req} {
+		ch <- d
 	}
-	return string(append(b, '"'))
+}
+
+// Collect sends the counts of every model asked so far.
+func (c *llmCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c.stats.Models() {
+		// A label value must be UTF-8; the model's name comes from the
+		// settings.
+		model := strings.ToValidUTF8(m.Model, "\uFFFD")
+		ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(m.Requests), model)
+		for reason, n := range m.Errors {
+			ch <- prometheus.MustNewConstMetric(c.errors, prometheus.CounterValue, float64(n), model, reason)
+		}
+		ch <- prometheus.MustNewConstMetric(c.tokens, prometheus.CounterValue, float64(m.TokensIn), model, "in")
+		ch <- prometheus.MustNewConstMetric(c.tokens, prometheus.CounterValue, float64(m.TokensOut), model, "out")
+		ch <- prometheus.MustNewConstHistogram(c.first, m.FirstToken.Count, m.FirstToken.Sum, m.FirstToken.Buckets, model)
+		ch <- prometheus.MustNewConstHistogram(c.req, m.Request.Count, m.Request.Sum, m.Request.Buckets, model)
+	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/botgen-dev/botgen/runtime/config"
+	"github.com/botgen-dev/botgen/runtime/protocol"
 )
 
 // TestMetrics: /metrics counts connections, sessions, requests by action,
@@ -82,11 +82,6 @@ func TestMetrics(t *testing.T) {
 	for _, m := range missing {
 		t.Errorf("no line %q in:\n%s", m, body)
 	}
-
-	off := start(t, nil, func(c *config.Config) { c.MetricsEnabled = false })
-	if code, _ := off.scrape(t); code != 404 {
-		t.Errorf("/metrics with metrics.enabled false: %d", code)
-	}
 }
 
 // A failed call is logged with its .bot position and counted, whether the
@@ -107,5 +102,19 @@ func TestCallFailures(t *testing.T) {
 	eventually(t, "call failures counted", func() bool {
 		_, body := ts.scrape(t)
 		return strings.Contains(body, "\nbotgen_call_failures_total 2\n") && strings.Contains(body, "\nbotgen_turns_failed_total 1\n")
+	})
+}
+
+// BenchmarkMetricsTurn is what a turn adds to the metrics: its request
+// and duration, and the model's choice of intent; in parallel, as turns
+// of many sessions run.
+func BenchmarkMetricsTurn(b *testing.B) {
+	m := newMetrics([]string{"hello", "count"})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.turn(protocol.UserMessage, 300*time.Microsecond)
+			m.llmChoice("hello")
+		}
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
@@ -60,13 +61,17 @@ type Server struct {
 	eng     *engine.Engine
 	cfg     config.Config
 	metrics *metrics
-	budget  *budget // of inbound frames
-	log     *slog.Logger
-	dialect protocol.Dialect
-	loc     *time.Location
-	http    *http.Server
-	up      websocket.Upgrader
-	nextID  atomic.Uint64 // connection numbers, for logs
+	// What GET /metrics exposes, and its handler; nil when
+	// metrics.enabled is false.
+	registry     *prometheus.Registry
+	serveMetrics http.Handler
+	budget       *budget // of inbound frames
+	log          *slog.Logger
+	dialect      protocol.Dialect
+	loc          *time.Location
+	http         *http.Server
+	up           websocket.Upgrader
+	nextID       atomic.Uint64 // connection numbers, for logs
 
 	// loopback is true while the server is bound only to loopback
 	// addresses; it relaxes the origin check when no allow-list is set.
@@ -160,6 +165,10 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		stop:        make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
+	if cfg.MetricsEnabled {
+		s.registry = s.newRegistry()
+		s.serveMetrics = s.metricsHandler(s.registry)
+	}
 	s.loopback.Store(isLoopbackHost(cfg.Host))
 	s.up = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
@@ -228,8 +237,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte("ok"))
-	case r.URL.Path == "/metrics" && s.cfg.MetricsEnabled && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		s.serveMetrics(w)
+	case r.URL.Path == "/metrics" && s.serveMetrics != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.serveMetrics.ServeHTTP(w, r)
 	case s.Page != nil:
 		s.Page.ServeHTTP(w, r)
 	default:
@@ -420,12 +429,12 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	if key != "" {
 		sess = s.sessions[key]
 	}
-	s.metrics.opened.Add(1)
+	s.metrics.opened.Inc()
 	if sess == nil && restored != nil {
 		s.makeRoom()
 		sess = restored
 		s.adopt(sess)
-		s.metrics.restored.Add(1)
+		s.metrics.restored.Inc()
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
 	if sess == nil {
@@ -443,7 +452,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 		}
 		s.adopt(sess)
 		fresh = true
-		s.metrics.created.Add(1)
+		s.metrics.created.Inc()
 		s.janitorOnce.Do(func() { go s.janitor() })
 	}
 	if sess.idle != nil {
@@ -543,7 +552,7 @@ func (s *Server) evictIdle(full func() bool) {
 			s.forget(sess)
 			sess.evicted = true
 			sess.turn.Unlock()
-			s.metrics.evicted.Add(1)
+			s.metrics.evicted.Inc()
 			s.log.Debug("idle session evicted: session.max or session.memory reached", "session", sess.logID(), "stored", sess.stored)
 		}
 		e = next
@@ -575,7 +584,7 @@ func (s *Server) reclaim(now time.Time) {
 		sess.mu.Unlock()
 		if idle {
 			s.forget(sess)
-			s.metrics.expired.Add(1)
+			s.metrics.expired.Inc()
 			if sess.stored {
 				s.Store.remove(id)
 			}
@@ -600,7 +609,7 @@ func (s *Server) reclaim(now time.Time) {
 			s.log.Info("stored sessions expired", "count", expired)
 		}
 		if evicted > 0 {
-			s.metrics.storeEvicted.Add(uint64(evicted))
+			s.metrics.storeEvicted.Add(float64(evicted))
 			s.log.Warn("stored sessions removed: session.store_bytes reached", "count", evicted, "store_bytes", s.cfg.StoreBytes)
 		}
 	}

@@ -333,26 +333,26 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 	if in.Kind == engine.Text || in.Kind == engine.File || in.Kind == engine.Voice {
 		intent, fellBack := sess.es.LastTurn()
 		if c := s.metrics.understood[intent]; c != nil {
-			c.Add(1)
+			c.Inc()
 		}
 		if fellBack {
-			s.metrics.fallbacks.Add(1)
+			s.metrics.fallbacks.Inc()
 		}
 	}
 	for _, f := range sess.es.Failures() {
-		s.metrics.calls.Add(1)
+		s.metrics.calls.Inc()
 		c.log.Warn("call failed, on error took it", "state", f.State, "at", f.At, "err", f.Err)
 	}
 	s.modelNotes(c, sess)
 	var ce *engine.CallError
 	if errors.As(err, &ce) {
-		s.metrics.calls.Add(1)
+		s.metrics.calls.Inc()
 	}
 	if err != nil && in.Kind == engine.SetVars {
 		// Refused values: the client's mistake, not a failed turn.
 		c.log.Warn("variables refused", "err", err)
 	} else if err != nil {
-		s.metrics.turnFailed.Add(1)
+		s.metrics.turnFailed.Inc()
 		c.log.Error("turn failed", "action", string(req.Action), "state", sess.es.State(), "err", err)
 		var pe *engine.PanicError
 		if errors.As(err, &pe) {
@@ -422,7 +422,7 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 	if len(frames) == 0 {
 		return
 	}
-	s.metrics.replies.Add(uint64(len(frames)))
+	s.metrics.replies.Add(float64(len(frames)))
 	sess.mu.Lock()
 	conns := append([]*conn(nil), sess.conns...)
 	sess.mu.Unlock()
