@@ -1,29 +1,26 @@
-package server
+package sessionstore
 
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/botgen-dev/botgen/runtime/engine"
-	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
-// Store keeps the sessions that clients can resume (those with a session id
+// Files keeps the sessions that clients can resume (those with a session id
 // of the client's choosing) in a folder, so that they outlive the process: a
 // bot restarted on the same folder resumes each conversation where it was,
 // history included.
@@ -33,13 +30,14 @@ import (
 // state after it and the variables it changed (the first line holds them
 // all). Appending what a turn changed keeps a turn's cost independent of the
 // history's length and of the variables' size; once a file holds
-// maxStoreLines lines, or has grown to twice its size when last rewritten,
+// CompactAfter lines, or has grown to twice its size when last rewritten,
 // it is rewritten as one line, so it never holds much more than the session
 // itself. Writes go to the operating system before the turn's replies are
 // sent, so they survive the bot process dying; they are not synced to the
 // disk, so a machine that loses power may lose the last turns.
-type Store struct {
+type Files struct {
 	dir string
+	opt Options
 	mu  sync.Mutex // serialises compaction's rename with the janitor's removal
 }
 
@@ -48,19 +46,19 @@ type Store struct {
 // version at the next turn.
 const storeVersion = 2
 
-// maxStoreLines is the number of turn lines after which a session file is
+// CompactAfter is the number of turn lines after which a session file is
 // rewritten as one line.
-const maxStoreLines = 200
+const CompactAfter = 200
 
 // compactSlack is what a session file may grow by, beyond twice its size
 // when last rewritten, before it is rewritten: small sessions are not
 // rewritten at every other turn.
 const compactSlack = 64 << 10
 
-// OpenStore returns a store in dir, creating the folder (readable by its
+// OpenFiles returns a store in dir, creating the folder (readable by its
 // owner only) when it does not exist. It fails when the folder cannot be
 // created or written.
-func OpenStore(dir string) (*Store, error) {
+func OpenFiles(dir string, opt Options) (*Files, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("session store: %w", err)
 	}
@@ -70,7 +68,7 @@ func OpenStore(dir string) (*Store, error) {
 	}
 	probe.Close()
 	os.Remove(probe.Name())
-	return &Store{dir: dir}, nil
+	return &Files{dir: dir, opt: opt}, nil
 }
 
 // storeHeader is the first line of a session file.
@@ -84,88 +82,39 @@ type storeHeader struct {
 type storeLine struct {
 	Reset   bool             `json:"reset,omitempty"` // the history was wiped first
 	Started bool             `json:"started"`
-	Add     []storedEntry    `json:"add,omitempty"`
+	Add     []Entry          `json:"add,omitempty"`
 	State   *engine.Snapshot `json:"snapshot"`
 	Unset   []string         `json:"unset,omitempty"`
 }
 
-// fileState is what a session knows of its file: enough to append a turn
-// without reading the file, and to know when to rewrite it.
-type fileState struct {
-	lines int            // turn lines; 0: the next turn rewrites the file whole
-	size  int64          // bytes
-	base  int64          // bytes just after the last rewrite
-	vars  map[string]any // the variables as the file holds them
-}
-
 // due reports whether the next turn rewrites the file rather than append.
-func (f *fileState) due() bool {
-	return f.lines == 0 || f.lines >= maxStoreLines || f.size > 2*f.base+compactSlack
-}
-
-// storedEntry is an entry as stored.
-type storedEntry struct {
-	At      time.Time    `json:"at"`
-	User    bool         `json:"user,omitempty"`
-	Message any          `json:"message,omitempty"`
-	File    *storedFile  `json:"file,omitempty"`
-	Reply   *reply.Reply `json:"reply,omitempty"`
-}
-
-type storedFile struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-	Size int    `json:"size"`
-}
-
-func toStored(e entry) storedEntry {
-	se := storedEntry{At: e.at, User: e.user, Message: e.message}
-	switch {
-	case e.file != nil:
-		se.File = &storedFile{Name: e.file.name, Type: e.file.typ, Size: e.file.size}
-	case !e.user:
-		r := e.reply
-		se.Reply = &r
-	}
-	return se
-}
-
-func fromStored(se storedEntry) entry {
-	e := entry{at: se.At, user: se.User, message: se.Message}
-	switch {
-	case se.File != nil:
-		e.file = &upload{name: se.File.Name, typ: se.File.Type, size: se.File.Size}
-	case se.Reply != nil:
-		e.reply = *se.Reply
-	}
-	return e
+func (f *Mark) due() bool {
+	return f.whole() || f.lines == 0 || f.lines >= CompactAfter || f.size > 2*f.base+compactSlack
 }
 
 // path returns the file of the session with id: ids are chosen by clients,
 // so the name is their hash, never the id itself.
-func (st *Store) path(id string) string {
-	return filepath.Join(st.dir, fileName(id))
+func (st *Files) path(id string) string {
+	return filepath.Join(st.dir, FileName(id))
 }
 
-// fileName is the name of the file of the session with id.
-func fileName(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:16]) + ".jsonl"
+// FileName is the name of the file of the session with id in a folder.
+func FileName(id string) string { return Hash(id) + ".jsonl" }
+
+// Load implements Store. A file not written to for the TTL is removed, as
+// the session would have expired had the bot kept running. Every error
+// wraps ErrCorrupt: the caller starts a new session, which replaces the
+// file.
+func (st *Files) Load(ctx context.Context, id string) (*Saved, error) {
+	sv, err := st.load(id)
+	if err != nil && !errors.Is(err, ErrCorrupt) {
+		err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return sv, err
 }
 
-// saved is what a store holds of one session.
-type saved struct {
-	started bool
-	history []entry
-	snap    engine.Snapshot
-	file    fileState
-}
-
-// load reads the session with id. It returns nil and no error when the store
-// has none, or when it has not been written to for ttl (the file is then
-// removed, as the session would have expired had the bot kept running).
-// limit bounds the history kept, as session.history does.
-func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
+func (st *Files) load(id string) (*Saved, error) {
+	ttl, limit := st.opt.TTL, st.opt.History
 	p := st.path(id)
 	info, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -191,7 +140,7 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Version < 1 || h.Version > storeVersion || h.ID != id {
 		return nil, fmt.Errorf("%s: not a session file of this version for this id", p)
 	}
-	sv := &saved{file: fileState{size: int64(len(data)), base: int64(len(data))}}
+	sv := &Saved{Mark: Mark{size: int64(len(data)), base: int64(len(data))}}
 	vars := map[string]any{}
 	found := false
 	for n := 2; sc.Scan(); n++ {
@@ -204,18 +153,16 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 			}
 			// The next turn rewrites the file whole rather than append
 			// after the torn line.
-			sv.file.lines = 0
+			sv.Mark.lines = 0
 			break
 		}
 		found = true
 		if ln.Reset {
-			sv.history = sv.history[:0]
+			sv.History = sv.History[:0]
 		}
-		for _, se := range ln.Add {
-			sv.history = append(sv.history, fromStored(se))
-		}
-		if limit > 0 && len(sv.history) > limit {
-			sv.history = append(sv.history[:0], sv.history[len(sv.history)-limit:]...)
+		sv.History = append(sv.History, ln.Add...)
+		if limit > 0 && len(sv.History) > limit {
+			sv.History = append(sv.History[:0], sv.History[len(sv.History)-limit:]...)
 		}
 		if h.Version == 1 {
 			clear(vars) // every line held every variable
@@ -224,60 +171,58 @@ func (st *Store) load(id string, ttl time.Duration, limit int) (*saved, error) {
 			delete(vars, name)
 		}
 		maps.Copy(vars, ln.State.Vars)
-		sv.started, sv.snap = ln.Started, *ln.State
-		sv.file.lines++
+		sv.Started, sv.Snapshot = ln.Started, *ln.State
+		sv.Mark.lines++
 	}
 	if !found {
 		return nil, fmt.Errorf("%s: no turn", p)
 	}
 	if sc.Err() != nil || h.Version != storeVersion {
-		sv.file.lines = 0
+		sv.Mark.lines = 0
 	}
-	sv.snap.Vars = vars
-	sv.file.vars = maps.Clone(vars)
+	sv.Snapshot.Vars = vars
+	sv.Mark.vars = maps.Clone(vars)
 	if limit <= 0 {
-		sv.history = nil
+		sv.History = nil
 	}
 	return sv, nil
 }
 
-// appendTurn writes one turn of the session with id: the entries it added
-// (after wiping the history when reset), its state after it and the
-// variables that changed since f was last written. When the file is due for
-// a rewrite (see fileState.due), the whole session is written instead, from
-// history. f is updated to what the file holds; after an error, the next
-// turn rewrites it.
-func (st *Store) appendTurn(id string, f *fileState, reset, started bool, added, history []entry, snap engine.Snapshot) error {
+// Append implements Store: it appends the entries the turn added (after
+// wiping the history when it reset), its state after it and the variables
+// that changed since m was last written. When the file is due for a rewrite
+// (after CompactAfter lines, or once it has doubled in size), the whole
+// session is written instead, from t.History.
+func (st *Files) Append(ctx context.Context, id string, m *Mark, t Turn) error {
+	err := st.appendTurn(id, m, t)
+	if errors.Is(err, fs.ErrNotExist) {
+		// The file went away (swept while the session sat idle with a
+		// connection open, or removed by hand): the failed append left
+		// m due, so this writes it whole.
+		err = st.appendTurn(id, m, t)
+	}
+	return err
+}
+
+func (st *Files) appendTurn(id string, f *Mark, t Turn) error {
+	snap := t.Snapshot
 	snap.Vars = storable(snap.Vars)
 	if f.due() {
-		all := make([]storedEntry, len(history))
-		for i, e := range history {
-			all[i] = toStored(e)
+		var all []Entry
+		if t.History != nil {
+			all = t.History()
 		}
-		n, err := st.rewrite(id, storeLine{Reset: true, Started: started, Add: all, State: &snap})
+		n, err := st.rewrite(id, storeLine{Reset: true, Started: t.Started, Add: all, State: &snap})
 		if err != nil {
-			f.lines = 0
+			*f = Mark{}
 			return err
 		}
-		*f = fileState{lines: 1, size: n, base: n, vars: maps.Clone(snap.Vars)}
+		*f = Mark{lines: 1, size: n, base: n, vars: maps.Clone(snap.Vars)}
 		return nil
 	}
-	changed := engine.Snapshot{State: snap.State, Returns: snap.Returns, Vars: map[string]any{}}
-	ln := storeLine{Reset: reset, Started: started, State: &changed}
-	for name, v := range snap.Vars {
-		if old, ok := f.vars[name]; !ok || !sameValue(old, v) {
-			changed.Vars[name] = v
-		}
-	}
-	for name := range f.vars {
-		if _, ok := snap.Vars[name]; !ok {
-			ln.Unset = append(ln.Unset, name)
-		}
-	}
-	slices.Sort(ln.Unset)
-	for _, e := range added {
-		ln.Add = append(ln.Add, toStored(e))
-	}
+	changed := engine.Snapshot{State: snap.State, Returns: snap.Returns}
+	ln := storeLine{Reset: t.Reset, Started: t.Started, State: &changed, Add: t.Added}
+	changed.Vars, ln.Unset = changes(f.vars, snap.Vars)
 	b, err := json.Marshal(ln)
 	if err == nil {
 		err = st.appendLine(id, append(b, '\n'))
@@ -295,26 +240,8 @@ func (st *Store) appendTurn(id string, f *fileState, reset, started bool, added,
 	return nil
 }
 
-// storable is vars without the numbers JSON cannot hold (infinities, NaN,
-// which a body's arithmetic can make): left out, such a variable comes back
-// at its initial value, where holding it would make every later write fail.
-func storable(vars map[string]any) map[string]any {
-	for _, v := range vars {
-		if f, ok := v.(float64); ok && (math.IsInf(f, 0) || math.IsNaN(f)) {
-			out := make(map[string]any, len(vars))
-			for k, v := range vars {
-				if f, ok := v.(float64); !ok || !math.IsInf(f, 0) && !math.IsNaN(f) {
-					out[k] = v
-				}
-			}
-			return out
-		}
-	}
-	return vars
-}
-
 // appendLine appends b to the session's file, which must exist.
-func (st *Store) appendLine(id string, b []byte) error {
+func (st *Files) appendLine(id string, b []byte) error {
 	f, err := os.OpenFile(st.path(id), os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
@@ -326,20 +253,10 @@ func (st *Store) appendLine(id string, b []byte) error {
 	return err
 }
 
-// sameValue reports whether two stored values are equal. Values a client or
-// a body sets are JSON values; those that are not comparable with == count as
-// different unless deeply equal.
-func sameValue(a, b any) bool {
-	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() || !reflect.TypeOf(b).Comparable() {
-		return reflect.DeepEqual(a, b)
-	}
-	return a == b
-}
-
 // rewrite replaces the session's file with a header and one line, through a
 // temporary file, so that a crash leaves either the old file or the new one.
 // It returns the file's size.
-func (st *Store) rewrite(id string, ln storeLine) (int64, error) {
+func (st *Files) rewrite(id string, ln storeLine) (int64, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -368,23 +285,54 @@ func (st *Store) rewrite(id string, ln storeLine) (int64, error) {
 	return int64(b.Len()), err
 }
 
-// remove deletes the session with id.
-func (st *Store) remove(id string) {
+// Remove implements Store.
+func (st *Files) Remove(ctx context.Context, id string) error {
+	st.remove(id)
+	return nil
+}
+
+func (st *Files) remove(id string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	os.Remove(st.path(id))
 }
 
-// sweep removes the session files not written to for ttl: sessions that
-// expired while no process held them. Then, while the files take more than
-// maxBytes (0: no bound), it removes the least recently written: a store
-// never fills the disk, however many sessions clients start. The files of
-// the sessions in live (held in memory, which expire by their own clock)
-// are kept. It returns how many files it removed for each reason.
-func (st *Store) sweep(ttl time.Duration, maxBytes int64, live map[string]bool) (expired, evicted int) {
+// Ping implements Store: the folder answers when it can be listed.
+func (st *Files) Ping(ctx context.Context) error {
+	f, err := os.Open(st.dir)
+	if err != nil {
+		return err
+	}
+	_, err = f.Readdirnames(1)
+	f.Close()
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return err
+}
+
+// Close implements Store.
+func (st *Files) Close() error { return nil }
+
+// Sweep implements Store: it removes the session files not written to for
+// the TTL, sessions that expired while no process held them. Then, while
+// the files take more than Options.MaxBytes, it removes the least recently
+// written: a store never fills the disk, however many sessions clients
+// start. The files of the live sessions are kept (a live session whose file
+// goes is written whole at its next turn).
+func (st *Files) Sweep(ctx context.Context, ids []string) (Swept, error) {
+	live := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		live[FileName(id)] = true
+	}
+	expired, evicted, err := st.sweep(st.opt.TTL, st.opt.MaxBytes, live)
+	return Swept{Expired: expired, Evicted: evicted}, err
+}
+
+func (st *Files) sweep(ttl time.Duration, maxBytes int64, live map[string]bool) (expired, evicted int, err error) {
 	entries, err := os.ReadDir(st.dir)
 	if err != nil {
-		return 0, 0
+		return 0, 0, err
 	}
 	type file struct {
 		name string
@@ -420,7 +368,7 @@ func (st *Store) sweep(ttl time.Duration, maxBytes int64, live map[string]bool) 
 		}
 	}
 	if maxBytes <= 0 || total <= maxBytes {
-		return expired, 0
+		return expired, 0, nil
 	}
 	slices.SortFunc(kept, func(a, b file) int { return a.mod.Compare(b.mod) })
 	for _, f := range kept {
@@ -432,5 +380,5 @@ func (st *Store) sweep(ttl time.Duration, maxBytes int64, live map[string]bool) 
 			total -= f.size
 		}
 	}
-	return expired, evicted
+	return expired, evicted, nil
 }
