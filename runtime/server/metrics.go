@@ -43,6 +43,8 @@ type metrics struct {
 	// sum in nanoseconds.
 	latency   [len(latencyBounds) + 1]atomic.Uint64
 	latencyNS atomic.Uint64
+
+	store storeMetrics
 }
 
 // latencyBounds are the upper bounds of the turn duration buckets, in
@@ -63,6 +65,7 @@ func newMetrics(intents []string) *metrics {
 	}
 	m.llmChoices[engine.ChoseNone] = new(atomic.Uint64)
 	m.llmChoices[engine.ChoiceFailed] = new(atomic.Uint64)
+	m.store.init()
 	return m
 }
 
@@ -147,6 +150,10 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_sum %s\n", strconv.FormatFloat(float64(m.latencyNS.Load())/1e9, 'g', -1, 64))
 	fmt.Fprintf(w, "botgen_turn_duration_seconds_count %d\n", cum)
 
+	if s.Store != nil {
+		m.store.write(w)
+	}
+
 	if s.eng.AsksModel() {
 		if s.eng.ChoosesIntents() {
 			labelled(w, "botgen_llm_intent_choices_total", "Messages no intent understood that the language model classified (nlp.llm_fallback), by the intent it chose, none, or error when it could not choose.", "intent", m.llmChoices)
@@ -179,4 +186,56 @@ func quote(s string) string {
 		}
 	}
 	return string(append(b, '"'))
+}
+
+// The session store's calls, by operation: how many, how many failed, and
+// how long they took.
+
+// storeOps are the operations counted; the set is fixed.
+var storeOps = [...]string{"load", "append", "remove", "sweep", "ping"}
+
+// storeBounds are the upper bounds of the store call duration buckets, in
+// seconds: a file append takes tens of microseconds, a Redis call on the
+// network a millisecond or so.
+var storeBounds = [...]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5}
+
+type storeMetrics struct {
+	calls, errors map[string]*atomic.Uint64
+	latency       [len(storeBounds) + 1]atomic.Uint64
+	latencyNS     atomic.Uint64
+}
+
+func (m *storeMetrics) init() {
+	m.calls, m.errors = map[string]*atomic.Uint64{}, map[string]*atomic.Uint64{}
+	for _, op := range storeOps {
+		m.calls[op], m.errors[op] = new(atomic.Uint64), new(atomic.Uint64)
+	}
+}
+
+// storeOp counts a call to the store of op that took d and failed with err.
+func (m *metrics) storeOp(op string, d time.Duration, err error) {
+	if c := m.store.calls[op]; c != nil {
+		c.Add(1)
+		if err != nil {
+			m.store.errors[op].Add(1)
+		}
+	}
+	i, _ := slices.BinarySearch(storeBounds[:], d.Seconds())
+	m.store.latency[i].Add(1)
+	m.store.latencyNS.Add(uint64(d.Nanoseconds()))
+}
+
+func (m *storeMetrics) write(w io.Writer) {
+	labelled(w, "botgen_store_operations_total", "Calls to session.store, by operation.", "operation", m.calls)
+	labelled(w, "botgen_store_errors_total", "Calls to session.store that failed (or took longer than session.store_timeout), by operation.", "operation", m.errors)
+	fmt.Fprintf(w, "# HELP botgen_store_duration_seconds Time a call to session.store took.\n# TYPE botgen_store_duration_seconds histogram\n")
+	var cum uint64
+	for i, b := range storeBounds {
+		cum += m.latency[i].Load()
+		fmt.Fprintf(w, "botgen_store_duration_seconds_bucket{le=\"%s\"} %d\n", strconv.FormatFloat(b, 'g', -1, 64), cum)
+	}
+	cum += m.latency[len(storeBounds)].Load()
+	fmt.Fprintf(w, "botgen_store_duration_seconds_bucket{le=\"+Inf\"} %d\n", cum)
+	fmt.Fprintf(w, "botgen_store_duration_seconds_sum %s\n", strconv.FormatFloat(float64(m.latencyNS.Load())/1e9, 'g', -1, 64))
+	fmt.Fprintf(w, "botgen_store_duration_seconds_count %d\n", cum)
 }
