@@ -358,6 +358,10 @@ func (st *Files) sweep(ttl time.Duration, maxBytes int64, live map[string]bool) 
 		total += info.Size()
 		switch {
 		case live[name]:
+			// Renewed, as a turn would: a live session idle for the TTL
+			// is still there after a crash.
+			now := time.Now()
+			_ = os.Chtimes(filepath.Join(st.dir, name), now, now)
 		case time.Since(info.ModTime()) >= ttl:
 			if remove(name) {
 				expired++
