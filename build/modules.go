@@ -14,14 +14,18 @@ import (
 // neither linked into a bot nor written by botgen generate.
 // TestRuntimeModules holds this list to what `go list -deps` says.
 var runtimeModules = map[string]bool{
+	"github.com/cespare/xxhash/v2":       true,
 	"github.com/cpuguy83/go-md2man/v2":   true,
 	"github.com/gorilla/websocket":       true,
 	"github.com/kljensen/snowball":       true,
+	"github.com/redis/go-redis/v9":       true,
 	"github.com/russross/blackfriday/v2": true,
 	"github.com/sashabaranov/go-openai":  true,
 	"github.com/urfave/cli/v2":           true,
 	"github.com/xrash/smetrics":          true,
+	"go.uber.org/atomic":                 true,
 	"go.yaml.in/yaml/v3":                 true,
+	"golang.org/x/sys":                   true,
 }
 
 // llmModules are the runtime modules that only the client of a language

@@ -25,7 +25,7 @@ type backend struct {
 	name string
 	// open returns a store with opt, and reopen, which returns another
 	// store on what the first one wrote (a restarted bot).
-	open func(t *testing.T, opt Options) (st Store, reopen func() Store)
+	open func(t testing.TB, opt Options) (st Store, reopen func() Store)
 	// damage makes the stored session with id unreadable.
 	damage func(t *testing.T, st Store, id string)
 	// readLimited: the store refuses a session over Options.ReadLimit (a
@@ -33,11 +33,11 @@ type backend struct {
 	readLimited bool
 }
 
-func backends(t *testing.T) []backend {
+func backends() []backend {
 	return []backend{
 		{
 			name: "memory",
-			open: func(t *testing.T, opt Options) (Store, func() Store) {
+			open: func(t testing.TB, opt Options) (Store, func() Store) {
 				m := NewMemory(opt)
 				return m, func() Store { return m }
 			},
@@ -51,7 +51,7 @@ func backends(t *testing.T) []backend {
 		},
 		{
 			name: "files",
-			open: func(t *testing.T, opt Options) (Store, func() Store) {
+			open: func(t testing.TB, opt Options) (Store, func() Store) {
 				dir := t.TempDir()
 				open := func() Store {
 					st, err := OpenFiles(dir, opt)
@@ -70,7 +70,7 @@ func backends(t *testing.T) []backend {
 		},
 		{
 			name: "redis",
-			open: func(t *testing.T, opt Options) (Store, func() Store) {
+			open: func(t testing.TB, opt Options) (Store, func() Store) {
 				srv := redistest.Start(t)
 				opt.Prefix = "botgen:test:"
 				open := func() Store {
@@ -100,7 +100,7 @@ func testOptions() Options {
 
 // TestConformance runs the same tests on every store.
 func TestConformance(t *testing.T) {
-	for _, b := range backends(t) {
+	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			t.Run("round trip", func(t *testing.T) { testRoundTrip(t, b) })
 			t.Run("turns", func(t *testing.T) { testTurns(t, b) })

@@ -169,8 +169,11 @@ func (m *Memory) Append(ctx context.Context, id string, mk *Mark, t Turn) error 
 		s.history = nil
 	}
 	s.history = append(s.history, et.added...)
-	if len(s.history) > et.keep {
-		s.history = slices.Clone(s.history[len(s.history)-et.keep:])
+	if drop := len(s.history) - et.keep; drop > 0 {
+		// In place, so that the backing array does not grow without bound.
+		n := copy(s.history, s.history[drop:])
+		clear(s.history[n:])
+		s.history = s.history[:n]
 	}
 	s.written = time.Now()
 	s.measure()
