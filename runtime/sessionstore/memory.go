@@ -94,14 +94,14 @@ func decode(id string, state []byte, vars map[string][]byte, history [][]byte) (
 
 // encodedTurn is a turn encoded for the memory and Redis stores.
 type encodedTurn struct {
-	whole   bool
-	state   []byte
-	set     map[string][]byte
-	unset   []string
-	added   [][]byte // the history itself when whole
-	vars    map[string]any
-	reset   bool
-	keep    int
+	whole bool
+	state []byte
+	set   map[string][]byte
+	unset []string
+	added [][]byte // the history itself when whole
+	vars  map[string]any
+	reset bool
+	keep  int
 }
 
 // encodeTurn encodes what t changed since m (everything when whole), before
