@@ -86,13 +86,23 @@ func runtimeRequires(gomod []byte, allIndirect bool, need func(string) bool) str
 	return b.String()
 }
 
+// testModules are modules no bot links but whose checksums go mod tidy
+// keeps in every module built from the runtime: those of the tests of
+// go-redis's packages, which "all" includes.
+var testModules = map[string]bool{
+	"github.com/bsm/ginkgo/v2":      true,
+	"github.com/klauspost/cpuid/v2": true,
+	"github.com/stretchr/testify":   true,
+	"github.com/zeebo/xxh3":         true,
+}
+
 // runtimeSums returns the lines of botgen's go.sum for the modules need
-// says a module needs.
+// says a module needs, and those of testModules.
 func runtimeSums(gosum []byte, need func(string) bool) []byte {
 	var out bytes.Buffer
 	sc := bufio.NewScanner(bytes.NewReader(gosum))
 	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 3 && need(f[0]) {
+		if f := strings.Fields(sc.Text()); len(f) == 3 && (need(f[0]) || testModules[f[0]]) {
 			out.WriteString(sc.Text() + "\n")
 		}
 	}
