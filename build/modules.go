@@ -24,10 +24,12 @@ var runtimeModules = map[string]bool{
 	"github.com/prometheus/client_model":  true,
 	"github.com/prometheus/common":        true,
 	"github.com/prometheus/procfs":        true,
+	"github.com/redis/go-redis/v9":        true,
 	"github.com/russross/blackfriday/v2":  true,
 	"github.com/sashabaranov/go-openai":   true,
 	"github.com/urfave/cli/v2":            true,
 	"github.com/xrash/smetrics":           true,
+	"go.uber.org/atomic":                  true,
 	"go.yaml.in/yaml/v3":                  true,
 	"golang.org/x/sys":                    true,
 	"google.golang.org/protobuf":          true,
@@ -120,17 +122,43 @@ func runtimeRequires(gomod []byte, allIndirect bool, need func(string) bool) str
 	return b.String()
 }
 
+// testModules are modules no bot links but whose checksums go mod tidy
+// keeps in every module built from the runtime: those of the tests of
+// go-redis's packages, which "all" includes.
+var testModules = map[string]bool{
+	"github.com/bsm/ginkgo/v2":      true,
+	"github.com/klauspost/cpuid/v2": true,
+	"github.com/stretchr/testify":   true,
+	"github.com/zeebo/xxh3":         true,
+}
+
+// extraSums are checksums the modules built from the runtime need and
+// botgen's own go.sum lacks: go mod tidy keeps gomega's (which go-redis's
+// tests import) in those modules, and does not in botgen's.
+const extraSums = `github.com/bsm/gomega v1.27.10 h1:yeMWxP2pV2fG3FgAODIY8EiRE3dy0aeFYt4l7wh6yKA=
+github.com/bsm/gomega v1.27.10/go.mod h1:JyEr/xRbxbtgWNi8tIEVPUYZ5Dzef52k01W3YH0H+O0=
+`
+
 // runtimeSums returns the lines of botgen's go.sum for the modules need
-// says a module needs.
+// says a module needs, with those of testModules and extraSums, sorted as
+// go.sum is.
 func runtimeSums(gosum []byte, need func(string) bool) []byte {
-	var out bytes.Buffer
+	var lines []string
 	sc := bufio.NewScanner(bytes.NewReader(gosum))
 	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 3 && need(f[0]) {
-			out.WriteString(sc.Text() + "\n")
+		if f := strings.Fields(sc.Text()); len(f) == 3 && (need(f[0]) || testModules[f[0]]) {
+			lines = append(lines, sc.Text())
 		}
 	}
-	return out.Bytes()
+	if need("github.com/redis/go-redis/v9") {
+		lines = append(lines, strings.Split(strings.TrimSpace(extraSums), "\n")...)
+	}
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	if len(lines) == 0 {
+		return nil
+	}
+	return []byte(strings.Join(lines, "\n") + "\n")
 }
 
 // runtimeGoMod returns the go.mod of the runtime's copy: botgen's module

@@ -26,6 +26,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/reply"
 	"github.com/botgen-dev/botgen/runtime/server"
+	"github.com/botgen-dev/botgen/runtime/sessionstore"
 	"github.com/botgen-dev/botgen/runtime/version"
 	"github.com/botgen-dev/botgen/runtime/webui"
 )
@@ -211,12 +212,17 @@ func serve(c *cli.Context, p *Program) error {
 	srv := server.New(eng, cfg, logger)
 	srv.TLS = tlsCfg
 	if cfg.SessionStore != "" {
-		st, err := server.OpenStore(cfg.SessionStore)
+		if sessionstore.IsURL(cfg.SessionStore) {
+			sessionstore.LogRedisTo(logger)
+		}
+		st, err := sessionstore.Open(cfg.SessionStore, sessionstore.OptionsFor(cfg, p.Bot.Name))
 		if err != nil {
 			ln.Close()
 			return fail(exitInput, "config key session.store: %v", err)
 		}
+		defer st.Close()
 		srv.Store = st
+		logger.Info("session store", "store", sessionstore.Redact(cfg.SessionStore))
 	}
 	if cfg.UIEnabled {
 		page, err := newPage(p, cfg)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,8 +62,12 @@ type Config struct {
 	// session.max_variable_bytes: the longest string a client may set a
 	// variable to with user_set_variable
 	MaxVariableBytes int
-	SessionStore     string // session.store: folder keeping resumable sessions across restarts; empty: memory only
-	StoreBytes       int64  // session.store_bytes: bytes the store's files may take; 0: no limit
+	// session.store: where resumable sessions are kept across restarts, a
+	// folder or a redis:// or rediss:// URL (whose password is never
+	// shown: see StoreSchemes); empty: memory only
+	SessionStore string
+	StoreBytes   int64         // session.store_bytes: bytes the store's files may take; 0: no limit
+	StoreTimeout time.Duration // session.store_timeout: how long one call to the store may take
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
@@ -203,7 +208,8 @@ var keys = []Key{
 	{Name: "session.memory", Kind: Int, Default: "1073741824", Doc: "bytes the sessions held in memory may take (their history and variables); to make room for a new session, those idle the longest are dropped, as for session.max (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.SessionMemory })},
 	{Name: "session.max_variable_bytes", Kind: Int, Default: "65536", Doc: "longest string a client may set a variable to (user_set_variable); a longer one is refused", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxVariableBytes })},
 	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.StoreBytes })},
-	{Name: "session.store", Kind: String, Default: "", Doc: "folder where sessions with a client-chosen id are kept, so that they survive a restart of the bot; empty: in memory only", set: func(c *Config, v parsed) error { c.SessionStore = strings.TrimSpace(v.s); return nil }},
+	{Name: "session.store", Kind: String, Default: "", Doc: "where sessions with a client-chosen id are kept, so that they survive a restart of the bot: a folder, or Redis as redis://[user:password@]host:port/db (rediss:// for TLS; the password is never logged or shown); empty: in memory only", set: setStore},
+	{Name: "session.store_timeout", Kind: Float, Default: "3", Doc: "seconds one call to session.store may take (reading a session back, writing a turn); a turn that cannot be stored in time is not answered, and the user is told so", set: positiveSeconds(func(c *Config) *time.Duration { return &c.StoreTimeout })},
 	{Name: "http.timeout", Kind: Float, Default: "10", Doc: "seconds an HTTP call of the bot (get, post) may take, answer included; a slower one fails and takes the state's error path", set: positiveSeconds(func(c *Config) *time.Duration { return &c.HTTPTimeout })},
 	{Name: "llm.url", Kind: String, Default: "http://localhost:11434/v1", Doc: "base URL of the OpenAI-compatible endpoint the bot asks (Ollama's by default; llama.cpp's server, vLLM or a cloud one); empty: none, and answers from knowledge quote the documents", set: func(c *Config, v parsed) error {
 		if strings.TrimSpace(v.s) == "" {
@@ -259,6 +265,57 @@ var keys = []Key{
 		return nil
 	}},
 	{Name: "ui.placeholder", Kind: String, Default: "Type a message…", Doc: "hint shown in the empty message box", set: func(c *Config, v parsed) error { c.UIPlaceholder = v.s; return nil }},
+}
+
+// StoreSchemes are the URL schemes session.store takes; any other value is
+// a folder.
+var StoreSchemes = []string{"redis", "rediss"}
+
+// setStore checks session.store: a value written as a URL must be one of
+// StoreSchemes with a host; anything else is a folder (C:\x, ./x, x:y).
+// Messages show the scheme and host, never the rest: a URL may hold a
+// password.
+func setStore(c *Config, v parsed) error {
+	s := strings.TrimSpace(v.s)
+	scheme, _, ok := strings.Cut(s, "://")
+	if !ok || !IsScheme(scheme) {
+		c.SessionStore = s
+		return nil
+	}
+	known := "session.store takes a folder, or a URL of Redis: " + strings.Join(StoreSchemes, ":// or ") + "://"
+	if !slices.Contains(StoreSchemes, strings.ToLower(scheme)) {
+		return fmt.Errorf("unknown scheme %q: %s", scheme, known)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("not a valid %s:// URL: %s", scheme, known)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%s has no host: write %s://[user:password@]host:port/db", u.Redacted(), scheme)
+	}
+	if db := strings.Trim(u.Path, "/"); db != "" {
+		if n, err := strconv.Atoi(db); err != nil || n < 0 {
+			return fmt.Errorf("%s: the path must be a database number, such as /0", u.Redacted())
+		}
+	}
+	c.SessionStore = s
+	return nil
+}
+
+// IsScheme reports whether s is written as a URL scheme (RFC 3986: a
+// letter, then letters, digits, +, - or .) of more than one letter, so
+// that a Windows drive (C:) is never taken for one.
+func IsScheme(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for i, r := range s {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return true
 }
 
 // positiveSeconds stores a positive number of seconds as a duration.

@@ -182,3 +182,27 @@ func TestHTTPSettings(t *testing.T) {
 		t.Errorf("http.timeout %v, http.max_bytes %d", c.HTTPTimeout, c.HTTPMaxBytes)
 	}
 }
+
+// TestSessionStoreValues: a folder is taken as it is, Windows drives
+// included; a URL must be Redis's, and no message shows its password.
+func TestSessionStoreValues(t *testing.T) {
+	for _, ok := range []string{"", "sessions", "./x", "/var/lib/bot", `C:\bots\x`, "C:/bots/x", "x:y", "redis://localhost:6379/0", "rediss://u:p@h:6380/2", "redis://h", "REDIS://h:1"} {
+		var c Config
+		if err := c.Set("session.store", ok); err != nil || c.SessionStore != ok {
+			t.Errorf("%q: %v (%q)", ok, err, c.SessionStore)
+		}
+	}
+	for value, want := range map[string]string{
+		"redi://u:hunter22@h:1/0":   `config key session.store: unknown scheme "redi": session.store takes a folder, or a URL of Redis: redis:// or rediss://`,
+		"file:///tmp/x":             `unknown scheme "file"`,
+		"redis://u:hunter22@/0":     "redis://u:xxxxx@/0 has no host",
+		"redis://u:hunter22@h:1/db": "redis://u:xxxxx@h:1/db: the path must be a database number",
+		"redis://u:hunter22@h:x/0":  "not a valid redis:// URL",
+	} {
+		var c Config
+		err := c.Set("session.store", value)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter22") {
+			t.Errorf("%q: %v, want %q", value, err, want)
+		}
+	}
+}

@@ -45,6 +45,13 @@ type metrics struct {
 	llmChoices map[string]prometheus.Counter
 	latency    prometheus.Histogram // turn durations, in seconds
 
+	// The session store's calls, by operation (storeOps): how many, how
+	// many failed, and how long they took; exposed when the server has a
+	// store.
+	storeCalls, storeErrors map[string]prometheus.Counter
+	storeLatency            prometheus.Histogram
+	storeCollectors         []prometheus.Collector
+
 	// What a registry exposes: the metrics above (the labelled ones by
 	// their vectors).
 	collectors []prometheus.Collector
@@ -117,6 +124,16 @@ func newMetrics(intents []string) *metrics {
 	})
 	m.collectors = append(m.collectors, m.latency)
 
+	var storeCallsVec, storeErrorsVec *prometheus.CounterVec
+	m.storeCalls, storeCallsVec = labelled("botgen_store_operations_total", "Calls to session.store, by operation.", "operation", storeOps[:])
+	m.storeErrors, storeErrorsVec = labelled("botgen_store_errors_total", "Calls to session.store that failed (or took longer than session.store_timeout), by operation.", "operation", storeOps[:])
+	m.storeLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "botgen_store_duration_seconds",
+		Help:    "Time a call to session.store took.",
+		Buckets: storeBounds,
+	})
+	m.storeCollectors = []prometheus.Collector{storeCallsVec, storeErrorsVec, m.storeLatency}
+
 	choices := append(append([]string(nil), intents...), engine.ChoseNone, engine.ChoiceFailed)
 	var choicesVec *prometheus.CounterVec
 	m.llmChoices, choicesVec = labelled("botgen_llm_intent_choices_total", "Messages no intent understood that the language model classified (nlp.llm_fallback), by the intent it chose, none, or error when it could not choose.", "intent", choices)
@@ -168,6 +185,8 @@ func (s *Server) newRegistry() *prometheus.Registry {
 	if s.eng.ChoosesIntents() {
 		reg.MustRegister(s.metrics.choices)
 	}
+	// The store is set after New: its series are collected when it is.
+	reg.MustRegister(storeCollector{s})
 	if st := s.eng.LLMStats(); st != nil {
 		reg.MustRegister(newLLMCollector(st))
 	}
@@ -242,5 +261,43 @@ func (c *llmCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.tokens, prometheus.CounterValue, float64(m.TokensOut), model, "out")
 		ch <- prometheus.MustNewConstHistogram(c.first, m.FirstToken.Count, m.FirstToken.Sum, m.FirstToken.Buckets, model)
 		ch <- prometheus.MustNewConstHistogram(c.req, m.Request.Count, m.Request.Sum, m.Request.Buckets, model)
+	}
+}
+
+// storeOps are the operations of the session store counted; the set is
+// fixed.
+var storeOps = [...]string{"load", "append", "remove", "sweep", "ping"}
+
+// storeBounds are the upper bounds of the store call duration buckets, in
+// seconds: a call to a folder or a Redis on the same network takes well
+// under a millisecond, one that waits for session.store_timeout seconds.
+var storeBounds = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 5}
+
+// storeOp counts a call to the store of op that took d and failed with err.
+func (m *metrics) storeOp(op string, d time.Duration, err error) {
+	if c := m.storeCalls[op]; c != nil {
+		c.Inc()
+		if err != nil {
+			m.storeErrors[op].Inc()
+		}
+	}
+	m.storeLatency.Observe(d.Seconds())
+}
+
+// storeCollector exposes the store's series when the server has a store
+// (Server.Store is set after New, before Serve).
+type storeCollector struct{ s *Server }
+
+// Describe sends nothing: the collector is unchecked, as its series come
+// and go with the store.
+func (storeCollector) Describe(chan<- *prometheus.Desc) {}
+
+// Collect sends the store's series when there is a store.
+func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.s.Store == nil {
+		return
+	}
+	for _, col := range c.s.metrics.storeCollectors {
+		col.Collect(ch)
 	}
 }

@@ -27,6 +27,8 @@ import (
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/protocol"
+	"github.com/botgen-dev/botgen/runtime/reply"
+	"github.com/botgen-dev/botgen/runtime/sessionstore"
 )
 
 // maxKeyLen bounds a client-chosen session key so a client cannot make the
@@ -48,8 +50,9 @@ type Server struct {
 	// requests get 404. Set it before Serve.
 	Page http.Handler
 	// Store, when set, keeps the sessions that clients can resume so that
-	// they outlive the process (see Store). Set it before Serve.
-	Store *Store
+	// they outlive the process (see package sessionstore). Set it before
+	// Serve.
+	Store sessionstore.Store
 	// TLS, when set, makes Serve serve TLS (wss:// and https://) on its
 	// listeners. Set it before Serve.
 	TLS *tls.Config
@@ -144,6 +147,9 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	if cfg.ReadBudget <= 0 {
 		cfg.ReadBudget = def.ReadBudget
 	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = def.StoreTimeout
+	}
 	// The largest frame must fit, or it would wait for ever.
 	cfg.ReadBudget = max(cfg.ReadBudget, cfg.MaxSize)
 	var intents []string
@@ -226,7 +232,7 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // ServeHTTP serves a chat connection for a WebSocket upgrade on any path,
-// "ok" on GET /healthz, the metrics on GET /metrics (unless
+// "ok" on GET /healthz, GET /readyz (see serveReady), the metrics on GET /metrics (unless
 // metrics.enabled is false), and hands every other request to Page (404
 // when Page is nil).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -237,6 +243,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte("ok"))
+	case r.URL.Path == "/readyz" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.serveReady(w)
 	case r.URL.Path == "/metrics" && s.serveMetrics != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		s.serveMetrics.ServeHTTP(w, r)
 	case s.Page != nil:
@@ -244,6 +252,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "not found: this is a chat bot's WebSocket endpoint", http.StatusNotFound)
 	}
+}
+
+// serveReady answers whether the bot can serve a turn: 200 "ok" when it has
+// no store or its store answers a ping within session.store_timeout, 503
+// with the reason otherwise. /healthz answers whether the process is alive.
+func (s *Server) serveReady(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.Store != nil {
+		if err := s.storeCall("ping", s.Store.Ping); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = fmt.Fprintf(w, "not ready: the session store does not answer: %v", err)
+			return
+		}
+	}
+	_, _ = w.Write([]byte("ok"))
 }
 
 // Shutdown stops accepting connections, waits for turns in flight to finish
@@ -366,10 +390,22 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		stream:     r.URL.Query().Get("stream") == "1",
 		replayAll:  r.URL.Query().Get("replay") == "all",
 	}
-	sess, fresh, ok := s.attach(c, key, r.RemoteAddr)
-	if !ok { // Shutdown began during the handshake
+	sess, fresh, err := s.attach(c, key, r.RemoteAddr)
+	if errors.Is(err, errClosing) { // Shutdown began during the handshake
 		s.release(ip)
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(s.cfg.WriteTimeout))
+		_ = ws.Close()
+		return
+	}
+	if err != nil { // the store holds the session, and does not answer
+		s.release(ip)
+		s.log.Error("connection closed: its stored session cannot be read", "session", logID(key), "remote", r.RemoteAddr, "err", err)
+		deadline := time.Now().Add(s.cfg.WriteTimeout)
+		if f, err := s.dialect.EncodeReply(reply.NewText(reply.Str, unreachableText), s.now()); err == nil {
+			_ = ws.SetWriteDeadline(deadline)
+			_ = ws.WriteMessage(websocket.TextMessage, f)
+		}
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "session store unavailable"), deadline)
 		_ = ws.Close()
 		return
 	}
@@ -399,10 +435,14 @@ func badKey(key string) string {
 	return ""
 }
 
+// errClosing is attach's error once Shutdown has begun.
+var errClosing = errors.New("server shutting down")
+
 // attach finds or creates the session for key and adds c to it, setting
 // c.sess and c.log; fresh reports a new session. It fails once Shutdown has
-// begun.
-func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok bool) {
+// begun (errClosing), and when the store could not be asked for the
+// session: a new one would overwrite it.
+func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh bool, err error) {
 	// A session the store holds is read before taking the server's lock, so
 	// that reading a file holds up no other connection. Should the session
 	// leave memory (evicted) between the look and the lock, it is read
@@ -411,7 +451,10 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	tried := false
 	for {
 		if key != "" && s.Store != nil && !tried && !s.holds(key) {
-			restored, tried = s.restore(key), true
+			if restored, err = s.restore(key); err != nil {
+				return nil, false, err
+			}
+			tried = true
 		}
 		s.mu.Lock()
 		if key == "" || s.Store == nil || tried || s.sessions[key] != nil {
@@ -421,7 +464,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	}
 	defer s.mu.Unlock()
 	if s.closing {
-		return nil, false, false
+		return nil, false, errClosing
 	}
 	// Only a client-chosen key makes a session resumable: no client could
 	// come back to a session whose key it was never told.
@@ -467,7 +510,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh, ok b
 	sess.mu.Unlock()
 	s.conns[c] = struct{}{}
 	s.connWG.Add(1)
-	return sess, fresh, true
+	return sess, fresh, nil
 }
 
 // detach removes c from the server and its session; a session that is not
@@ -577,6 +620,7 @@ func (s *Server) janitor() {
 }
 
 func (s *Server) reclaim(now time.Time) {
+	var gone, live []string
 	s.mu.Lock()
 	for id, sess := range s.sessions {
 		sess.mu.Lock()
@@ -586,32 +630,42 @@ func (s *Server) reclaim(now time.Time) {
 			s.forget(sess)
 			s.metrics.expired.Inc()
 			if sess.stored {
-				s.Store.remove(id)
+				gone = append(gone, id)
 			}
 			s.log.Info("session expired", "session", sess.logID())
 		}
 	}
-	var live map[string]bool
-	if s.Store != nil {
-		live = map[string]bool{}
-		for id, sess := range s.sessions {
-			if sess.stored {
-				live[fileName(id)] = true
-			}
+	for id, sess := range s.sessions {
+		if sess.stored {
+			live = append(live, id)
 		}
 	}
 	s.mu.Unlock()
-	// Listing the folder holds up no connection: a session read back in
-	// the meantime, whose file goes, is written whole at its next turn.
-	if s.Store != nil {
-		expired, evicted := s.Store.sweep(s.cfg.SessionTTL, s.cfg.StoreBytes, live)
-		if expired > 0 {
-			s.log.Info("stored sessions expired", "count", expired)
+	if s.Store == nil {
+		return
+	}
+	// The store is asked without the server's lock, which would hold up
+	// every connection: a session read back in the meantime, whose file
+	// or keys go, is written whole at its next turn.
+	for _, id := range gone {
+		if err := s.storeCall("remove", func(ctx context.Context) error { return s.Store.Remove(ctx, id) }); err != nil {
+			s.log.Warn("expired session not removed from the store", "session", logID(id), "err", err)
 		}
-		if evicted > 0 {
-			s.metrics.storeEvicted.Add(float64(evicted))
-			s.log.Warn("stored sessions removed: session.store_bytes reached", "count", evicted, "store_bytes", s.cfg.StoreBytes)
-		}
+	}
+	var sw sessionstore.Swept
+	err := s.storeCall("sweep", func(ctx context.Context) (err error) {
+		sw, err = s.Store.Sweep(ctx, live)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("session store not swept", "err", err)
+	}
+	if sw.Expired > 0 {
+		s.log.Info("stored sessions expired", "count", sw.Expired)
+	}
+	if sw.Evicted > 0 {
+		s.metrics.storeEvicted.Add(float64(sw.Evicted))
+		s.log.Warn("stored sessions removed: session.store_bytes reached", "count", sw.Evicted, "store_bytes", s.cfg.StoreBytes)
 	}
 }
 

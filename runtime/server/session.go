@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -13,6 +12,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/engine"
 	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/botgen-dev/botgen/runtime/reply"
+	"github.com/botgen-dev/botgen/runtime/sessionstore"
 )
 
 // session is one conversation and the connections attached to it.
@@ -34,12 +34,14 @@ type session struct {
 
 	// stored sessions are kept in the server's Store: pending holds the
 	// entries recorded since the last write, wiped whether the history was
-	// reset since, lines the turn lines of the session's file. Guarded by
-	// turn.
+	// reset since (unwiped the history before), mark what the store knows
+	// it wrote, saved the engine as last stored. Guarded by turn.
 	stored  bool
 	pending []entry
 	wiped   bool
-	file    fileState
+	unwiped []entry
+	mark    sessionstore.Mark
+	saved   *savedTurn
 
 	// idle is the session's place in Server.idle while it has no
 	// connection (guarded by Server.mu). evicted is set when makeRoom
@@ -80,7 +82,7 @@ func (s *Server) account(sess *session) {
 // store.
 func (s *session) logID() string { return logID(s.id) }
 
-func logID(id string) string { return fileName(id)[:12] }
+func logID(id string) string { return sessionstore.Hash(id)[:12] }
 
 // entry is one message in a session's history: a user message as the client
 // sent it, an upload (its name, type and size, not its bytes), or a bot
@@ -204,55 +206,6 @@ func shorten(message any, max int) any {
 	}
 }
 
-// persist writes what the turn that just ran changed to the store. A failure
-// is logged and the session goes on in memory. Called with sess.turn held.
-func (s *Server) persist(sess *session) {
-	if !sess.stored {
-		return
-	}
-	snap := sess.es.Snapshot()
-	err := s.Store.appendTurn(sess.id, &sess.file, sess.wiped, sess.started, sess.pending, sess.history, snap)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		// The next turn writes the session whole, from its history.
-		s.log.Error("session not stored", "session", sess.logID(), "err", err)
-	} else if err != nil {
-		// The file went away (swept while the session sat idle with a
-		// connection open, or removed by hand): write it whole.
-		if err = s.Store.appendTurn(sess.id, &sess.file, true, sess.started, nil, sess.history, snap); err != nil {
-			s.log.Error("session not stored", "session", sess.logID(), "err", err)
-		}
-	}
-	sess.pending, sess.wiped = sess.pending[:0], false
-}
-
-// restore reads the session with key from the store; nil when the store has
-// none, or an unreadable one (which is logged and then overwritten by the
-// new session's first turn).
-func (s *Server) restore(key string) *session {
-	sv, err := s.Store.load(key, s.cfg.SessionTTL, s.cfg.SessionHistory)
-	if err != nil {
-		s.log.Warn("stored session unreadable: starting a new one", "session", logID(key), "err", err)
-		return nil
-	}
-	if sv == nil {
-		return nil
-	}
-	es, problems := s.eng.Restore(key, sv.snap)
-	for _, p := range problems {
-		s.log.Warn("stored session restored in part", "session", logID(key), "problem", p)
-	}
-	s.log.Info("session restored from the store", "session", logID(key), "state", es.State(), "history", len(sv.history))
-	sess := &session{id: key, resumable: true, stored: true, es: es, started: sv.started, history: sv.history, file: sv.file}
-	s.wireModel(sess)
-	for i := range sess.history {
-		sess.recorded++
-		sess.history[i].seq = sess.recorded
-		sess.historyBytes += sess.history[i].size()
-	}
-	s.trimHistory(sess)
-	return sess
-}
-
 // start runs the session's initial body if it has not run yet (a new
 // session); a resumed session is left as it is.
 func (s *Server) start(sess *session) {
@@ -322,6 +275,9 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		in = engine.Input{Kind: engine.SetVars, Vars: req.Vars}
 	case protocol.Reset:
 		in = engine.Input{Kind: engine.Reset}
+		if sess.stored && !sess.wiped {
+			sess.unwiped = sess.history // put back if the reset cannot be stored
+		}
 		sess.history, sess.historyBytes = nil, 0
 		sess.pending, sess.wiped = sess.pending[:0], true
 	default:
@@ -402,8 +358,9 @@ func guard(f func() ([]reply.Reply, error)) (rs []reply.Reply, err error) {
 
 // deliver encodes replies, records them, stores the turn and then queues
 // the replies on every live connection of sess: a reply a client has seen
-// is never lost by a crash that follows (the store has the turn first).
-// Called with sess.turn held.
+// is never lost by a crash that follows (the store has the turn first). A
+// turn the store cannot take in session.store_timeout is undone, and the
+// user told so instead of answered. Called with sess.turn held.
 func (s *Server) deliver(sess *session, replies []reply.Reply) {
 	frames := make([][]byte, 0, len(replies))
 	seqs := make([]uint64, 0, len(replies))
@@ -417,7 +374,13 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		frames = append(frames, f)
 		seqs = append(seqs, s.record(sess, entry{at: at, reply: r}))
 	}
-	s.persist(sess)
+	if err := s.persist(sess); err != nil {
+		s.log.Error("turn not stored: undone, and the user told so", "session", sess.logID(), "err", err)
+		s.undo(sess)
+		s.account(sess)
+		s.tellNotStored(sess)
+		return
+	}
 	s.account(sess)
 	if len(frames) == 0 {
 		return

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,19 +12,22 @@ import (
 	"time"
 
 	"github.com/botgen-dev/botgen/runtime/config"
-	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/sessionstore"
 )
 
 // withStore gives the server a store in dir.
 func withStore(t testing.TB, dir string) func(*Server) {
 	return func(s *Server) {
-		st, err := OpenStore(dir)
+		st, err := sessionstore.OpenFiles(dir, sessionstore.OptionsFor(s.cfg, "test"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.Store = st
 	}
 }
+
+// storePath is the file of the session with id in the folder dir.
+func storePath(dir, id string) string { return filepath.Join(dir, sessionstore.FileName(id)) }
 
 // stop shuts the server down now, as a restart would.
 func (ts *testServer) stop(t testing.TB) {
@@ -150,7 +152,7 @@ func TestStoreCompaction(t *testing.T) {
 	a := startWith(t, nil, withStore(t, dir), baf, limit)
 	c := a.dial(t, "", header("X-Session-ID", "long"))
 	c.next()
-	turns := maxStoreLines + 5
+	turns := sessionstore.CompactAfter + 5
 	for i := 1; i <= turns; i++ {
 		c.say("count")
 		c.expect(bafStr, fmt.Sprintf("count=%d", i))
@@ -189,14 +191,13 @@ func TestStoreDamagedFiles(t *testing.T) {
 	d.next()
 	a.stop(t)
 
-	st, _ := OpenStore(dir)
-	f, err := os.OpenFile(st.path("cut"), os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(storePath(dir, "cut"), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.WriteString(`{"started":true,"add":[{"at":"2026-`)
 	f.Close()
-	if err := os.WriteFile(st.path("garbled"), []byte("not json\n"), 0o600); err != nil {
+	if err := os.WriteFile(storePath(dir, "garbled"), []byte("not json\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -253,11 +254,11 @@ func TestOpenStoreErrors(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenStore(file); err == nil || !strings.Contains(err.Error(), "session store") {
-		t.Errorf("OpenStore on a file: %v", err)
+	if _, err := sessionstore.OpenFiles(file, sessionstore.Options{}); err == nil || !strings.Contains(err.Error(), "session store") {
+		t.Errorf("OpenFiles on a file: %v", err)
 	}
-	if _, err := OpenStore(filepath.Join(file, "sub")); err == nil {
-		t.Error("OpenStore under a file succeeded")
+	if _, err := sessionstore.OpenFiles(filepath.Join(file, "sub"), sessionstore.Options{}); err == nil {
+		t.Error("OpenFiles under a file succeeded")
 	}
 }
 
@@ -359,15 +360,11 @@ func TestStoreNeverAmplifies(t *testing.T) {
 // (every variable on every line) is read, then rewritten in the new one.
 func TestStoreReadsVersion1(t *testing.T) {
 	dir := t.TempDir()
-	st, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	v1 := `{"botgen_session":1,"id":"old"}
 {"reset":true,"started":true,"add":[{"at":"2026-11-01T10:00:00Z","user":true,"message":"count"},{"at":"2026-11-01T10:00:00Z","reply":{"Kind":"str","Text":"count=1"}}],"snapshot":{"state":"main","vars":{"count":1,"tag":"x"}}}
 {"started":true,"snapshot":{"state":"main","vars":{"count":2}}}
 `
-	if err := os.WriteFile(st.path("old"), []byte(v1), 0o600); err != nil {
+	if err := os.WriteFile(storePath(dir, "old"), []byte(v1), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	a := startWith(t, nil, withStore(t, dir), baf)
@@ -375,28 +372,8 @@ func TestStoreReadsVersion1(t *testing.T) {
 	c.say("show")
 	c.expect(bafStr, "tag= count=2") // each version 1 line held every variable
 	a.stop(t)
-	data, _ := os.ReadFile(st.path("old"))
+	data, _ := os.ReadFile(storePath(dir, "old"))
 	if !strings.HasPrefix(string(data), `{"botgen_session":2,`) {
 		t.Errorf("not rewritten in version 2:\n%s", data)
-	}
-}
-
-// TestStoreLeavesOutInfinities: a number JSON cannot hold is left out of
-// the store rather than making every later write of the session fail.
-func TestStoreLeavesOutInfinities(t *testing.T) {
-	st, err := OpenStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f fileState
-	for _, v := range []any{math.Inf(1), 2.0} {
-		snap := engine.Snapshot{State: "main", Vars: map[string]any{"x": v, "n": 1.0}}
-		if err := st.appendTurn("inf", &f, false, true, nil, nil, snap); err != nil {
-			t.Fatalf("x=%v: %v", v, err)
-		}
-	}
-	sv, err := st.load("inf", time.Hour, 10)
-	if err != nil || sv.snap.Vars["x"] != 2.0 || sv.snap.Vars["n"] != 1.0 {
-		t.Fatalf("loaded %+v, %v", sv, err)
 	}
 }
