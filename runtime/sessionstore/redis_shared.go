@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,10 +25,15 @@ import (
 // one lease TTL, and nothing is rebalanced when instances come and go.
 
 // leaseScript takes a lease: KEYS lease, fence, version; ARGV the holder,
-// the lease's TTL and the session's TTL in milliseconds. It answers the new
-// fencing token and the version, or an empty array while another holds it.
+// the lease's TTL and the session's TTL in milliseconds, and the holder's
+// instance ("" for none). It answers the new fencing token and the version,
+// or an empty array while another holds it. A lease held by the same
+// instance is taken over: an instance runs one turn of a session at a
+// time, so such a lease is one whose answer was lost (a timeout).
 var leaseScript = redis.NewScript(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+local cur = redis.call('GET', KEYS[1])
+if not cur or (ARGV[4] ~= '' and string.sub(cur, 1, #ARGV[4]) == ARGV[4]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   local token = redis.call('INCR', KEYS[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[3])
   return {token, redis.call('GET', KEYS[3]) or '0'}
@@ -58,9 +64,13 @@ const leasePoll = 50 * time.Millisecond
 
 // Lease implements Shared.
 func (r *Redis) Lease(ctx context.Context, id, owner string, ttl time.Duration) (Lease, error) {
+	instance := ""
+	if i := strings.LastIndexByte(owner, ':'); i > 0 {
+		instance = owner[:i+1]
+	}
 	wait := time.Millisecond
 	for {
-		res, err := leaseScript.Run(ctx, r.c, r.leaseKeys(id), owner, max(ttl.Milliseconds(), 1), max(r.opt.TTL.Milliseconds(), 1)).Slice()
+		res, err := leaseScript.Run(ctx, r.c, r.leaseKeys(id), owner, max(ttl.Milliseconds(), 1), max(r.opt.TTL.Milliseconds(), 1), instance).Slice()
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				return Lease{}, r.fail("taking a lease", fmt.Errorf("%w: %w", ErrLeaseBusy, err))
@@ -137,6 +147,9 @@ const subscribePing = 15 * time.Second
 func (r *Redis) Subscribe(ctx context.Context, deliver func([]byte), lost func()) error {
 	ps := r.c.Subscribe(ctx, r.channel())
 	defer ps.Close()
+	// A receive waits on the connection; closing it ends the wait at once.
+	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+	defer stop()
 	for {
 		msg, err := ps.ReceiveTimeout(ctx, subscribePing)
 		if ctx.Err() != nil {

@@ -34,7 +34,7 @@ func openShared(t *testing.T) (a, b *Redis) {
 func TestLeaseSerialisesHolders(t *testing.T) {
 	a, b := openShared(t)
 	ctx := context.Background()
-	la, err := a.Lease(ctx, "s", "a", time.Minute)
+	la, err := a.Lease(ctx, "s", "a:1", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestLeaseSerialisesHolders(t *testing.T) {
 		t.Errorf("first lease %+v, want token 1, version 0", la)
 	}
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
-	_, err = b.Lease(short, "s", "b", time.Minute)
+	_, err = b.Lease(short, "s", "b:1", time.Minute)
 	cancel()
 	if !errors.Is(err, ErrLeaseBusy) {
 		t.Fatalf("a held lease taken: %v", err)
@@ -52,7 +52,7 @@ func TestLeaseSerialisesHolders(t *testing.T) {
 	tu := turnOf(engine.Snapshot{State: "main"}, everyEntry()[:1], &h, 10)
 	tu.Fence, tu.Seq = la.Token, 1
 	mustAppend(t, a, "s", &m, tu)
-	if err := b.Release(ctx, "s", Lease{Owner: "b"}); err != nil {
+	if err := b.Release(ctx, "s", Lease{Owner: "b:1"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Renew(ctx, "s", la, time.Minute); err != nil {
@@ -61,7 +61,7 @@ func TestLeaseSerialisesHolders(t *testing.T) {
 	if err := a.Release(ctx, "s", la); err != nil {
 		t.Fatal(err)
 	}
-	lb, err := b.Lease(ctx, "s", "b", 200*time.Millisecond)
+	lb, err := b.Lease(ctx, "s", "b:2", 200*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +73,17 @@ func TestLeaseSerialisesHolders(t *testing.T) {
 	}
 	// b never releases: its lease expires, and a gets the session.
 	began := time.Now()
-	lc, err := a.Lease(ctx, "s", "a2", time.Minute)
+	lc, err := a.Lease(ctx, "s", "c:1", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if lc.Token != 3 || time.Since(began) > 5*time.Second {
 		t.Errorf("lease after expiry %+v after %v", lc, time.Since(began))
+	}
+	// A lease the same instance left (its answer lost) is taken over.
+	ld, err := a.Lease(soon(t), "s", "c:2", time.Minute)
+	if err != nil || ld.Token != 4 {
+		t.Errorf("a lease of the same instance not taken over: %+v, %v", ld, err)
 	}
 	sv := mustLoad(t, b, "s")
 	if sv.Version != la.Token || sv.Seq != 1 {
@@ -95,12 +100,12 @@ func TestLeaseSerialisesHolders(t *testing.T) {
 func TestFencingRefusesStaleWriter(t *testing.T) {
 	a, b := openShared(t)
 	ctx := context.Background()
-	old, err := a.Lease(ctx, "s", "a", 50*time.Millisecond)
+	old, err := a.Lease(ctx, "s", "a:1", 50*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond) // a is paused past its lease
-	cur, err := b.Lease(ctx, "s", "b", time.Minute)
+	cur, err := b.Lease(ctx, "s", "b:1", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,4 +169,11 @@ func TestPublishReachesSubscribers(t *testing.T) {
 	mu.Unlock()
 	cancel()
 	<-done
+}
+
+// soon is a context that ends soon: for a lease that must come at once.
+func soon(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }

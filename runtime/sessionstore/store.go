@@ -64,7 +64,10 @@ type Shared interface {
 	// Lease takes the lease of the session with id for ttl, waiting while
 	// another holder has it, until ctx ends (ErrLeaseBusy). The lease
 	// carries a fencing token, newer than every other of the session, and
-	// the token of the last turn written (the session's version).
+	// the token of the last turn written (the session's version). owner
+	// is unique to this holding, written <instance>:<n>: a lease left by
+	// the same instance (whose answer was lost) is taken over, since an
+	// instance runs one turn of a session at a time.
 	Lease(ctx context.Context, id, owner string, ttl time.Duration) (Lease, error)
 	// Renew extends a lease the caller still holds to ttl from now;
 	// ErrLeaseLost when it expired and someone else may hold it.
