@@ -1,13 +1,17 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/botgen-dev/botgen/internal/redistest"
 )
@@ -171,4 +175,48 @@ func redisCommand(t *testing.T, srv *redistest.Server, args ...string) string {
 	buf := make([]byte, 512)
 	n, _ := c.Read(buf)
 	return string(buf[:n])
+}
+
+// TestRedisShutdownRestarts: on a shared store, Shutdown turns /readyz to
+// 503 at once and refuses new chat connections, lets the turn in flight
+// finish and its reply go, then closes every connection with 1012 (service
+// restart), so that clients reconnect to another instance at once.
+func TestRedisShutdownRestarts(t *testing.T) {
+	srv := redistest.Start(t)
+	hooks := &testHooks{slowStarted: make(chan struct{}), slowRelease: make(chan struct{})}
+	ts := startWith(t, hooks, withRedis(t, srv), baf)
+	a := ts.dial(t, "", header("X-Session-ID", "leaving-a"))
+	a.next()
+	b := ts.dial(t, "", header("X-Session-ID", "leaving-b"))
+	b.next()
+	a.say("slow")
+	<-hooks.slowStarted
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		done <- ts.Shutdown(ctx)
+	}()
+	eventually(t, "/readyz to answer 503", func() bool {
+		code, body := ts.get(t, "/readyz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "shutting down")
+	})
+	if _, err := ts.tryDial("", header("X-Session-ID", "late")); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("a new connection while shutting down: %v, want HTTP 503", err)
+	}
+	close(hooks.slowRelease)
+	a.expect(bafStr, "slow done")
+	for name, c := range map[string]*client{"a": a, "b": b} {
+		if code := c.expectClose(); code != websocket.CloseServiceRestart {
+			t.Errorf("%s: close code %d, want 1012", name, code)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	// The session goes on on another instance.
+	other := startWith(t, nil, withRedis(t, srv), baf)
+	c := other.dial(t, "", header("X-Session-ID", "leaving-a"))
+	c.say("count")
+	c.expect(bafStr, "count=1")
 }
