@@ -388,5 +388,3 @@ func TestRollingRestartBehindNginx(t *testing.T) {
 	t.Logf("%d sessions, %d acknowledged turns, %d closes with 1012, none lost; after SIGKILL every session went on within %v (reconnections: %d, median %v, slowest %v)",
 		sessions, total, restarts, resumedIn.Round(time.Millisecond), len(resumes), median.Round(time.Millisecond), lastOf(resumes).Round(time.Millisecond))
 }
-
-
