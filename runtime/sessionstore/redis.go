@@ -20,6 +20,9 @@ import (
 //	<prefix>{<hash>}:state    string: JSON {"botgen_session":1,"id","started","state","returns"}
 //	<prefix>{<hash>}:vars     hash: variable name → its JSON value
 //	<prefix>{<hash>}:history  list: one JSON entry per message, oldest first
+//	<prefix>{<hash>}:version  string: the fencing token of the last turn written
+//
+// and the keys of its lease (see redis_shared.go).
 //
 // A turn is written by one Lua script, so Redis applies all of it or none:
 // the state, the variables it set or removed, the entries it added, the
