@@ -220,3 +220,41 @@ func TestRedisShutdownRestarts(t *testing.T) {
 	c.say("count")
 	c.expect(bafStr, "count=1")
 }
+
+// TestInstancesStream: a connection with stream=1 on one instance gets the
+// stream frames of a turn another instance runs, then the reply itself.
+func TestInstancesStream(t *testing.T) {
+	srv := redistest.Start(t)
+	m := &scriptModel{}
+	a := startBot(t, modelBot(m), withRedis(t, srv), baf)
+	b := startBot(t, modelBot(m), withRedis(t, srv), baf)
+	sender := a.dial(t, "", header("X-Session-ID", "streamed"))
+	sender.rawFrame() // the greeting
+	watcher := b.dial(t, "stream=1", header("X-Session-ID", "streamed"))
+	b.waitConns(t, 1)
+	m.queue("Streamed across instances.")
+	sender.say("ask one")
+	var text strings.Builder
+	for {
+		f := watcher.rawFrame()
+		if f.Action == "agent_reply_markdown" {
+			var whole string
+			_ = json.Unmarshal(f.Message, &whole)
+			if whole != "Streamed across instances." {
+				t.Errorf("reply %q", whole)
+			}
+			break
+		}
+		if f.Action != "agent_reply_"+StreamKind {
+			t.Fatalf("got %s %s", f.Action, f.Message)
+		}
+		var d struct {
+			Delta string `json:"delta"`
+		}
+		_ = json.Unmarshal(f.Message, &d)
+		text.WriteString(d.Delta)
+	}
+	if text.String() != "Streamed across instances." {
+		t.Errorf("streamed %q", text.String())
+	}
+}
