@@ -266,7 +266,7 @@ func (c *llmCollector) Collect(ch chan<- prometheus.Metric) {
 
 // storeOps are the operations of the session store counted; the set is
 // fixed.
-var storeOps = [...]string{"load", "append", "remove", "sweep", "ping"}
+var storeOps = [...]string{"load", "append", "remove", "sweep", "ping", "lease", "release", "version", "publish"}
 
 // storeBounds are the upper bounds of the store call duration buckets, in
 // seconds: a call to a folder or a Redis on the same network takes well

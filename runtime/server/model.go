@@ -106,12 +106,15 @@ func (s *Server) stream(sess *session, id int, delta string) {
 		}
 	}
 	sess.mu.Unlock()
-	if len(to) == 0 {
+	if len(to) == 0 && !s.sharing(sess) {
 		return
 	}
 	b, err := s.dialect.Encode(protocol.Frame{Action: s.dialect.ReplyPrefix() + StreamKind, Message: streamDelta{ID: id, Delta: delta}, Timestamp: time.Now()})
 	if err != nil {
 		return
+	}
+	if s.sharing(sess) {
+		s.publishStream(sess, id, b)
 	}
 	for _, c := range to {
 		if !c.tryQueue(b) {

@@ -60,6 +60,11 @@ type Server struct {
 	// a client, before its first turn: a bot's test command gives its test
 	// sessions their mocks. Set it before Serve.
 	NewSession func(key string, s *engine.Session)
+	// LeaseTTL, when set, is how long a turn's lease on a shared store
+	// (Redis) lasts unless renewed while the turn runs: how long a session
+	// waits for an instance that died mid-turn (default 10 s). Set it
+	// before Serve.
+	LeaseTTL time.Duration
 
 	eng     *engine.Engine
 	cfg     config.Config
@@ -95,6 +100,14 @@ type Server struct {
 	closing   bool           // Shutdown has begun: no new turns or connections
 	turns     sync.WaitGroup // turns in flight; Add only under mu while !closing
 	connWG    sync.WaitGroup // live connections
+
+	// byHash finds the sessions of a shared store by the hash events
+	// name them by; guarded by mu.
+	byHash map[string]*session
+	// fan runs the subscription of a shared store; nil otherwise. Set
+	// once, by fanOnce, before the server serves.
+	fan     *fanout
+	fanOnce sync.Once
 
 	janitorOnce sync.Once
 	stop        chan struct{} // closed by Shutdown: stops the janitor
@@ -168,6 +181,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		idle:        list.New(),
 		conns:       make(map[*conn]struct{}),
 		perIP:       make(map[string]int),
+		byHash:      make(map[string]*session),
 		stop:        make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
@@ -217,6 +231,7 @@ func (s *Server) Dialect() protocol.Dialect { return s.dialect }
 // listeners.
 func (s *Server) Serve(ln net.Listener) error {
 	s.loopback.Store(isLoopbackAddr(ln.Addr()))
+	s.fanOnce.Do(s.setupShared)
 	s.log.Info("chat server listening", "addr", ln.Addr().String(), "protocol", string(s.dialect), "origins", s.originRule())
 	// The guard goes under TLS: it counts TCP connections, and answers
 	// those it refuses itself.
@@ -260,6 +275,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveReady(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("not ready: shutting down"))
+		return
+	}
 	if s.Store != nil {
 		if err := s.storeCall("ping", s.Store.Ping); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -274,11 +297,21 @@ func (s *Server) serveReady(w http.ResponseWriter) {
 // and their replies to be written, then closes every connection with close
 // code 1001 (going away). If ctx ends first, the remaining connections are
 // dropped and ctx's error is returned.
+//
+// On a shared store (several instances) it closes them with 1012 (service
+// restart) instead, so that clients reconnect to another instance at once,
+// and keeps listening until they are closed, answering GET /readyz with
+// 503 and chat handshakes with 503, so that a load balancer sends no one
+// here meanwhile.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.fanOnce.Do(s.setupShared)
 	s.mu.Lock()
 	s.closing = true
 	s.mu.Unlock()
 	s.stopOnce.Do(func() { close(s.stop) })
+	if s.fan != nil {
+		return s.shutdownShared(ctx)
+	}
 
 	// Stops the listeners and waits for plain HTTP requests; chat
 	// connections are hijacked, so they are handled below.
@@ -308,6 +341,42 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	<-s.janitorDone
 	s.budget.stop()
 	return err
+}
+
+// shutdownShared is Shutdown on a shared store, once closing is set.
+func (s *Server) shutdownShared(ctx context.Context) error {
+	err := waitCtx(ctx, &s.turns)
+	conns := s.allConns()
+	for _, c := range conns {
+		c.goAway(websocket.CloseServiceRestart, "server restarting")
+	}
+	if werr := waitCtx(ctx, &s.connWG); werr != nil {
+		for _, c := range conns {
+			c.teardown("shutdown deadline passed")
+		}
+		if err == nil {
+			err = werr
+		}
+	}
+	if herr := s.http.Shutdown(ctx); herr != nil && err == nil {
+		err = herr
+	}
+	s.stopShared()
+	s.janitorOnce.Do(func() { close(s.janitorDone) })
+	<-s.janitorDone
+	s.budget.stop()
+	return err
+}
+
+// allConns returns the live chat connections.
+func (s *Server) allConns() []*conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	return conns
 }
 
 // waitCtx waits for wg or ctx, whichever comes first.
@@ -393,7 +462,11 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	sess, fresh, err := s.attach(c, key, r.RemoteAddr)
 	if errors.Is(err, errClosing) { // Shutdown began during the handshake
 		s.release(ip)
-		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(s.cfg.WriteTimeout))
+		code, text := websocket.CloseGoingAway, "server shutting down"
+		if s.fan != nil {
+			code, text = websocket.CloseServiceRestart, "server restarting"
+		}
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(s.cfg.WriteTimeout))
 		_ = ws.Close()
 		return
 	}
@@ -455,6 +528,14 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh bool,
 				return nil, false, err
 			}
 			tried = true
+		}
+		if key != "" && s.fan != nil && !tried {
+			// Another instance may have written the session since this
+			// one last read it: the connection's view starts from the
+			// store's.
+			if err := s.refreshHeld(key); err != nil {
+				return nil, false, err
+			}
 		}
 		s.mu.Lock()
 		if key == "" || s.Store == nil || tried || s.sessions[key] != nil {
@@ -559,11 +640,35 @@ func (s *Server) adopt(sess *session) {
 	sess.size = sessionOverhead + sess.historyBytes + sess.es.Size()
 	s.sessions[sess.id] = sess
 	s.sessionBytes += sess.size
+	if s.sharing(sess) {
+		sess.hash = sessionstore.Hash(sess.id)
+		s.byHash[sess.hash] = sess
+	}
+}
+
+// refreshHeld brings the session with key up to date with a shared store,
+// if this server holds it and no turn of it runs here (a turn brings it
+// up to date itself).
+func (s *Server) refreshHeld(key string) error {
+	s.mu.Lock()
+	sess := s.sessions[key]
+	s.mu.Unlock()
+	if sess == nil || !s.sharing(sess) || !sess.turn.TryLock() {
+		return nil
+	}
+	defer sess.turn.Unlock()
+	if sess.evicted {
+		return nil
+	}
+	return s.refresh(sess)
 }
 
 // forget removes sess from the server. Called with s.mu held.
 func (s *Server) forget(sess *session) {
 	delete(s.sessions, sess.id)
+	if sess.hash != "" && s.byHash[sess.hash] == sess {
+		delete(s.byHash, sess.hash)
+	}
 	if sess.idle != nil {
 		s.idle.Remove(sess.idle)
 		sess.idle = nil

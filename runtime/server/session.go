@@ -58,6 +58,20 @@ type session struct {
 	// turnSeq is the seq of the first entry the current turn records (see
 	// markTurn); written with turn and mu held, read with either.
 	turnSeq uint64
+
+	// On a shared store (see shared.go): hash names the session in
+	// events (set by adopt); version is the fencing token of the last turn
+	// written that memory holds, lease the current turn's, out the frames
+	// the turn publishes and outConn the connection that sent its request
+	// (guarded by turn); resyncing and again say a catch-up from the store
+	// runs and that another is due (guarded by mu).
+	hash      string
+	version   int64
+	lease     sessionstore.Lease
+	out       []eventFrame
+	outConn   uint64
+	resyncing bool
+	again     bool
 }
 
 // sessionOverhead is what a session costs in memory besides its history and
@@ -218,6 +232,18 @@ func (s *Server) start(sess *session) {
 	if sess.started {
 		return
 	}
+	// Another instance may have started the session since this one read
+	// it: the lease brings memory up to date.
+	release, err := s.lease(sess)
+	if err != nil {
+		s.log.Error("initial body not run: the session's lease could not be taken", "session", sess.logID(), "err", err)
+		return
+	}
+	defer release()
+	if sess.started {
+		return
+	}
+	sess.outConn = 0
 	sess.started = true
 	sess.markTurn()
 	replies, err := guard(func() ([]reply.Reply, error) {
@@ -256,6 +282,16 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 		c.log.Info("request dropped: the session was evicted after its connection closed", "action", string(req.Action))
 		return
 	}
+	release, err := s.lease(sess)
+	if err != nil {
+		c.log.Error("turn not stored: the session's lease could not be taken, and the user told so", "action", string(req.Action), "err", err)
+		if f, err := s.dialect.EncodeReply(reply.NewText(reply.Str, notStoredText), s.now()); err == nil {
+			c.enqueue(f)
+		}
+		return
+	}
+	defer release()
+	sess.outConn = c.id
 	in := engine.Input{}
 	sess.markTurn()
 	switch req.Action {
@@ -320,9 +356,16 @@ func (s *Server) handle(c *conn, req protocol.Request) {
 
 // echo queues what the user sent on from, as a live frame (history false),
 // on the session's other connections that asked for it (echo=1), before the
-// replies to it. Called with sess.turn held.
+// replies to it, and keeps it for the other instances (see outbox). Called
+// with sess.turn held.
 func (s *Server) echo(from *conn, seq uint64, f protocol.Frame) {
 	sess := from.sess
+	if s.sharing(sess) {
+		f.History = false
+		if b, err := s.dialect.Encode(f); err == nil {
+			s.outbox(sess, seq, true, b)
+		}
+	}
 	sess.mu.Lock()
 	var to []*conn
 	for _, c := range sess.conns {
@@ -372,7 +415,9 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 			continue
 		}
 		frames = append(frames, f)
-		seqs = append(seqs, s.record(sess, entry{at: at, reply: r}))
+		seq := s.record(sess, entry{at: at, reply: r})
+		seqs = append(seqs, seq)
+		s.outbox(sess, seq, false, f)
 	}
 	if err := s.persist(sess); err != nil {
 		s.log.Error("turn not stored: undone, and the user told so", "session", sess.logID(), "err", err)
@@ -382,6 +427,7 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		return
 	}
 	s.account(sess)
+	s.publish(sess)
 	if len(frames) == 0 {
 		return
 	}
@@ -408,6 +454,12 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 func (s *Server) replay(c *conn) {
 	sess := c.sess
 	sess.turn.Lock()
+	if s.sharing(sess) && !sess.evicted {
+		// Another instance may have written the session since.
+		if err := s.refresh(sess); err != nil {
+			c.log.Warn("history replayed as this instance holds it: the store does not answer", "err", err)
+		}
+	}
 	hist := append([]entry(nil), sess.history...)
 	sess.turn.Unlock()
 	n := 0

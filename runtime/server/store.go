@@ -74,12 +74,21 @@ func (s *Server) persist(sess *session) error {
 	for _, e := range sess.pending {
 		t.Added = append(t.Added, toStored(e))
 	}
+	if s.sharing(sess) {
+		sess.mu.Lock()
+		t.Seq = sess.recorded
+		sess.mu.Unlock()
+		t.Fence = sess.lease.Token
+	}
 	err := s.storeCall("append", func(ctx context.Context) error { return s.Store.Append(ctx, sess.id, &sess.mark, t) })
 	if err != nil {
 		return err
 	}
 	sess.pending, sess.wiped, sess.unwiped = sess.pending[:0], false, nil
 	sess.saved = &savedTurn{snap: t.Snapshot, started: sess.started}
+	if t.Fence > 0 {
+		sess.version = t.Fence
+	}
 	return nil
 }
 
@@ -123,6 +132,17 @@ func (s *Server) undo(sess *session) {
 	}
 	sess.pending, sess.wiped, sess.unwiped = sess.pending[:0], false, nil
 	sess.mark = sessionstore.Mark{}
+	if s.sharing(sess) {
+		// The turn's entries were never stored: their numbers go to the
+		// next turn's, as on every other instance.
+		sess.out = nil
+		sess.mu.Lock()
+		sess.recorded = sess.turnSeq - 1
+		for _, c := range sess.conns {
+			c.since = min(c.since, sess.recorded)
+		}
+		sess.mu.Unlock()
+	}
 }
 
 // tellNotStored queues notStoredText on every live connection of sess.
@@ -167,6 +187,10 @@ func (s *Server) restore(key string) (*session, error) {
 		sess.history[i] = fromStored(se)
 	}
 	s.wireModel(sess)
+	if s.fan != nil {
+		// Numbered as every instance numbers them.
+		sess.recorded, sess.version = seqBase(sv), sv.Version
+	}
 	for i := range sess.history {
 		sess.recorded++
 		sess.history[i].seq = sess.recorded

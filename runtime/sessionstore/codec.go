@@ -25,10 +25,12 @@ type encodedState struct {
 	Started bool     `json:"started"`
 	State   string   `json:"state"`
 	Returns []string `json:"returns,omitempty"`
+	// Seq counts the entries the session ever recorded (see Saved.Seq).
+	Seq uint64 `json:"seq,omitempty"`
 }
 
 func encodeState(id string, t *Turn) ([]byte, error) {
-	return json.Marshal(encodedState{Version: stateVersion, ID: id, Started: t.Started, State: t.Snapshot.State, Returns: t.Snapshot.Returns})
+	return json.Marshal(encodedState{Version: stateVersion, ID: id, Started: t.Started, State: t.Snapshot.State, Returns: t.Snapshot.Returns, Seq: t.Seq})
 }
 
 // decodeState reads a state back, checking it is one of this version for

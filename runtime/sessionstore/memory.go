@@ -73,7 +73,7 @@ func decode(id string, state []byte, vars map[string][]byte, history [][]byte) (
 	if err != nil {
 		return nil, err
 	}
-	sv := &Saved{Started: st.Started}
+	sv := &Saved{Started: st.Started, Seq: st.Seq}
 	values := make(map[string]any, len(vars))
 	for name, b := range vars {
 		if values[name], err = decodeVar(name, b); err != nil {

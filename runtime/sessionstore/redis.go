@@ -20,6 +20,9 @@ import (
 //	<prefix>{<hash>}:state    string: JSON {"botgen_session":1,"id","started","state","returns"}
 //	<prefix>{<hash>}:vars     hash: variable name → its JSON value
 //	<prefix>{<hash>}:history  list: one JSON entry per message, oldest first
+//	<prefix>{<hash>}:version  string: the fencing token of the last turn written
+//
+// and the keys of its lease (see redis_shared.go).
 //
 // A turn is written by one Lua script, so Redis applies all of it or none:
 // the state, the variables it set or removed, the entries it added, the
@@ -69,17 +72,29 @@ func hidePassword(msg, target string) string {
 	return msg
 }
 
-// keys returns the keys of the session with id: state, vars, history.
+// keys returns the keys of the session with id: state, vars, history and
+// version.
 func (r *Redis) keys(id string) []string {
 	base := r.opt.Prefix + "{" + Hash(id) + "}:"
-	return []string{base + "state", base + "vars", base + "history"}
+	return []string{base + "state", base + "vars", base + "history", base + "version"}
 }
+
+// leaseKeys returns the keys of the lease of the session with id: the
+// lease, the counter of fencing tokens, and the version.
+func (r *Redis) leaseKeys(id string) []string {
+	base := r.opt.Prefix + "{" + Hash(id) + "}:"
+	return []string{base + "lease", base + "fence", base + "version"}
+}
+
+// channel is the pub/sub channel of the bot's events.
+func (r *Redis) channel() string { return r.opt.Prefix + "events" }
 
 // The scripts' own errors start with these words.
 const (
 	errGone    = "BOTGEN_GONE"
 	errTooBig  = "BOTGEN_TOOBIG"
 	errBadType = "BOTGEN_WRONGTYPE"
+	errFenced  = "BOTGEN_FENCED"
 )
 
 // loadScript reads a session: an empty array when its state key is missing; an error
@@ -105,16 +120,24 @@ local n = tonumber(ARGV[1])
 if n > 0 then history = redis.call('LRANGE', KEYS[3], -n, -1) end
 for i = 1, #history do total = total + #history[i] end
 if total > max then return redis.error_reply('` + errTooBig + ` ' .. total) end
-return {state, vars, history}
+return {state, vars, history, redis.call('GET', KEYS[4]) or '0'}
 `)
 
 // appendScript writes a turn. ARGV: whole (1: replace the session), TTL in
 // milliseconds, the state, how many history entries to keep, reset (1: wipe
-// the history first), the number of variables set then their names and
-// values, the number removed then their names, then the entries to add.
-// A turn that is not whole fails with BOTGEN_GONE when the session is no
-// longer there (expired), or its keys are of other types, before writing.
+// the history first), the turn's fencing token (0: not fenced), the number
+// of variables set then their names and values, the number removed then
+// their names, then the entries to add. A fenced turn fails with
+// BOTGEN_FENCED when a turn with a newer token was written (KEYS[4] holds
+// the token of the last one), before writing. A turn that is not whole
+// fails with BOTGEN_GONE when the session is no longer there (expired), or
+// its keys are of other types, before writing.
 var appendScript = redis.NewScript(`
+local fence = tonumber(ARGV[6])
+if fence > 0 then
+  local last = tonumber(redis.call('GET', KEYS[4]) or '0') or 0
+  if fence < last then return redis.error_reply('` + errFenced + `') end
+end
 local whole = ARGV[1] == '1'
 if not whole then
   if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('` + errGone + `') end
@@ -129,8 +152,8 @@ elseif ARGV[5] == '1' then
 end
 local ttl = ARGV[2]
 redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
-local i = 7
-for _ = 1, tonumber(ARGV[6]) do
+local i = 8
+for _ = 1, tonumber(ARGV[7]) do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
   i = i + 2
 end
@@ -152,6 +175,11 @@ else
 end
 redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('PEXPIRE', KEYS[3], ttl)
+if fence > 0 then
+  redis.call('SET', KEYS[4], fence, 'PX', ttl)
+else
+  redis.call('PEXPIRE', KEYS[4], ttl)
+end
 return 1
 `)
 
@@ -171,8 +199,12 @@ func (r *Redis) Load(ctx context.Context, id string) (*Saved, error) {
 	if ok && len(parts) == 0 {
 		return nil, nil
 	}
-	if !ok || len(parts) != 3 {
+	if !ok || len(parts) != 4 {
 		return nil, corrupt("unexpected answer %T", res)
+	}
+	version, err := strconv.ParseInt(fmt.Sprint(parts[3]), 10, 64)
+	if err != nil {
+		return nil, corrupt("version: %v", err)
 	}
 	state, ok := parts[0].(string)
 	flat, ok2 := parts[1].([]any)
@@ -197,7 +229,12 @@ func (r *Redis) Load(ctx context.Context, id string) (*Saved, error) {
 		}
 		history[i] = []byte(s)
 	}
-	return decode(id, []byte(state), vars, history)
+	sv, err := decode(id, []byte(state), vars, history)
+	if err != nil {
+		return nil, err
+	}
+	sv.Version = version
+	return sv, nil
 }
 
 // scriptError reports whether err is the error reply of a script that
@@ -216,6 +253,10 @@ func (r *Redis) fail(doing string, err error) error {
 // Append implements Store.
 func (r *Redis) Append(ctx context.Context, id string, m *Mark, t Turn) error {
 	err := r.append(ctx, id, m, t, m.whole())
+	if err != nil && scriptError(err, errFenced) {
+		*m = Mark{}
+		return r.fail("writing a turn", fmt.Errorf("%w (token %d)", ErrFenced, t.Fence))
+	}
 	if err != nil && scriptError(err, errGone) {
 		// Expired while the session was held in memory, or overwritten:
 		// write it whole.
@@ -233,8 +274,8 @@ func (r *Redis) append(ctx context.Context, id string, m *Mark, t Turn, whole bo
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, 7+2*len(et.set)+len(et.unset)+len(et.added))
-	args = append(args, flag(et.whole), max(r.opt.TTL.Milliseconds(), 1), et.state, et.keep, flag(et.reset), len(et.set))
+	args := make([]any, 0, 8+2*len(et.set)+len(et.unset)+len(et.added))
+	args = append(args, flag(et.whole), max(r.opt.TTL.Milliseconds(), 1), et.state, et.keep, flag(et.reset), t.Fence, len(et.set))
 	for name, v := range et.set {
 		args = append(args, name, v)
 	}
@@ -280,6 +321,7 @@ func (r *Redis) Sweep(ctx context.Context, live []string) (Swept, error) {
 			for _, k := range r.keys(id) {
 				p.PExpire(ctx, k, ttl)
 			}
+			p.PExpire(ctx, r.leaseKeys(id)[1], ttl)
 		}
 		return nil
 	})

@@ -52,6 +52,61 @@ type Store interface {
 	Close() error
 }
 
+// Shared is a store that several instances of one bot use at once (Redis).
+// Besides keeping sessions, it serialises each session's turns across the
+// instances with a lease per turn, and carries the events one instance
+// sends to the connections another holds. Its turns are fenced: Append
+// refuses a Turn whose Fence is older than that of the last turn written
+// (ErrFenced), so that an instance that lost its lease while it was paused
+// cannot overwrite a newer turn.
+type Shared interface {
+	Store
+	// Lease takes the lease of the session with id for ttl, waiting while
+	// another holder has it, until ctx ends (ErrLeaseBusy). The lease
+	// carries a fencing token, newer than every other of the session, and
+	// the token of the last turn written (the session's version). owner
+	// is unique to this holding, written <instance>:<n>: a lease left by
+	// the same instance (whose answer was lost) is taken over, since an
+	// instance runs one turn of a session at a time.
+	Lease(ctx context.Context, id, owner string, ttl time.Duration) (Lease, error)
+	// Renew extends a lease the caller still holds to ttl from now;
+	// ErrLeaseLost when it expired and someone else may hold it.
+	Renew(ctx context.Context, id string, l Lease, ttl time.Duration) error
+	// Release gives a lease back, if it is still the caller's.
+	Release(ctx context.Context, id string, l Lease) error
+	// Version returns the token of the last turn written of the session
+	// with id; 0 when it has none.
+	Version(ctx context.Context, id string) (int64, error)
+	// Publish sends an event to every instance's Subscribe.
+	Publish(ctx context.Context, event []byte) error
+	// Subscribe calls deliver with each event published, in the order of
+	// each publisher's calls, until ctx ends. It calls lost when events
+	// may have been missed (the subscription was lost and is back, or it
+	// has just begun): the caller catches up from the sessions as stored.
+	// deliver and lost must not block.
+	Subscribe(ctx context.Context, deliver func(event []byte), lost func()) error
+}
+
+// Lease is one turn's hold on a session of a Shared store.
+type Lease struct {
+	Owner   string // who holds it: unique to this holding
+	Token   int64  // the fencing token: Turn.Fence of the turn's write
+	Version int64  // the token of the last turn written before this lease
+}
+
+// ErrLeaseBusy is wrapped by the error of Lease when another holder kept
+// the lease until the caller's context ended.
+var ErrLeaseBusy = errors.New("the session's lease is held by another instance")
+
+// ErrLeaseLost is returned by Renew when the lease is no longer the
+// caller's.
+var ErrLeaseLost = errors.New("the session's lease was lost")
+
+// ErrFenced is wrapped by the error of Append for a turn whose fencing
+// token is older than that of the last turn written: another instance took
+// the session's lease and wrote since.
+var ErrFenced = errors.New("a newer turn of the session was written by another holder of its lease")
+
 // ErrCorrupt is wrapped by the errors of Load for a session the store holds
 // but that cannot be read back.
 var ErrCorrupt = errors.New("stored session unreadable")
@@ -150,6 +205,14 @@ type Saved struct {
 	History  []Entry         // oldest first, at most Options.History
 	Snapshot engine.Snapshot // state, go back stack, variables
 	Mark     Mark            // for the session's next Append
+	// Seq counts the entries the session ever recorded, the last of
+	// History included, as the last Turn said (0: not kept; then
+	// len(History)). Shared stores keep it, so that every instance numbers
+	// a session's entries alike.
+	Seq uint64
+	// Version is the fencing token of the last turn written (Shared
+	// stores; 0 otherwise).
+	Version int64
 }
 
 // Turn is what one turn of a session changed, and what the store needs to
@@ -170,6 +233,12 @@ type Turn struct {
 	History func() []Entry
 	// Snapshot is the session after the turn.
 	Snapshot engine.Snapshot
+	// Seq counts the entries the session ever recorded, after the turn
+	// (see Saved.Seq).
+	Seq uint64
+	// Fence is the fencing token of the lease the turn ran under (Shared
+	// stores); 0: not fenced.
+	Fence int64
 }
 
 // Mark is what a store knows of what it wrote of one session, kept by the

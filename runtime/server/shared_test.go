@@ -1,0 +1,260 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/botgen-dev/botgen/internal/redistest"
+)
+
+// transcriptOf reads frames from c until it has n replies, and returns the
+// replies' texts and the user messages echoed to it, in order.
+func transcriptOf(c *client, n int) (replies, echoes []string) {
+	c.t.Helper()
+	for len(replies) < n {
+		f := c.frame()
+		text, _ := f.Message.(string)
+		switch f.Action {
+		case bafStr:
+			replies = append(replies, text)
+		case "user_message":
+			echoes = append(echoes, text)
+		default:
+			c.t.Fatalf("unexpected frame %s %v", f.Action, f.Message)
+		}
+	}
+	return replies, echoes
+}
+
+// TestInstancesShareASession: two connections of one session on two
+// instances of the bot on one Redis. A message on either gets its replies
+// on both, and an echo on the other; turns sent from both at once run one
+// at a time, in one order both see, none lost or run twice; the history
+// replayed on either is the whole conversation.
+func TestInstancesShareASession(t *testing.T) {
+	srv := redistest.Start(t)
+	a := startWith(t, nil, withRedis(t, srv), baf)
+	b := startWith(t, nil, withRedis(t, srv), baf)
+	ca := a.dial(t, "echo=1", header("X-Session-ID", "two"))
+	ca.expect(bafStr, greeting)
+	cb := b.dial(t, "echo=1", header("X-Session-ID", "two"))
+	plain := b.dial(t, "", header("X-Session-ID", "two"))
+	b.waitConns(t, 2)
+
+	ca.say("count")
+	ca.expect(bafStr, "count=1")
+	for _, c := range []*client{cb, plain} {
+		if c == cb {
+			c.expect("user_message", "count")
+		}
+		c.expect(bafStr, "count=1")
+	}
+	cb.say("count")
+	cb.expect(bafStr, "count=2")
+	ca.expect("user_message", "count")
+	ca.expect(bafStr, "count=2")
+	plain.expect(bafStr, "count=2")
+
+	// Both send at once, without waiting for the replies.
+	const each = 20
+	var wg sync.WaitGroup
+	for i, c := range []*client{ca, cb} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range each {
+				c.send("user_message", fmt.Sprintf("count %c%d", 'a'+i, k))
+			}
+		}()
+	}
+	wg.Wait()
+	var want []string
+	for n := 3; n < 3+2*each; n++ {
+		want = append(want, fmt.Sprintf("count=%d", n))
+	}
+	ra, ea := transcriptOf(ca, 2*each)
+	rb, eb := transcriptOf(cb, 2*each)
+	rp, ep := transcriptOf(plain, 2*each)
+	for name, got := range map[string][]string{"a": ra, "b": rb, "plain": rp} {
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("replies on %s:\n%q\nwant\n%q", name, got, want)
+		}
+	}
+	// Each echo=1 connection saw the other's messages, in the order sent,
+	// and none of its own; the plain one saw none.
+	for name, got := range map[string][]string{"a": ea, "b": eb} {
+		other := map[string]string{"a": "b", "b": "a"}[name]
+		if len(got) != each {
+			t.Errorf("%d echoes on %s, want %d: %q", len(got), name, each, got)
+			continue
+		}
+		for k, m := range got {
+			if m != fmt.Sprintf("count %s%d", other, k) {
+				t.Errorf("echo %d on %s is %q", k, name, m)
+			}
+		}
+	}
+	if len(ep) != 0 {
+		t.Errorf("echoes on a connection without echo=1: %q", ep)
+	}
+
+	// The history, replayed by a new connection on either instance, is
+	// the conversation as both saw it.
+	for _, ts := range []*testServer{a, b} {
+		c := ts.dial(t, "replay=all", header("X-Session-ID", "two"))
+		hist := c.history(1 + 2*(2+2*each))
+		var replies []string
+		for _, f := range hist {
+			var fr frame
+			_ = json.Unmarshal([]byte(f), &fr)
+			if text, _ := fr.Message.(string); fr.Action == bafStr && strings.HasPrefix(text, "count=") {
+				replies = append(replies, text)
+			}
+		}
+		if got := strings.Join(replies, " "); got != "count=1 count=2 "+strings.Join(want, " ") {
+			t.Errorf("replayed replies: %s", got)
+		}
+	}
+}
+
+// TestInstancesCatchUp: an instance whose subscription is cut (killed by
+// Redis) still gets its connections every reply, once: the events it
+// missed while it subscribed again are read from the stored history.
+func TestInstancesCatchUp(t *testing.T) {
+	srv := redistest.Start(t)
+	a := startWith(t, nil, withRedis(t, srv), baf)
+	b := startWith(t, nil, withRedis(t, srv), baf)
+	ca := a.dial(t, "", header("X-Session-ID", "cut"))
+	ca.expect(bafStr, greeting)
+	cb := b.dial(t, "", header("X-Session-ID", "cut"))
+	b.waitConns(t, 1)
+	for n := 1; n <= 30; n++ {
+		if n%10 == 1 {
+			redisCommand(t, srv, "CLIENT", "KILL", "TYPE", "pubsub")
+		}
+		ca.say("count")
+		ca.expect(bafStr, fmt.Sprintf("count=%d", n))
+	}
+	got, _ := transcriptOf(cb, 30)
+	for i, r := range got {
+		if r != fmt.Sprintf("count=%d", i+1) {
+			t.Fatalf("replies on the other instance: %q", got)
+		}
+	}
+	cb.quiet("the other instance, after every reply")
+	t.Logf("caught up from the store: %v", strings.Contains(b.logs.String(), "caught up from the store"))
+}
+
+// redisCommand sends one command to srv and reads the first line of its
+// answer.
+func redisCommand(t *testing.T, srv *redistest.Server, args ...string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%d\r\n", len(args))
+	for _, a := range args {
+		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Write([]byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 512)
+	n, _ := c.Read(buf)
+	return string(buf[:n])
+}
+
+// TestRedisShutdownRestarts: on a shared store, Shutdown turns /readyz to
+// 503 at once and refuses new chat connections, lets the turn in flight
+// finish and its reply go, then closes every connection with 1012 (service
+// restart), so that clients reconnect to another instance at once.
+func TestRedisShutdownRestarts(t *testing.T) {
+	srv := redistest.Start(t)
+	hooks := &testHooks{slowStarted: make(chan struct{}), slowRelease: make(chan struct{})}
+	ts := startWith(t, hooks, withRedis(t, srv), baf)
+	a := ts.dial(t, "", header("X-Session-ID", "leaving-a"))
+	a.next()
+	b := ts.dial(t, "", header("X-Session-ID", "leaving-b"))
+	b.next()
+	a.say("slow")
+	<-hooks.slowStarted
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		done <- ts.Shutdown(ctx)
+	}()
+	eventually(t, "/readyz to answer 503", func() bool {
+		code, body := ts.get(t, "/readyz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "shutting down")
+	})
+	if _, err := ts.tryDial("", header("X-Session-ID", "late")); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("a new connection while shutting down: %v, want HTTP 503", err)
+	}
+	close(hooks.slowRelease)
+	a.expect(bafStr, "slow done")
+	for name, c := range map[string]*client{"a": a, "b": b} {
+		if code := c.expectClose(); code != websocket.CloseServiceRestart {
+			t.Errorf("%s: close code %d, want 1012", name, code)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	// The session goes on on another instance.
+	other := startWith(t, nil, withRedis(t, srv), baf)
+	c := other.dial(t, "", header("X-Session-ID", "leaving-a"))
+	c.say("count")
+	c.expect(bafStr, "count=1")
+}
+
+// TestInstancesStream: a connection with stream=1 on one instance gets the
+// stream frames of a turn another instance runs, then the reply itself.
+func TestInstancesStream(t *testing.T) {
+	srv := redistest.Start(t)
+	m := &scriptModel{}
+	a := startBot(t, modelBot(m), withRedis(t, srv), baf)
+	b := startBot(t, modelBot(m), withRedis(t, srv), baf)
+	sender := a.dial(t, "", header("X-Session-ID", "streamed"))
+	sender.rawFrame() // the greeting
+	watcher := b.dial(t, "stream=1", header("X-Session-ID", "streamed"))
+	b.waitConns(t, 1)
+	m.queue("Streamed across instances.")
+	sender.say("ask one")
+	var text strings.Builder
+	for {
+		f := watcher.rawFrame()
+		if f.Action == "agent_reply_markdown" {
+			var whole string
+			_ = json.Unmarshal(f.Message, &whole)
+			if whole != "Streamed across instances." {
+				t.Errorf("reply %q", whole)
+			}
+			break
+		}
+		if f.Action != "agent_reply_"+StreamKind {
+			t.Fatalf("got %s %s", f.Action, f.Message)
+		}
+		var d struct {
+			Delta string `json:"delta"`
+		}
+		_ = json.Unmarshal(f.Message, &d)
+		text.WriteString(d.Delta)
+	}
+	if text.String() != "Streamed across instances." {
+		t.Errorf("streamed %q", text.String())
+	}
+}
