@@ -417,7 +417,11 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 
 	go c.writeLoop()
 	s.start(sess)
-	c.readLoop()
+	// The reader runs on a goroutine of its own and the handler returns:
+	// net/http then lets go of what it holds for the request (its
+	// connection's buffers, the request, a deep stack), which would
+	// otherwise stay for as long as the connection, idle or not.
+	go c.readLoop()
 }
 
 // badKey says what is wrong with a client-chosen session key, or "" when
