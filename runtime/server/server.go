@@ -69,6 +69,7 @@ type Server struct {
 	registry     *prometheus.Registry
 	serveMetrics http.Handler
 	budget       *budget // of inbound frames
+	pinger       *pinger // the connections' keepalive pings
 	log          *slog.Logger
 	dialect      protocol.Dialect
 	loc          *time.Location
@@ -171,6 +172,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		stop:        make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
+	s.pinger = newPinger(cfg.PingInterval, s.stop)
 	if cfg.MetricsEnabled {
 		s.registry = s.newRegistry()
 		s.serveMetrics = s.metricsHandler(s.registry)
@@ -306,6 +308,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.janitorOnce.Do(func() { close(s.janitorDone) }) // never started: nothing to wait for
 	<-s.janitorDone
+	s.pinger.wait()
 	s.budget.stop()
 	return err
 }
@@ -380,10 +383,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		ws:         ws,
 		id:         s.nextID.Add(1),
 		ip:         ip,
-		send:       make(chan []byte, s.cfg.SendQueue),
-		room:       make(chan struct{}, 1),
 		sniff:      sniff,
-		quit:       make(chan struct{}),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		echo:       r.URL.Query().Get("echo") == "1",
@@ -415,7 +415,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	c.log.Info("connection opened", attrs...)
 
-	go c.writeLoop()
+	s.pinger.add(c)
 	s.start(sess)
 	// The reader runs on a goroutine of its own and the handler returns:
 	// net/http then lets go of what it holds for the request (its
