@@ -35,6 +35,13 @@ import (
 // server keep arbitrarily large map keys.
 const maxKeyLen = 256
 
+// readBufferSize is the size of a chat connection's read buffer, which it
+// holds for as long as it is open, idle or not: a chat message fits, and a
+// larger one costs no more calls than with a larger buffer, since the
+// reader takes a message's payload straight into the message's own buffer
+// once it is past the buffer's size.
+const readBufferSize = 1024
+
 // closeGrace is how long a closing connection waits for the client's close
 // frame (or for the rest of an oversized frame) before dropping the TCP
 // connection; closing with unread input would reset it and the client could
@@ -182,7 +189,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		HandshakeTimeout: 10 * time.Second,
 		// Set, so that the connection's reader reads from the sniffed
 		// connection rather than the HTTP server's buffer (see sniff.go).
-		ReadBufferSize: 4096,
+		ReadBufferSize: readBufferSize,
 		// permessage-deflate, when the client offers it (browsers do):
 		// chat text shrinks to a third or less on the wire.
 		EnableCompression: cfg.Compression,
