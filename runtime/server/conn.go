@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -66,6 +67,10 @@ type conn struct {
 
 	sniff     *frameSniffer // the lengths of the messages the client sends
 	inMessage atomic.Bool   // a message is being read
+	// The reader's: when the client last sent a message (for
+	// websocket.idle_timeout), and its rate (websocket.max_messages_per_second).
+	lastMessage time.Time
+	rate        *bucket
 
 	downOnce   sync.Once
 	done       chan struct{} // closed by teardown
@@ -327,38 +332,61 @@ func (c *conn) close() {
 	c.teardown(c.closeText)
 }
 
-// readLoop reads frames and runs them until the connection ends. Bad frames
-// are logged and skipped: they never cost the connection or the session.
-func (c *conn) readLoop() {
-	defer close(c.readerDone)
-	ws := c.ws
-	cfg := c.srv.cfg
-	// The client has two ping periods to answer before it counts as gone.
-	// Inside a message, the message itself must keep arriving (see
-	// readSome): a pong does not excuse a stalled upload.
-	wait := 2*cfg.PingInterval + cfg.WriteTimeout
-	// A connection whose client says nothing for websocket.idle_timeout
-	// ends: its read deadline never goes past that, pongs or not.
-	lastMessage := time.Now()
-	idleAt := func() time.Time { return lastMessage.Add(cfg.ConnIdleTimeout) }
-	extend := func() {
-		d := time.Now().Add(wait)
-		if cfg.ConnIdleTimeout > 0 && idleAt().Before(d) {
-			d = idleAt()
-		}
-		_ = ws.SetReadDeadline(d)
-	}
-	rate := newBucket(cfg.MessageRate, cfg.MessageBurst)
-	ws.SetPongHandler(func(string) error {
+// startReading sets up the reader and starts it.
+func (c *conn) startReading() {
+	c.lastMessage = time.Now()
+	c.rate = newBucket(c.srv.cfg.MessageRate, c.srv.cfg.MessageBurst)
+	c.ws.SetPongHandler(func(string) error {
 		if !c.inMessage.Load() {
-			extend()
+			c.extend()
 		}
 		return nil
 	})
+	go c.readLoop()
+}
+
+// idleAt is when the connection ends if its client says nothing more:
+// websocket.idle_timeout after its last message.
+func (c *conn) idleAt() time.Time { return c.lastMessage.Add(c.srv.cfg.ConnIdleTimeout) }
+
+// extend moves the read deadline on: the client has two ping periods to
+// answer before it counts as gone, and never more than until idleAt.
+// Inside a message, the message itself must keep arriving (see readSome):
+// a pong does not excuse a stalled upload.
+func (c *conn) extend() {
+	cfg := c.srv.cfg
+	d := time.Now().Add(2*cfg.PingInterval + cfg.WriteTimeout)
+	if cfg.ConnIdleTimeout > 0 && c.idleAt().Before(d) {
+		d = c.idleAt()
+	}
+	_ = c.ws.SetReadDeadline(d)
+}
+
+// readLoop reads the client's next request and runs it, then hands the
+// reading on to a goroutine of its own: a turn grows the goroutine's stack
+// (the engine, the replies' encoding), which a goroutine keeps once it
+// waits, and an idle connection waits for long.
+func (c *conn) readLoop() {
+	req, held, size, ok := c.nextRequest()
+	if !ok {
+		close(c.readerDone)
+		return
+	}
+	c.srv.handle(c, req)
+	c.srv.budget.release(c.ip, held, size)
+	go c.readLoop()
+}
+
+// nextRequest reads frames until one is a request to run, and returns it
+// with the share of the read budget it holds; false when the connection
+// ends. Bad frames are logged and skipped: they never cost the connection
+// or the session.
+func (c *conn) nextRequest() (req protocol.Request, held, size int64, ok bool) {
+	cfg := c.srv.cfg
 	for {
 		// The wait for the next message starts now, whatever the last
 		// turn took.
-		extend()
+		c.extend()
 		mt, data, held, err := c.readFrame()
 		c.inMessage.Store(false)
 		if errors.Is(err, errBusy) {
@@ -373,22 +401,22 @@ func (c *conn) readLoop() {
 			nc := c.ws.NetConn()
 			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
 			_, _ = io.Copy(io.Discard, nc)
-			return
+			return req, 0, 0, false
 		}
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() && cfg.ConnIdleTimeout > 0 && !time.Now().Before(idleAt()) {
+		if errors.As(err, &ne) && ne.Timeout() && cfg.ConnIdleTimeout > 0 && !time.Now().Before(c.idleAt()) {
 			c.log.Info("closing connection: idle", "idle_timeout", cfg.ConnIdleTimeout)
 			c.srv.metrics.closed(closedIdle)
 			c.goAway(websocket.CloseNormalClosure, closedIdle)
-			return
+			return req, 0, 0, false
 		}
 		if err != nil {
 			c.readFailed(err)
-			return
+			return req, 0, 0, false
 		}
-		lastMessage = time.Now()
+		c.lastMessage = time.Now()
 		size := int64(len(data))
-		if !rate.take(lastMessage) {
+		if !c.rate.take(c.lastMessage) {
 			c.srv.budget.release(c.ip, held, size)
 			c.log.Warn("closing connection: too many messages", "max_messages_per_second", cfg.MessageRate, "message_burst", cfg.MessageBurst)
 			c.srv.metrics.closed(closedRate)
@@ -396,15 +424,13 @@ func (c *conn) readLoop() {
 			nc := c.ws.NetConn()
 			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
 			_, _ = io.Copy(io.Discard, nc)
-			return
+			return req, 0, 0, false
 		}
-		select {
-		case <-c.done:
+		if c.isDone() {
 			// Torn down elsewhere (slow client, shutdown deadline): frames
 			// still buffered must not run as turns any more.
 			c.srv.budget.release(c.ip, held, size)
-			return
-		default:
+			return req, 0, 0, false
 		}
 		if mt != websocket.TextMessage {
 			continue // dropped as it arrived
@@ -418,8 +444,7 @@ func (c *conn) readLoop() {
 			c.srv.metrics.badFrames.Inc()
 			continue
 		}
-		c.srv.handle(c, req)
-		c.srv.budget.release(c.ip, held, size)
+		return req, held, size, true
 	}
 }
 

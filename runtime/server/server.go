@@ -428,7 +428,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	// net/http then lets go of what it holds for the request (its
 	// connection's buffers, the request, a deep stack), which would
 	// otherwise stay for as long as the connection, idle or not.
-	go c.readLoop()
+	c.startReading()
 }
 
 // badKey says what is wrong with a client-chosen session key, or "" when
