@@ -514,7 +514,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh bool,
 		sess.idle = nil
 	}
 	c.sess = sess
-	c.log = s.log.With("session", sess.logID(), "conn", c.id, "remote", remote, "dialect", string(s.dialect))
+	c.log = newConnLogger(s, c, remote)
 	sess.mu.Lock()
 	sess.conns = append(sess.conns, c)
 	c.since = sess.recorded
