@@ -13,7 +13,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
@@ -362,26 +361,39 @@ func (c *conn) extend() {
 	_ = c.ws.SetReadDeadline(d)
 }
 
-// readLoop reads the client's next request and runs it, then hands the
-// reading on to a goroutine of its own: a turn grows the goroutine's stack
-// (the engine, the replies' encoding), which a goroutine keeps once it
-// waits, and an idle connection waits for long.
+// readLoop reads the client's requests and has them run until the
+// connection ends. The turns run on the server's turn goroutines (see
+// turnPool), so that the reader waits on a small stack.
 func (c *conn) readLoop() {
-	req, held, size, ok := c.nextRequest()
-	if !ok {
-		close(c.readerDone)
+	defer close(c.readerDone)
+	for {
+		data, held, ok := c.nextMessage()
+		if !ok {
+			return
+		}
+		c.srv.turnPool.run(c, data)
+		c.srv.budget.release(c.ip, held, int64(len(data)))
+	}
+}
+
+// runMessage decodes a message the client sent and runs it. A bad frame is
+// logged and skipped: it never costs the connection or the session.
+func (c *conn) runMessage(data []byte) {
+	// The frame is the request's now: decoded in place, a file's bytes and
+	// a long text share its memory.
+	req, err := c.srv.dialect.DecodeOwned(data)
+	if err != nil {
+		c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", len(data))
+		c.srv.metrics.badFrames.Inc()
 		return
 	}
 	c.srv.handle(c, req)
-	c.srv.budget.release(c.ip, held, size)
-	go c.readLoop()
 }
 
-// nextRequest reads frames until one is a request to run, and returns it
+// nextMessage reads frames until one is a text message, and returns it
 // with the share of the read budget it holds; false when the connection
-// ends. Bad frames are logged and skipped: they never cost the connection
-// or the session.
-func (c *conn) nextRequest() (req protocol.Request, held, size int64, ok bool) {
+// ends.
+func (c *conn) nextMessage() (data []byte, held int64, ok bool) {
 	cfg := c.srv.cfg
 	for {
 		// The wait for the next message starts now, whatever the last
@@ -401,18 +413,18 @@ func (c *conn) nextRequest() (req protocol.Request, held, size int64, ok bool) {
 			nc := c.ws.NetConn()
 			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
 			_, _ = io.Copy(io.Discard, nc)
-			return req, 0, 0, false
+			return nil, 0, false
 		}
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() && cfg.ConnIdleTimeout > 0 && !time.Now().Before(c.idleAt()) {
 			c.log.Info("closing connection: idle", "idle_timeout", cfg.ConnIdleTimeout)
 			c.srv.metrics.closed(closedIdle)
 			c.goAway(websocket.CloseNormalClosure, closedIdle)
-			return req, 0, 0, false
+			return nil, 0, false
 		}
 		if err != nil {
 			c.readFailed(err)
-			return req, 0, 0, false
+			return nil, 0, false
 		}
 		c.lastMessage = time.Now()
 		size := int64(len(data))
@@ -424,27 +436,18 @@ func (c *conn) nextRequest() (req protocol.Request, held, size int64, ok bool) {
 			nc := c.ws.NetConn()
 			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
 			_, _ = io.Copy(io.Discard, nc)
-			return req, 0, 0, false
+			return nil, 0, false
 		}
 		if c.isDone() {
 			// Torn down elsewhere (slow client, shutdown deadline): frames
 			// still buffered must not run as turns any more.
 			c.srv.budget.release(c.ip, held, size)
-			return req, 0, 0, false
+			return nil, 0, false
 		}
 		if mt != websocket.TextMessage {
 			continue // dropped as it arrived
 		}
-		// The frame is the request's now: decoded in place, a file's
-		// bytes and a long text share its memory.
-		req, err := c.srv.dialect.DecodeOwned(data)
-		if err != nil {
-			c.srv.budget.release(c.ip, held, size)
-			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", size)
-			c.srv.metrics.badFrames.Inc()
-			continue
-		}
-		return req, held, size, true
+		return data, held, true
 	}
 }
 

@@ -77,6 +77,7 @@ type Server struct {
 	serveMetrics http.Handler
 	budget       *budget // of inbound frames
 	pinger       *pinger // the connections' keepalive pings
+	turnPool     *turnPool
 	log          *slog.Logger
 	dialect      protocol.Dialect
 	loc          *time.Location
@@ -180,6 +181,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		janitorDone: make(chan struct{}),
 	}
 	s.pinger = newPinger(cfg.PingInterval, s.stop)
+	s.turnPool = newTurnPool(s.stop)
 	if cfg.MetricsEnabled {
 		s.registry = s.newRegistry()
 		s.serveMetrics = s.metricsHandler(s.registry)
