@@ -1,6 +1,9 @@
 package server
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // keepTurnGoroutines is how many idle turn goroutines a server keeps.
 const keepTurnGoroutines = 16
@@ -16,10 +19,13 @@ type turnPool struct {
 	jobs chan turnJob
 	idle atomic.Int32  // goroutines waiting for a job
 	stop chan struct{} // closed by Shutdown: idle goroutines end
+	// dones holds the channels a job's end is signalled on, so that a
+	// turn does not make one.
+	dones sync.Pool
 }
 
 // turnJob is one message of a connection to run (see conn.runMessage),
-// and done, closed once it has run.
+// and done, which receives once it has run.
 type turnJob struct {
 	c    *conn
 	data []byte
@@ -27,19 +33,22 @@ type turnJob struct {
 }
 
 func newTurnPool(stop chan struct{}) *turnPool {
-	return &turnPool{jobs: make(chan turnJob), stop: stop}
+	p := &turnPool{jobs: make(chan turnJob), stop: stop}
+	p.dones.New = func() any { return make(chan struct{}, 1) }
+	return p
 }
 
 // run runs a message of c on a turn goroutine, starting one if none is
 // idle, and returns when it has run.
 func (p *turnPool) run(c *conn, data []byte) {
-	j := turnJob{c: c, data: data, done: make(chan struct{})}
+	j := turnJob{c: c, data: data, done: p.dones.Get().(chan struct{})}
 	select {
 	case p.jobs <- j:
 	default:
 		go p.work(j)
 	}
 	<-j.done
+	p.dones.Put(j.done)
 }
 
 // work runs j, then the jobs that come while it is idle, unless enough
@@ -47,7 +56,7 @@ func (p *turnPool) run(c *conn, data []byte) {
 func (p *turnPool) work(j turnJob) {
 	for {
 		j.c.runMessage(j.data)
-		close(j.done)
+		j.done <- struct{}{}
 		if p.idle.Add(1) > keepTurnGoroutines {
 			p.idle.Add(-1)
 			return
