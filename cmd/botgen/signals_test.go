@@ -24,6 +24,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(echoChildEnv) == "1" {
+		serveEcho()
+	}
 	code := m.Run()
 	if botgenDir != "" {
 		os.RemoveAll(botgenDir)

@@ -16,9 +16,12 @@ import (
 	"github.com/botgen-dev/botgen/runtime/reply"
 )
 
-// conn is one chat connection: a reader (the HTTP handler's goroutine) and a
-// writer goroutine, which alone writes data frames because gorilla/websocket
-// allows one concurrent writer (control frames may be written from anywhere).
+// conn is one chat connection: a reader goroutine, and a writer goroutine
+// that runs only while the connection has something to write (frames, a
+// keepalive ping, its close), so that an idle connection holds one
+// goroutine. The writer alone writes data frames, because
+// gorilla/websocket allows one concurrent writer (control frames may be
+// written from anywhere).
 type conn struct {
 	srv  *Server
 	ws   *websocket.Conn
@@ -43,40 +46,77 @@ type conn struct {
 	since     uint64
 	replayAll bool
 
-	send   chan []byte   // frames to write, bounded by cfg.SendQueue
-	qmu    sync.Mutex    // serialises queueing, so the byte bound holds
-	queued atomic.Int64  // bytes in send, bounded by cfg.SendQueueBytes
-	room   chan struct{} // signalled by the writer when it has written a frame
+	// The send queue and the writer's state, guarded by wmu. The queue is
+	// a slice rather than a channel of websocket.send_queue slots, which
+	// every connection would hold however little it is sent.
+	wmu     sync.Mutex
+	queue   [][]byte // frames to write: queue[head:], at most cfg.SendQueue
+	head    int
+	queued  int64         // bytes queued or being written, bounded by cfg.SendQueueBytes
+	writing bool          // a writer goroutine runs
+	pingDue bool          // the pinger asked for a keepalive ping
+	room    chan struct{} // made by the first enqueue that waits; signalled when a frame is written
+	// quitting: goAway asked the writer to flush the queue, then close
+	// with closeCode and closeText; closed: the close frame is on its
+	// way, and nothing more is queued.
+	quitting, closed bool
+	closeCode        int
+	closeText        string
+	pingSlot         int // the connection's slot in the server's pinger
 
 	sniff     *frameSniffer // the lengths of the messages the client sends
 	inMessage atomic.Bool   // a message is being read
-
-	quitOnce  sync.Once
-	quit      chan struct{} // closed by goAway: flush, send a close frame, end
-	closeCode int           // written before quit is closed
-	closeText string
+	// The reader's: when the client last sent a message (for
+	// websocket.idle_timeout), and its rate (websocket.max_messages_per_second).
+	lastMessage time.Time
+	rate        *bucket
 
 	downOnce   sync.Once
 	done       chan struct{} // closed by teardown
 	readerDone chan struct{} // closed when readLoop returns
 }
 
+// maxIdleQueue is the largest queue kept for reuse once emptied: one a
+// replay grew goes, so that an idle connection holds little.
+const maxIdleQueue = 16
+
 // tryQueue queues f if the queue has room for it: fewer than
 // websocket.send_queue frames and, unless the queue is empty (a frame
 // larger than the bound goes alone), at most websocket.send_queue_bytes.
+// It starts the writer if it is not running.
 func (c *conn) tryQueue(f []byte) bool {
-	c.qmu.Lock()
-	defer c.qmu.Unlock()
-	n := int64(len(f))
-	if q := c.queued.Load(); q > 0 && q+n > c.srv.cfg.SendQueueBytes {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed || c.isDone() {
 		return false
 	}
-	c.queued.Add(n)
+	n := int64(len(f))
+	if q := c.queued; q > 0 && q+n > c.srv.cfg.SendQueueBytes {
+		return false
+	}
+	if len(c.queue)-c.head >= c.srv.cfg.SendQueue {
+		return false
+	}
+	c.queued += n
+	c.queue = append(c.queue, f)
+	c.kick()
+	return true
+}
+
+// kick starts the writer unless it runs. Called with wmu held.
+func (c *conn) kick() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
+}
+
+// isDone reports whether the connection was torn down.
+func (c *conn) isDone() bool {
 	select {
-	case c.send <- f:
+	case <-c.done:
 		return true
 	default:
-		c.queued.Add(-n)
 		return false
 	}
 }
@@ -85,48 +125,71 @@ func (c *conn) tryQueue(f []byte) bool {
 // client that does not read for that long is dropped (its session and
 // history stay). It reports whether the frame was queued.
 func (c *conn) enqueue(f []byte) bool {
-	select {
-	case <-c.done:
+	if c.isDone() {
 		return false
-	default:
 	}
 	if c.tryQueue(f) {
 		return true
 	}
+	c.wmu.Lock()
+	if c.room == nil {
+		c.room = make(chan struct{}, 1)
+	}
+	room := c.room
+	c.wmu.Unlock()
 	t := time.NewTimer(c.srv.cfg.WriteTimeout)
 	defer t.Stop()
 	for {
 		select {
-		case <-c.room:
+		case <-room:
 			if c.tryQueue(f) {
 				return true
+			}
+			if c.closingDown() {
+				return false
 			}
 		case <-c.done:
 			return false
 		case <-t.C:
-			c.log.Warn("slow client: send queue stayed full, closing connection", "frames", len(c.send), "bytes", c.queued.Load())
+			c.wmu.Lock()
+			frames, bytes := len(c.queue)-c.head, c.queued
+			c.wmu.Unlock()
+			c.log.Warn("slow client: send queue stayed full, closing connection", "frames", frames, "bytes", bytes)
 			c.teardown("send queue full")
 			return false
 		}
 	}
 }
 
-// written accounts for a frame the writer has written.
-func (c *conn) written(f []byte) {
-	c.queued.Add(-int64(len(f)))
-	select {
-	case c.room <- struct{}{}:
-	default:
+// closingDown reports whether the connection takes no more frames.
+func (c *conn) closingDown() bool {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.closed || c.isDone()
+}
+
+// ping asks the writer for a keepalive ping.
+func (c *conn) ping() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.closed || c.isDone() {
+		return
 	}
+	c.pingDue = true
+	c.kick()
 }
 
 // goAway asks the writer to flush the queue and close the connection with
 // code and text.
 func (c *conn) goAway(code int, text string) {
-	c.quitOnce.Do(func() {
-		c.closeCode, c.closeText = code, text
-		close(c.quit)
-	})
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.quitting {
+		return
+	}
+	c.quitting = true
+	c.closeCode, c.closeText = code, text
+	c.kick()
 }
 
 // teardown closes the connection at once and detaches it from its session.
@@ -141,6 +204,7 @@ func (c *conn) teardown(reason string) {
 func (c *conn) retire(reason string) {
 	c.downOnce.Do(func() {
 		close(c.done)
+		c.srv.pinger.remove(c)
 		c.srv.detach(c)
 		c.log.Info("connection closed", "reason", reason)
 	})
@@ -159,51 +223,100 @@ func (c *conn) write(f []byte) error {
 	return c.ws.WriteMessage(websocket.TextMessage, f)
 }
 
-// writeLoop writes queued frames and keepalive pings until the connection
-// ends.
-func (c *conn) writeLoop() {
-	ping := time.NewTicker(c.srv.cfg.PingInterval)
-	defer ping.Stop()
-	for {
+// writeTask is the writer's next task: a ping, a frame, the close, or
+// nothing (the writer then ends).
+type writeTask int
+
+const (
+	nothing writeTask = iota
+	doPing
+	doFrame
+	doClose
+)
+
+// take gives the writer its next task, in that order: a ping, the queued
+// frames, the close once they are written.
+func (c *conn) take() (writeTask, []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	switch {
+	case c.isDone():
+	case c.pingDue:
+		c.pingDue = false
+		return doPing, nil
+	case c.head < len(c.queue):
+		f := c.queue[c.head]
+		c.queue[c.head] = nil
+		c.head++
+		if c.head == len(c.queue) {
+			c.queue, c.head = c.queue[:0], 0
+			if cap(c.queue) > maxIdleQueue {
+				c.queue = nil
+			}
+		}
+		return doFrame, f
+	case c.quitting && !c.closed:
+		c.closed = true
+		return doClose, nil
+	}
+	c.writing = false
+	return nothing, nil
+}
+
+// written accounts for a frame the writer has written.
+func (c *conn) written(f []byte) {
+	c.wmu.Lock()
+	c.queued -= int64(len(f))
+	room := c.room
+	c.wmu.Unlock()
+	if room != nil {
 		select {
-		case f := <-c.send:
+		case room <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// writeLoop writes what there is to write (see take), then ends.
+func (c *conn) writeLoop() {
+	for {
+		what, f := c.take()
+		switch what {
+		case nothing:
+			return
+		case doFrame:
 			err := c.write(f)
 			c.written(f)
 			if err != nil {
 				c.teardown("write failed: " + err.Error())
+				c.stopWriting()
 				return
 			}
-		case <-ping.C:
+		case doPing:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
 				c.teardown("ping failed: " + err.Error())
+				c.stopWriting()
 				return
 			}
-		case <-c.quit:
-			c.flushAndClose()
-			return
-		case <-c.done:
+		case doClose:
+			c.close()
+			c.stopWriting()
 			return
 		}
 	}
 }
 
-// flushAndClose writes what is queued, sends the close frame and waits
-// briefly for the client's close frame before dropping the connection.
-func (c *conn) flushAndClose() {
-	for {
-		select {
-		case f := <-c.send:
-			err := c.write(f)
-			c.written(f)
-			if err != nil {
-				c.teardown("write failed: " + err.Error())
-				return
-			}
-			continue
-		default:
-		}
-		break
-	}
+// stopWriting marks the writer ended after the connection was torn down;
+// nothing starts another.
+func (c *conn) stopWriting() {
+	c.wmu.Lock()
+	c.writing = false
+	c.wmu.Unlock()
+}
+
+// close sends the close frame, the queue written, and waits briefly for
+// the client's close frame before dropping the connection.
+func (c *conn) close() {
 	msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
 	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
 		c.teardown("close failed: " + err.Error())
@@ -218,38 +331,74 @@ func (c *conn) flushAndClose() {
 	c.teardown(c.closeText)
 }
 
-// readLoop reads frames and runs them until the connection ends. Bad frames
-// are logged and skipped: they never cost the connection or the session.
-func (c *conn) readLoop() {
-	defer close(c.readerDone)
-	ws := c.ws
-	cfg := c.srv.cfg
-	// The client has two ping periods to answer before it counts as gone.
-	// Inside a message, the message itself must keep arriving (see
-	// readSome): a pong does not excuse a stalled upload.
-	wait := 2*cfg.PingInterval + cfg.WriteTimeout
-	// A connection whose client says nothing for websocket.idle_timeout
-	// ends: its read deadline never goes past that, pongs or not.
-	lastMessage := time.Now()
-	idleAt := func() time.Time { return lastMessage.Add(cfg.ConnIdleTimeout) }
-	extend := func() {
-		d := time.Now().Add(wait)
-		if cfg.ConnIdleTimeout > 0 && idleAt().Before(d) {
-			d = idleAt()
-		}
-		_ = ws.SetReadDeadline(d)
-	}
-	rate := newBucket(cfg.MessageRate, cfg.MessageBurst)
-	ws.SetPongHandler(func(string) error {
+// startReading sets up the reader and starts it.
+func (c *conn) startReading() {
+	c.lastMessage = time.Now()
+	c.rate = newBucket(c.srv.cfg.MessageRate, c.srv.cfg.MessageBurst)
+	c.ws.SetPongHandler(func(string) error {
 		if !c.inMessage.Load() {
-			extend()
+			c.extend()
 		}
 		return nil
 	})
+	go c.readLoop()
+}
+
+// idleAt is when the connection ends if its client says nothing more:
+// websocket.idle_timeout after its last message.
+func (c *conn) idleAt() time.Time { return c.lastMessage.Add(c.srv.cfg.ConnIdleTimeout) }
+
+// extend moves the read deadline on: the client has two ping periods to
+// answer before it counts as gone, and never more than until idleAt.
+// Inside a message, the message itself must keep arriving (see readSome):
+// a pong does not excuse a stalled upload.
+func (c *conn) extend() {
+	cfg := c.srv.cfg
+	d := time.Now().Add(2*cfg.PingInterval + cfg.WriteTimeout)
+	if cfg.ConnIdleTimeout > 0 && c.idleAt().Before(d) {
+		d = c.idleAt()
+	}
+	_ = c.ws.SetReadDeadline(d)
+}
+
+// readLoop reads the client's requests and has them run until the
+// connection ends. The turns run on the server's turn goroutines (see
+// turnPool), so that the reader waits on a small stack.
+func (c *conn) readLoop() {
+	defer close(c.readerDone)
+	for {
+		data, held, ok := c.nextMessage()
+		if !ok {
+			return
+		}
+		c.srv.turnPool.run(c, data)
+		c.srv.budget.release(c.ip, held, int64(len(data)))
+	}
+}
+
+// runMessage decodes a message the client sent and runs it. A bad frame is
+// logged and skipped: it never costs the connection or the session.
+func (c *conn) runMessage(data []byte) {
+	// The frame is the request's now: decoded in place, a file's bytes and
+	// a long text share its memory.
+	req, err := c.srv.dialect.DecodeOwned(data)
+	if err != nil {
+		c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", len(data))
+		c.srv.metrics.badFrames.Inc()
+		return
+	}
+	c.srv.handle(c, req)
+}
+
+// nextMessage reads frames until one is a text message, and returns it
+// with the share of the read budget it holds; false when the connection
+// ends.
+func (c *conn) nextMessage() (data []byte, held int64, ok bool) {
+	cfg := c.srv.cfg
 	for {
 		// The wait for the next message starts now, whatever the last
 		// turn took.
-		extend()
+		c.extend()
 		mt, data, held, err := c.readFrame()
 		c.inMessage.Store(false)
 		if errors.Is(err, errBusy) {
@@ -264,22 +413,22 @@ func (c *conn) readLoop() {
 			nc := c.ws.NetConn()
 			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
 			_, _ = io.Copy(io.Discard, nc)
-			return
+			return nil, 0, false
 		}
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() && cfg.ConnIdleTimeout > 0 && !time.Now().Before(idleAt()) {
+		if errors.As(err, &ne) && ne.Timeout() && cfg.ConnIdleTimeout > 0 && !time.Now().Before(c.idleAt()) {
 			c.log.Info("closing connection: idle", "idle_timeout", cfg.ConnIdleTimeout)
 			c.srv.metrics.closed(closedIdle)
 			c.goAway(websocket.CloseNormalClosure, closedIdle)
-			return
+			return nil, 0, false
 		}
 		if err != nil {
 			c.readFailed(err)
-			return
+			return nil, 0, false
 		}
-		lastMessage = time.Now()
+		c.lastMessage = time.Now()
 		size := int64(len(data))
-		if !rate.take(lastMessage) {
+		if !c.rate.take(c.lastMessage) {
 			c.srv.budget.release(c.ip, held, size)
 			c.log.Warn("closing connection: too many messages", "max_messages_per_second", cfg.MessageRate, "message_burst", cfg.MessageBurst)
 			c.srv.metrics.closed(closedRate)
@@ -287,30 +436,18 @@ func (c *conn) readLoop() {
 			nc := c.ws.NetConn()
 			_ = nc.SetReadDeadline(time.Now().Add(closeGrace))
 			_, _ = io.Copy(io.Discard, nc)
-			return
+			return nil, 0, false
 		}
-		select {
-		case <-c.done:
+		if c.isDone() {
 			// Torn down elsewhere (slow client, shutdown deadline): frames
 			// still buffered must not run as turns any more.
 			c.srv.budget.release(c.ip, held, size)
-			return
-		default:
+			return nil, 0, false
 		}
 		if mt != websocket.TextMessage {
 			continue // dropped as it arrived
 		}
-		// The frame is the request's now: decoded in place, a file's
-		// bytes and a long text share its memory.
-		req, err := c.srv.dialect.DecodeOwned(data)
-		if err != nil {
-			c.srv.budget.release(c.ip, held, size)
-			c.log.Warn("bad frame ignored", "reason", err.Error(), "bytes", size)
-			c.srv.metrics.badFrames.Inc()
-			continue
-		}
-		c.srv.handle(c, req)
-		c.srv.budget.release(c.ip, held, size)
+		return data, held, true
 	}
 }
 

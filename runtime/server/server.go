@@ -35,6 +35,13 @@ import (
 // server keep arbitrarily large map keys.
 const maxKeyLen = 256
 
+// readBufferSize is the size of a chat connection's read buffer, which it
+// holds for as long as it is open, idle or not: a chat message fits, and a
+// larger one costs no more calls than with a larger buffer, since the
+// reader takes a message's payload straight into the message's own buffer
+// once it is past the buffer's size.
+const readBufferSize = 1024
+
 // closeGrace is how long a closing connection waits for the client's close
 // frame (or for the rest of an oversized frame) before dropping the TCP
 // connection; closing with unread input would reset it and the client could
@@ -74,6 +81,8 @@ type Server struct {
 	registry     *prometheus.Registry
 	serveMetrics http.Handler
 	budget       *budget // of inbound frames
+	pinger       *pinger // the connections' keepalive pings
+	turnPool     *turnPool
 	log          *slog.Logger
 	dialect      protocol.Dialect
 	loc          *time.Location
@@ -185,6 +194,8 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		stop:        make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
+	s.pinger = newPinger(cfg.PingInterval, s.stop)
+	s.turnPool = newTurnPool(s.stop)
 	if cfg.MetricsEnabled {
 		s.registry = s.newRegistry()
 		s.serveMetrics = s.metricsHandler(s.registry)
@@ -194,7 +205,7 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 		HandshakeTimeout: 10 * time.Second,
 		// Set, so that the connection's reader reads from the sniffed
 		// connection rather than the HTTP server's buffer (see sniff.go).
-		ReadBufferSize: 4096,
+		ReadBufferSize: readBufferSize,
 		// permessage-deflate, when the client offers it (browsers do):
 		// chat text shrinks to a third or less on the wire.
 		EnableCompression: cfg.Compression,
@@ -339,6 +350,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.janitorOnce.Do(func() { close(s.janitorDone) }) // never started: nothing to wait for
 	<-s.janitorDone
+	s.pinger.wait()
 	s.budget.stop()
 	return err
 }
@@ -449,10 +461,7 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 		ws:         ws,
 		id:         s.nextID.Add(1),
 		ip:         ip,
-		send:       make(chan []byte, s.cfg.SendQueue),
-		room:       make(chan struct{}, 1),
 		sniff:      sniff,
-		quit:       make(chan struct{}),
 		done:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		echo:       r.URL.Query().Get("echo") == "1",
@@ -488,9 +497,13 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	c.log.Info("connection opened", attrs...)
 
-	go c.writeLoop()
+	s.pinger.add(c)
 	s.start(sess)
-	c.readLoop()
+	// The reader runs on a goroutine of its own and the handler returns:
+	// net/http then lets go of what it holds for the request (its
+	// connection's buffers, the request, a deep stack), which would
+	// otherwise stay for as long as the connection, idle or not.
+	c.startReading()
 }
 
 // badKey says what is wrong with a client-chosen session key, or "" when
@@ -584,7 +597,7 @@ func (s *Server) attach(c *conn, key, remote string) (sess *session, fresh bool,
 		sess.idle = nil
 	}
 	c.sess = sess
-	c.log = s.log.With("session", sess.logID(), "conn", c.id, "remote", remote, "dialect", string(s.dialect))
+	c.log = newConnLogger(s, c, remote)
 	sess.mu.Lock()
 	sess.conns = append(sess.conns, c)
 	c.since = sess.recorded

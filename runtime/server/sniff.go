@@ -24,8 +24,9 @@ type frameSniffer struct {
 }
 
 // maxAhead bounds the messages the sniffer remembers ahead of the reader.
-// The reader's buffer (4,096 bytes) holds at most 683 frames of 6 bytes, so
-// a client cannot get this far ahead, however many messages it sends.
+// The reader's buffer (readBufferSize, 1,024 bytes) holds at most 171
+// frames of 6 bytes, so a client cannot get this far ahead, however many
+// messages it sends.
 const maxAhead = 1024
 
 // feed reads the frame headers in p, the next bytes from the client.
