@@ -216,7 +216,10 @@ func (s *Server) apply(b []byte) {
 	sess.recorded = max(sess.recorded, ev.To)
 	sess.mu.Unlock()
 	for _, c := range slow {
-		c.log.Warn("slow client: no room for a frame from another instance, closing connection", "frames", len(c.send), "bytes", c.queued.Load())
+		c.wmu.Lock()
+		frames, bytes := len(c.queue)-c.head, c.queued
+		c.wmu.Unlock()
+		c.log.Warn("slow client: no room for a frame from another instance, closing connection", "frames", frames, "bytes", bytes)
 		c.teardown("send queue full")
 	}
 }
