@@ -59,13 +59,22 @@ func TestBookshopAgainstAModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer streaming.Close()
+	// A dial returns before the server attaches the connection: the second
+	// connection opens once the first has the greeting, so that the session
+	// is the first's and the greeting goes to it alone.
+	if got := text(t, readFrame(t, streaming)); !strings.HasPrefix(got, "Welcome") {
+		t.Fatalf("greeting %q", got)
+	}
 	plain, _, err := websocket.DefaultDialer.Dial(s.url+"?session_id=reader-1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer plain.Close()
-	if got := text(t, readFrame(t, streaming)); !strings.HasPrefix(got, "Welcome") {
-		t.Fatalf("greeting %q", got)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(scrape(t, s.url), "\nbotgen_connections 2\n"); {
+		if time.Now().After(deadline) {
+			t.Fatal("the second connection was never attached")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 
 	// An order: the model calls a Go function, then answers.
@@ -210,12 +219,7 @@ func TestBookshopAgainstAModel(t *testing.T) {
 		}
 	}
 
-	resp, err := http.Get(strings.Replace(s.url, "ws://", "http://", 1) + "metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := scrape(t, s.url)
 	for _, want := range []string{
 		`botgen_llm_requests_total{model="shop-model"} 7`,
 		`botgen_llm_errors_total{model="shop-model",reason="status"} 1`,
@@ -231,6 +235,18 @@ func TestBookshopAgainstAModel(t *testing.T) {
 	if strings.Contains(string(body), "sk-test-secret") {
 		t.Error("/metrics shows the API key")
 	}
+}
+
+// scrape returns the /metrics of the bot at the WebSocket URL url.
+func scrape(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(strings.Replace(url, "ws://", "http://", 1) + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }
 
 func containsMessage(msgs []openaitest.Message, role, content string) bool {
