@@ -180,7 +180,7 @@ func (c *Client) call(ctx context.Context, method, rawURL string, query *value.R
 		if errors.As(err, &redirect) {
 			return nil, fail(ErrRedirect, nil, "%s", redirect.msg)
 		}
-		return nil, fail(ErrConnect, unwrapURLError(err), "%s", scrub(connectMessage(err), u))
+		return nil, fail(ErrConnect, UnwrapURLError(err), "%s", scrub(ConnectMessage(err), u))
 	}
 	defer resp.Body.Close()
 
@@ -377,9 +377,9 @@ func checkRedirect(orig *url.URL, bot http.Header) func(*http.Request, []*http.R
 	}
 }
 
-// unwrapURLError is the cause of a failed request without the URL that
+// UnwrapURLError is the cause of a failed request without the URL that
 // *url.Error adds, which may hold a secret.
-func unwrapURLError(err error) error {
+func UnwrapURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err
@@ -387,9 +387,10 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// connectMessage says why a request got no answer.
-func connectMessage(err error) string {
-	err = unwrapURLError(err)
+// ConnectMessage says why a request got no answer: "cannot connect: ..."
+// or "no answer: ...", without the URL.
+func ConnectMessage(err error) string {
+	err = UnwrapURLError(err)
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return "cannot connect: " + op.Error()

@@ -9,9 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/runtime/nlu"
-	"github.com/kljensen/snowball/english"
-	"github.com/kljensen/snowball/french"
-	"github.com/kljensen/snowball/spanish"
 )
 
 // Index is a lexical index of passages: for every normalised word, the
@@ -191,7 +188,7 @@ func (x *Index) score() {
 // words returns the normalised words of s that the index counts.
 func (x *Index) words(s string) []string {
 	words := nlu.Normalize(s, x.language, x.params.stemming)
-	stop := stopWords(x.language)
+	stop := nlu.StopWords(x.language)
 	if !x.params.stopWords || stop == nil {
 		return words
 	}
@@ -209,20 +206,6 @@ func (x *Index) words(s string) []string {
 		}
 	}
 	return kept
-}
-
-// stopWords returns the stop word list of a language code (the Snowball
-// lists nlu uses too), nil for a language without one.
-func stopWords(language string) func(string) bool {
-	switch strings.ToLower(language) {
-	case "en", "english":
-		return english.IsStopWord
-	case "es", "spanish":
-		return spanish.IsStopWord
-	case "fr", "french":
-		return french.IsStopWord
-	}
-	return nil
 }
 
 // Len returns the number of passages in the index.

@@ -139,9 +139,9 @@ func stemmer(language string) func(string, bool) string {
 	return lightStemmer(strings.ToLower(language))
 }
 
-// stopWords returns the Snowball stop word list of a language code, nil for
+// StopWords returns the Snowball stop word list of a language code, nil for
 // the languages without one.
-func stopWords(language string) func(string) bool {
+func StopWords(language string) func(string) bool {
 	switch strings.ToLower(language) {
 	case "en", "english":
 		return english.IsStopWord
@@ -154,7 +154,7 @@ func stopWords(language string) func(string) bool {
 }
 
 func newNormalizer(language string, stemming bool) normalizer {
-	n := normalizer{stop: stopWords(language), meanings: meanings[strings.ToLower(language)]}
+	n := normalizer{stop: StopWords(language), meanings: meanings[strings.ToLower(language)]}
 	if stemming {
 		n.stem = stemmer(language)
 	}

@@ -18,7 +18,6 @@ import (
 	"io"
 	"math"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,6 +25,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/botgen-dev/botgen/runtime/fetch"
 	"github.com/botgen-dev/botgen/runtime/llm"
 	"github.com/botgen-dev/botgen/runtime/version"
 	goopenai "github.com/sashabaranov/go-openai"
@@ -268,7 +268,7 @@ func (m *model) classify(ctx context.Context, x *exchange, err error, streaming 
 		// go-openai refused the request before sending it.
 		return m.fail(llm.ErrRequest, err.Error(), err)
 	case !x.answered:
-		return m.fail(llm.ErrConnect, connectMessage(err), unwrapURLError(err))
+		return m.fail(llm.ErrConnect, fetch.ConnectMessage(err), fetch.UnwrapURLError(err))
 	case x.status < 200 || x.status > 299:
 		msg := ""
 		if errors.As(err, &apiErr) {
@@ -332,26 +332,6 @@ func clip(s string) string {
 		i--
 	}
 	return s[:i] + "…"
-}
-
-// unwrapURLError is the cause of a failed request without the URL that
-// *url.Error adds.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
-// connectMessage says why a request got no answer.
-func connectMessage(err error) string {
-	err = unwrapURLError(err)
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return "cannot connect: " + op.Error()
-	}
-	return "no answer: " + err.Error()
 }
 
 // bytesText writes a number of bytes for people: 4 MiB, 512 KiB, 1000 bytes.
