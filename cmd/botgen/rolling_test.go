@@ -226,7 +226,9 @@ func TestRollingRestartBehindNginx(t *testing.T) {
 	rds := redistest.Start(t)
 	bin := buildSource(t, "relay", relayBot)
 	args := []string{"--protocol", "baf", "--set", "session.store=" + rds.URL(0),
-		"--set", "session.history=100000", "--set", "session.history_bytes=67108864"}
+		"--set", "session.history=100000", "--set", "session.history_bytes=67108864",
+		// A session whose turn dies with its instance waits this long.
+		"--set", "session.lease_ttl=2"}
 	bots := make([]*instance, 3)
 	var addrs []string
 	for i := range bots {

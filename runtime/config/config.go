@@ -68,6 +68,7 @@ type Config struct {
 	SessionStore string
 	StoreBytes   int64         // session.store_bytes: bytes the store's files may take; 0: no limit
 	StoreTimeout time.Duration // session.store_timeout: how long one call to the store may take
+	LeaseTTL     time.Duration // session.lease_ttl: how long a turn's lease on a shared store lasts unless renewed
 
 	RandomSeed int64 // random.seed; 0 seeds each session from the system
 
@@ -210,6 +211,13 @@ var keys = []Key{
 	{Name: "session.store_bytes", Kind: Int, Default: "1073741824", Doc: "bytes the files of session.store may take; beyond it the sessions written least recently are removed (0: no limit)", set: bytesFrom(0, func(c *Config) *int64 { return &c.StoreBytes })},
 	{Name: "session.store", Kind: String, Default: "", Doc: "where sessions with a client-chosen id are kept, so that they survive a restart of the bot: a folder, or Redis as redis://[user:password@]host:port/db (rediss:// for TLS; the password is never logged or shown); empty: in memory only", set: setStore},
 	{Name: "session.store_timeout", Kind: Float, Default: "3", Doc: "seconds one call to session.store may take (reading a session back, writing a turn); a turn that cannot be stored in time is not answered, and the user is told so", set: positiveSeconds(func(c *Config) *time.Duration { return &c.StoreTimeout })},
+	{Name: "session.lease_ttl", Kind: Float, Default: "10", Doc: "seconds a turn's lease on a shared session.store (Redis) lasts unless renewed (every third of it while the turn runs): how long a session waits for an instance that died in the middle of one of its turns; from 0.5 to 3600", set: func(c *Config, v parsed) error {
+		if v.f < 0.5 || v.f > 3600 {
+			return fmt.Errorf("must be from 0.5 to 3600 seconds")
+		}
+		c.LeaseTTL = seconds(v.f)
+		return nil
+	}},
 	{Name: "http.timeout", Kind: Float, Default: "10", Doc: "seconds an HTTP call of the bot (get, post) may take, answer included; a slower one fails and takes the state's error path", set: positiveSeconds(func(c *Config) *time.Duration { return &c.HTTPTimeout })},
 	{Name: "llm.url", Kind: String, Default: "http://localhost:11434/v1", Doc: "base URL of the OpenAI-compatible endpoint the bot asks (Ollama's by default; llama.cpp's server, vLLM or a cloud one); empty: none, and answers from knowledge quote the documents", set: func(c *Config, v parsed) error {
 		if strings.TrimSpace(v.s) == "" {

@@ -67,11 +67,6 @@ type Server struct {
 	// a client, before its first turn: a bot's test command gives its test
 	// sessions their mocks. Set it before Serve.
 	NewSession func(key string, s *engine.Session)
-	// LeaseTTL, when set, is how long a turn's lease on a shared store
-	// (Redis) lasts unless renewed while the turn runs: how long a session
-	// waits for an instance that died mid-turn (default 10 s). Set it
-	// before Serve.
-	LeaseTTL time.Duration
 
 	eng     *engine.Engine
 	cfg     config.Config
@@ -171,6 +166,9 @@ func New(eng *engine.Engine, cfg config.Config, logger *slog.Logger) *Server {
 	}
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = def.StoreTimeout
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = def.LeaseTTL
 	}
 	// The largest frame must fit, or it would wait for ever.
 	cfg.ReadBudget = max(cfg.ReadBudget, cfg.MaxSize)

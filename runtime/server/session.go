@@ -68,6 +68,7 @@ type session struct {
 	hash      string
 	version   int64
 	lease     sessionstore.Lease
+	stopRenew func() // stops the renewal of lease; nil without one
 	out       []eventFrame
 	outConn   uint64
 	resyncing bool
@@ -427,7 +428,6 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		return
 	}
 	s.account(sess)
-	s.publish(sess)
 	if len(frames) == 0 {
 		return
 	}

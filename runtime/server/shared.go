@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,11 +33,6 @@ import (
 //     its connections missed from the stored history instead.
 //
 // With any other store, none of this runs: memory is the master copy.
-
-// defaultLeaseTTL is how long a turn's lease lasts unless renewed (every
-// third of it while the turn runs): an instance killed mid-turn holds its
-// session that long at most.
-const defaultLeaseTTL = 10 * time.Second
 
 // eventQueue bounds the events received and not yet delivered: past it,
 // events are dropped and the sessions caught up from the store instead, so
@@ -99,7 +95,7 @@ func (s *Server) setupShared() {
 	f := &fanout{
 		store:    sh,
 		instance: newUUID(),
-		leaseTTL: s.LeaseTTL,
+		leaseTTL: s.cfg.LeaseTTL,
 		events:   make(chan []byte, eventQueue),
 		wake:     make(chan struct{}, 1),
 		lost:     make(chan struct{}, 1),
@@ -107,9 +103,6 @@ func (s *Server) setupShared() {
 		cancel:   cancel,
 		subDone:  make(chan struct{}),
 		dispDone: make(chan struct{}),
-	}
-	if f.leaseTTL <= 0 {
-		f.leaseTTL = defaultLeaseTTL
 	}
 	s.fan = f
 	go func() {
@@ -377,9 +370,9 @@ func (s *Server) liveFrame(e entry) ([]byte, error) {
 func (s *Server) sharing(sess *session) bool { return s.fan != nil && sess.stored }
 
 // lease takes sess's lease for a turn and brings memory up to date with
-// the store; release gives the lease back once the turn is stored and
-// published. Without a shared store it does nothing. Called with
-// sess.turn held.
+// the store. The turn's write gives the lease back (see persist); release
+// gives it back when the turn wrote nothing or failed to. Without a shared
+// store it does nothing. Called with sess.turn held.
 func (s *Server) lease(sess *session) (release func(), err error) {
 	if !s.sharing(sess) {
 		return func() {}, nil
@@ -418,11 +411,22 @@ func (s *Server) lease(sess *session) (release func(), err error) {
 			}
 		}
 	}()
+	var once sync.Once
+	sess.stopRenew = func() {
+		once.Do(func() {
+			close(stop)
+			<-stopped
+		})
+	}
 	release = func() {
-		close(stop)
-		<-stopped
+		sess.stopRenew()
+		sess.stopRenew = nil
+		held := sess.lease
 		sess.lease = sessionstore.Lease{}
-		if err := s.storeCall("release", func(ctx context.Context) error { return f.store.Release(ctx, sess.id, l) }); err != nil {
+		if held.Owner == "" {
+			return // the turn's write gave it back
+		}
+		if err := s.storeCall("release", func(ctx context.Context) error { return f.store.Release(ctx, sess.id, held) }); err != nil {
 			s.log.Warn("lease not released: it expires by itself", "session", sess.logID(), "err", err)
 		}
 	}
@@ -511,28 +515,27 @@ func (s *Server) outbox(sess *session, seq uint64, echo bool, f []byte) {
 	}
 }
 
-// publish sends the current turn's frames to the other instances: after
-// the turn is stored, before its lease is given back, so that every
-// instance gets a session's turns in order. A turn that recorded nothing
-// is not published. An event that does not go is caught up from the store
-// by the instances that see the gap. Called with sess.turn held.
-func (s *Server) publish(sess *session) {
+// turnEvent is what the current turn tells the other instances: its
+// frames and their seq numbers, written with the turn (see persist), so
+// that every instance gets a session's turns in order and none that was
+// not stored. nil when the turn recorded nothing. An event that does not
+// arrive is caught up from the store by the instances that see the gap.
+// Called with sess.turn held.
+func (s *Server) turnEvent(sess *session) []byte {
 	out := sess.out
 	sess.out = nil
 	sess.mu.Lock()
 	from, to := sess.turnSeq, sess.recorded
 	sess.mu.Unlock()
-	if !s.sharing(sess) || to < from {
-		return
+	if to < from {
+		return nil
 	}
 	b, err := json.Marshal(event{Session: sess.hash, Instance: s.fan.instance, Conn: sess.outConn, From: from, To: to, Frames: out})
 	if err != nil {
 		s.log.Warn("turn not published", "session", sess.logID(), "err", err)
-		return
+		return nil
 	}
-	if err := s.storeCall("publish", func(ctx context.Context) error { return s.fan.store.Publish(ctx, b) }); err != nil {
-		s.log.Warn("turn not published: the other instances catch up at the next one", "session", sess.logID(), "err", err)
-	}
+	return b
 }
 
 // publishStream sends a piece of a streamed reply to the other instances.

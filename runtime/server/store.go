@@ -79,10 +79,18 @@ func (s *Server) persist(sess *session) error {
 		t.Seq = sess.recorded
 		sess.mu.Unlock()
 		t.Fence = sess.lease.Token
+		t.Release, t.Event = sess.lease.Owner, s.turnEvent(sess)
+		// The write gives the lease back: no renewal may follow it.
+		if sess.stopRenew != nil {
+			sess.stopRenew()
+		}
 	}
 	err := s.storeCall("append", func(ctx context.Context) error { return s.Store.Append(ctx, sess.id, &sess.mark, t) })
 	if err != nil {
 		return err
+	}
+	if t.Release != "" {
+		sess.lease = sessionstore.Lease{}
 	}
 	sess.pending, sess.wiped, sess.unwiped = sess.pending[:0], false, nil
 	sess.saved = &savedTurn{snap: t.Snapshot, started: sess.started}

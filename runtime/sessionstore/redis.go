@@ -123,11 +123,14 @@ if total > max then return redis.error_reply('` + errTooBig + ` ' .. total) end
 return {state, vars, history, redis.call('GET', KEYS[4]) or '0'}
 `)
 
-// appendScript writes a turn. ARGV: whole (1: replace the session), TTL in
-// milliseconds, the state, how many history entries to keep, reset (1: wipe
-// the history first), the turn's fencing token (0: not fenced), the number
-// of variables set then their names and values, the number removed then
-// their names, then the entries to add. A fenced turn fails with
+// appendScript writes a turn. KEYS: state, vars, history, version, lease.
+// ARGV: whole (1: replace the session), TTL in milliseconds, the state, how
+// many history entries to keep, reset (1: wipe the history first), the
+// turn's fencing token (0: not fenced), the lease's owner to release ("":
+// none), the channel and the event to publish ("": none), the number of
+// variables set then their names and values, the number removed then their
+// names, then the entries to add. The event is published and the lease
+// released after the write, in the same script. A fenced turn fails with
 // BOTGEN_FENCED when a turn with a newer token was written (KEYS[4] holds
 // the token of the last one), before writing. A turn that is not whole
 // fails with BOTGEN_GONE when the session is no longer there (expired), or
@@ -152,8 +155,8 @@ elseif ARGV[5] == '1' then
 end
 local ttl = ARGV[2]
 redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
-local i = 8
-for _ = 1, tonumber(ARGV[7]) do
+local i = 11
+for _ = 1, tonumber(ARGV[10]) do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
   i = i + 2
 end
@@ -180,6 +183,8 @@ if fence > 0 then
 else
   redis.call('PEXPIRE', KEYS[4], ttl)
 end
+if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
+if ARGV[7] ~= '' and redis.call('GET', KEYS[5]) == ARGV[7] then redis.call('DEL', KEYS[5]) end
 return 1
 `)
 
@@ -274,8 +279,8 @@ func (r *Redis) append(ctx context.Context, id string, m *Mark, t Turn, whole bo
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, 8+2*len(et.set)+len(et.unset)+len(et.added))
-	args = append(args, flag(et.whole), max(r.opt.TTL.Milliseconds(), 1), et.state, et.keep, flag(et.reset), t.Fence, len(et.set))
+	args := make([]any, 0, 11+2*len(et.set)+len(et.unset)+len(et.added))
+	args = append(args, flag(et.whole), max(r.opt.TTL.Milliseconds(), 1), et.state, et.keep, flag(et.reset), t.Fence, t.Release, r.channel(), t.Event, len(et.set))
 	for name, v := range et.set {
 		args = append(args, name, v)
 	}
@@ -286,7 +291,8 @@ func (r *Redis) append(ctx context.Context, id string, m *Mark, t Turn, whole bo
 	for _, e := range et.added {
 		args = append(args, e)
 	}
-	if err := appendScript.Run(ctx, r.c, r.keys(id), args...).Err(); err != nil {
+	keys := append(r.keys(id), r.leaseKeys(id)[0])
+	if err := appendScript.Run(ctx, r.c, keys, args...).Err(); err != nil {
 		return err
 	}
 	m.written(et)

@@ -177,3 +177,70 @@ func soon(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// TestAppendPublishesAndReleases: a turn written with its event and its
+// lease's owner publishes the event and gives the lease back in the same
+// call; a turn refused (fenced) publishes nothing and leaves the lease to
+// its holder.
+func TestAppendPublishesAndReleases(t *testing.T) {
+	a, b := openShared(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := make(chan string, 8)
+	ready := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = b.Subscribe(ctx, func(e []byte) { events <- string(e) }, func() { ready <- struct{}{} })
+	}()
+	<-ready
+
+	old, err := a.Lease(ctx, "s", "a:1", 50*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // a's lease expires
+	cur, err := b.Lease(ctx, "s", "b:1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mb Mark
+	hb := []Entry(nil)
+	tb := turnOf(engine.Snapshot{State: "newer"}, everyEntry()[:1], &hb, 10)
+	tb.Fence, tb.Release, tb.Event = cur.Token, cur.Owner, []byte("turn of b")
+	mustAppend(t, b, "s", &mb, tb)
+	select {
+	case e := <-events:
+		if e != "turn of b" {
+			t.Errorf("event %q", e)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the turn's event was not published")
+	}
+	// Released with the write: the next lease comes at once.
+	next, err := a.Lease(soon(t), "s", "c:1", time.Minute)
+	if err != nil {
+		t.Fatalf("lease not released by the write: %v", err)
+	}
+
+	var ma Mark
+	ha := []Entry(nil)
+	ta := turnOf(engine.Snapshot{State: "stale"}, everyEntry()[1:2], &ha, 10)
+	ta.Fence, ta.Release, ta.Event = old.Token, old.Owner, []byte("stale turn")
+	if err := a.Append(ctx, "s", &ma, ta); !errors.Is(err, ErrFenced) {
+		t.Fatalf("stale write: %v, want ErrFenced", err)
+	}
+	select {
+	case e := <-events:
+		t.Errorf("a refused turn published %q", e)
+	case <-time.After(200 * time.Millisecond):
+	}
+	short, stop := context.WithTimeout(ctx, 100*time.Millisecond)
+	_, err = b.Lease(short, "s", "d:1", time.Minute)
+	stop()
+	if !errors.Is(err, ErrLeaseBusy) {
+		t.Errorf("the lease of %s was taken: %v", next.Owner, err)
+	}
+	cancel()
+	<-done
+}

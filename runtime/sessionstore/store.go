@@ -239,6 +239,14 @@ type Turn struct {
 	// Fence is the fencing token of the lease the turn ran under (Shared
 	// stores); 0: not fenced.
 	Fence int64
+	// Release is the owner of the lease the turn ran under, given back
+	// with the write (Shared stores; "": kept). Event, when not empty, is
+	// published with it, as Publish would. Both happen only if the write
+	// does: a turn is stored, told to the other instances and its lease
+	// released in one call, so its events are in the order of its turns
+	// and none is published of a turn that was not stored.
+	Release string
+	Event   []byte
 }
 
 // Mark is what a store knows of what it wrote of one session, kept by the
