@@ -102,6 +102,31 @@ func (s *Server) Ping() error {
 	return nil
 }
 
+// Requests returns how many requests the server has read from its
+// clients (total_reads_processed): the round trips clients made, the one
+// that asks included, which a benchmark divides by its turns.
+func (s *Server) Requests() (int64, error) {
+	c, err := net.DialTimeout("tcp", s.Addr(), time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("INFO stats\r\n")); err != nil {
+		return 0, err
+	}
+	r := bufio.NewReader(c)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return 0, err
+		}
+		if v, ok := strings.CutPrefix(line, "total_reads_processed:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+}
+
 // Stop stops the server (its data goes: there is no persistence).
 func (s *Server) Stop() {
 	if s.cmd == nil {

@@ -258,3 +258,30 @@ func TestInstancesStream(t *testing.T) {
 		t.Errorf("streamed %q", text.String())
 	}
 }
+
+// BenchmarkRoundTripShared times a turn of a session kept in Redis by an
+// instance on a shared store: the lease, the turn's script (with its event
+// and the lease's release) and the event coming back to the instance.
+func BenchmarkRoundTripShared(b *testing.B) {
+	srv := redistest.Start(b)
+	ts := startWith(b, nil, withRedis(b, srv))
+	c := ts.dial(b, "", header("X-Session-ID", "bench"))
+	c.next()
+	before, err := srv.Requests()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.say("hello")
+		c.next()
+	}
+	b.StopTimer()
+	after, err := srv.Requests()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The INFO that counts is one of them.
+	b.ReportMetric(float64(after-before-1)/float64(b.N), "redis-requests/op")
+}
