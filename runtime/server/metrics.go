@@ -52,6 +52,12 @@ type metrics struct {
 	storeLatency            prometheus.Histogram
 	storeCollectors         []prometheus.Collector
 
+	// Several instances on a shared store (see shared.go): the events
+	// published and received, those dropped by a full queue, and the
+	// sessions caught up from the store; exposed when the store is shared.
+	published, received, dropped, catchUps prometheus.Counter
+	fanCollectors                          []prometheus.Collector
+
 	// What a registry exposes: the metrics above (the labelled ones by
 	// their vectors).
 	collectors []prometheus.Collector
@@ -133,6 +139,17 @@ func newMetrics(intents []string) *metrics {
 		Buckets: storeBounds,
 	})
 	m.storeCollectors = []prometheus.Collector{storeCallsVec, storeErrorsVec, m.storeLatency}
+
+	// Made like counter, but exposed only with a shared store.
+	fan := func(name, help string) prometheus.Counter {
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+		m.fanCollectors = append(m.fanCollectors, c)
+		return c
+	}
+	m.published = fan("botgen_fanout_events_published_total", "Events this instance published to the others: a turn's replies and echoes (with the turn's write), or a piece of a streamed reply.")
+	m.received = fan("botgen_fanout_events_received_total", "Events received from the instances sharing session.store, this one's own included.")
+	m.dropped = fan("botgen_fanout_events_dropped_total", "Events received and dropped because this instance fell behind; their sessions were caught up from the store instead.")
+	m.catchUps = fan("botgen_fanout_catchups_total", "Sessions whose connections here were caught up from the store: after a gap in their entries, dropped events or a lost subscription.")
 
 	choices := append(append([]string(nil), intents...), engine.ChoseNone, engine.ChoiceFailed)
 	var choicesVec *prometheus.CounterVec
@@ -300,4 +317,12 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, col := range c.s.metrics.storeCollectors {
 		col.Collect(ch)
 	}
+	if c.s.fan != nil {
+		for _, col := range c.s.metrics.fanCollectors {
+			col.Collect(ch)
+		}
+		ch <- prometheus.MustNewConstMetric(fanQueueDesc, prometheus.GaugeValue, float64(len(c.s.fan.events)))
+	}
 }
+
+var fanQueueDesc = prometheus.NewDesc("botgen_fanout_queue", "Events received from the other instances and not yet delivered.", nil, nil)

@@ -143,9 +143,11 @@ func (f *fanout) markLost() {
 // full (and catches up from the store instead). It never blocks: the
 // subscription's connection is read as fast as events come.
 func (s *Server) received(b []byte) {
+	s.metrics.received.Inc()
 	select {
 	case s.fan.events <- b:
 	default:
+		s.metrics.dropped.Inc()
 		s.fan.markLost()
 	}
 }
@@ -289,6 +291,7 @@ func (s *Server) resync(sess *session) {
 		s.fan.workers <- struct{}{}
 		defer func() { <-s.fan.workers }()
 		for {
+			s.metrics.catchUps.Inc()
 			var sv *sessionstore.Saved
 			err := s.storeCall("load", func(ctx context.Context) (err error) {
 				sv, err = s.Store.Load(ctx, sess.id)
@@ -545,5 +548,7 @@ func (s *Server) publishStream(sess *session, id int, f []byte) {
 	if err != nil {
 		return
 	}
-	_ = s.storeCall("publish", func(ctx context.Context) error { return s.fan.store.Publish(ctx, b) })
+	if s.storeCall("publish", func(ctx context.Context) error { return s.fan.store.Publish(ctx, b) }) == nil {
+		s.metrics.published.Inc()
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +153,44 @@ func TestInstancesCatchUp(t *testing.T) {
 	}
 	cb.quiet("the other instance, after every reply")
 	t.Logf("caught up from the store: %v", strings.Contains(b.logs.String(), "caught up from the store"))
+
+	// The fan-out's series: a published each turn with its write; b
+	// received them and, after a lost subscription, caught the session up
+	// from the store.
+	_, ma := a.scrape(t)
+	_, mb := b.scrape(t)
+	for _, c := range []struct {
+		metrics, name string
+		least         float64
+	}{
+		{ma, "botgen_fanout_events_published_total", 30},
+		{mb, "botgen_fanout_events_received_total", 1},
+		{mb, "botgen_fanout_catchups_total", 1},
+	} {
+		if v := metricValue(t, c.metrics, c.name); v < c.least {
+			t.Errorf("%s = %v, want at least %v", c.name, v, c.least)
+		}
+	}
+	if v := metricValue(t, mb, "botgen_fanout_queue"); v != 0 {
+		t.Errorf("botgen_fanout_queue = %v once every event was delivered", v)
+	}
+}
+
+// metricValue returns the value of the series name (without labels) in
+// the text exposition m.
+func metricValue(t *testing.T, m, name string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(m, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("no series %s in:\n%s", name, m)
+	return 0
 }
 
 // redisCommand sends one command to srv and reads the first line of its

@@ -92,6 +92,9 @@ func (s *Server) persist(sess *session) error {
 	if t.Release != "" {
 		sess.lease = sessionstore.Lease{}
 	}
+	if t.Event != nil {
+		s.metrics.published.Inc()
+	}
 	sess.pending, sess.wiped, sess.unwiped = sess.pending[:0], false, nil
 	sess.saved = &savedTurn{snap: t.Snapshot, started: sess.started}
 	if t.Fence > 0 {
