@@ -150,6 +150,7 @@ func (r *Redis) Subscribe(ctx context.Context, deliver func([]byte), lost func()
 	// A receive waits on the connection; closing it ends the wait at once.
 	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
 	defer stop()
+	wait := subscribeRetry
 	for {
 		msg, err := ps.ReceiveTimeout(ctx, subscribePing)
 		if ctx.Err() != nil {
@@ -161,6 +162,7 @@ func (r *Redis) Subscribe(ctx context.Context, deliver func([]byte), lost func()
 			deliver([]byte(m.Payload))
 		case *redis.Subscription:
 			if m.Kind == "subscribe" {
+				wait = subscribeRetry
 				lost()
 			}
 		case *redis.Pong:
@@ -172,18 +174,28 @@ func (r *Redis) Subscribe(ctx context.Context, deliver func([]byte), lost func()
 				continue
 			}
 			if err != nil {
-				// The client resubscribes on the next receive; not in a
-				// tight loop while Redis is away.
-				t := time.NewTimer(100 * time.Millisecond)
+				// The client dials and resubscribes on the next receive:
+				// while Redis is away, less and less often.
+				t := time.NewTimer(wait)
 				select {
 				case <-ctx.Done():
 					t.Stop()
 					return nil
 				case <-t.C:
 				}
+				wait = min(2*wait, subscribeRetryMax)
 			}
 		}
 	}
 }
+
+// subscribeRetry is the first wait before a lost subscription is dialled
+// again, doubled at each failure up to subscribeRetryMax; the other calls
+// fail fast while Redis is away, and the client's pool then dials once a
+// second until it answers.
+const (
+	subscribeRetry    = 100 * time.Millisecond
+	subscribeRetryMax = 5 * time.Second
+)
 
 var _ Shared = (*Redis)(nil)
