@@ -407,11 +407,23 @@ func npmTools(t *testing.T) (node string) {
 	return node
 }
 
+// track opens files that node reads, so that go test's cache, which knows
+// only the files the test itself opened, runs the test again when one of
+// them changes.
+func track(t *testing.T, files ...string) {
+	for _, f := range files {
+		if _, err := os.ReadFile(filepath.Join("vscode", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestVSCodeGrammar tokenises the examples and a sample that uses every
 // keyword with the extension's grammar, as VS Code does, and checks each
 // token against botgen's own lexer and parser.
 func TestVSCodeGrammar(t *testing.T) {
 	node := npmTools(t)
+	track(t, "syntaxes/bot.tmLanguage.json", "test/tokenize.js")
 	var files []tmFile
 	seen := map[string]bool{}
 	add := func(name, src string) {
@@ -526,14 +538,39 @@ func TestVSCodeGrammar(t *testing.T) {
 	}
 }
 
-// TestVSCodePackage packages the extension with vsce, as `npm run package`
-// does, and checks that the .vsix holds what VS Code loads.
-func TestVSCodePackage(t *testing.T) {
-	npmTools(t)
+// TestVSCodeExtension runs the extension's entry point against stand-ins
+// for VS Code and its language client (editors/vscode/test/extension.js).
+func TestVSCodeExtension(t *testing.T) {
+	node := npmTools(t)
+	track(t, "extension.js", "test/extension.js")
+	cmd := exec.Command(node, filepath.Join("test", "extension.js"))
+	cmd.Dir = "vscode"
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// TestVSCodeManifest checks that package.json declares the language, the
+// grammar and the settings docs/editors.md describes, with files that exist.
+func TestVSCodeManifest(t *testing.T) {
 	var pkg struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
-		Main    string `json:"main"`
+		Version     string
+		Main        string
+		Contributes struct {
+			Languages []struct {
+				ID            string
+				Extensions    []string
+				Configuration string
+			}
+			Grammars []struct {
+				Language, ScopeName, Path string
+			}
+			Configuration struct {
+				Properties map[string]struct {
+					Default any
+				}
+			}
+		}
 	}
 	data, err := os.ReadFile(filepath.Join("vscode", "package.json"))
 	if err != nil {
@@ -544,6 +581,52 @@ func TestVSCodePackage(t *testing.T) {
 	}
 	if pkg.Version != version.Version {
 		t.Errorf("editors/vscode/package.json: version %s, botgen is %s", pkg.Version, version.Version)
+	}
+	c := pkg.Contributes
+	if len(c.Languages) != 1 || c.Languages[0].ID != "bot" || !slices.Equal(c.Languages[0].Extensions, []string{".bot"}) {
+		t.Errorf("languages: %+v, want bot for .bot", c.Languages)
+	}
+	if len(c.Grammars) != 1 || c.Grammars[0].Language != "bot" || c.Grammars[0].ScopeName != "source.bot" {
+		t.Fatalf("grammars: %+v, want source.bot for bot", c.Grammars)
+	}
+	var grammar struct{ ScopeName string }
+	data, err = os.ReadFile(filepath.Join("vscode", c.Grammars[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &grammar); err != nil || grammar.ScopeName != "source.bot" {
+		t.Errorf("%s: scope %q, %v", c.Grammars[0].Path, grammar.ScopeName, err)
+	}
+	for _, f := range []string{c.Languages[0].Configuration, "extension.js"} {
+		data, err := os.ReadFile(filepath.Join("vscode", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(f, ".json") && !json.Valid(data) {
+			t.Errorf("%s is not JSON", f)
+		}
+	}
+	for key, def := range map[string]any{"botgen.path": "botgen", "botgen.trace.server": "off"} {
+		if p, ok := c.Configuration.Properties[key]; !ok || p.Default != def {
+			t.Errorf("setting %s: %+v, want the default %v", key, p, def)
+		}
+	}
+}
+
+// TestVSCodePackage packages the extension with vsce, as `npm run package`
+// does, and checks that the .vsix holds what VS Code loads.
+func TestVSCodePackage(t *testing.T) {
+	npmTools(t)
+	track(t, "package.json", ".vscodeignore", "extension.js", "language-configuration.json", "syntaxes/bot.tmLanguage.json", "README.md")
+	var pkg struct {
+		Main string `json:"main"`
+	}
+	data, err := os.ReadFile(filepath.Join("vscode", "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		t.Fatal(err)
 	}
 	vsix := filepath.Join(t.TempDir(), "botgen.vsix")
 	start := time.Now()
