@@ -296,7 +296,7 @@ func tokenChecks(name, src string) ([]tmCheck, map[string]bool, bool) {
 			at(end-1, v, []string{"string.regexp."}, nil)
 		case v == "->":
 			at(off, v, []string{"keyword.operator.arrow."}, nil)
-		case strings.Contains("== != <= >= < > + - * / % = ~", v):
+		case slices.Contains(strings.Fields("== != <= >= < > + - * / % = ~"), v):
 			at(off, v, []string{"keyword.operator."}, nil)
 		default:
 			at(off, v, []string{"punctuation."}, nil)
