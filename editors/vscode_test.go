@@ -506,6 +506,15 @@ func TestVSCodeGrammar(t *testing.T) {
 			t.Fatalf("%q is not in the sample", c.at)
 		}
 	}
+	// A string or an interpolation left open while typing ends with its
+	// line, as in the lexer, and the next line is code again.
+	unclosed := "bot b\nstate s {\n    reply \"x {len({a: 1\n    on hello -> s\n}\n"
+	files = append(files, tmFile{Name: "unclosed.bot", Text: unclosed, Checks: []tmCheck{
+		{Line: 2, Col: 17, Text: "1", Want: []string{"meta.interpolation."}},
+		{Line: 3, Col: 4, Text: "on", Want: []string{"keyword.control."}, Not: notCode},
+		{Line: 3, Col: 7, Text: "hello", Want: []string{"entity.name.type.intent."}, Not: notCode},
+	}})
+
 	var calls strings.Builder
 	var callChecks []tmCheck
 	calls.WriteString("bot calls\nstate s {\n")
