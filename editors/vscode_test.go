@@ -3,6 +3,7 @@ package editors
 import (
 	"archive/zip"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -451,6 +452,33 @@ func TestVSCodeGrammar(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The documentation's unlabelled code blocks: a whole bot, or
+	// declarations, statements or test steps, which parse once wrapped in
+	// a bot, a state or a test. The rest (shell sessions, diagnostics) are
+	// left out.
+	docs, _ := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	fence := regexp.MustCompile("(?s)```([a-z]*)\n(.*?)```")
+	for _, doc := range append(docs, filepath.Join("..", "README.md")) {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range fence.FindAllStringSubmatch(string(data), -1) {
+			if m[1] != "" {
+				continue
+			}
+			for _, w := range [][2]string{{"", ""}, {"bot b\n", ""}, {"bot b\nstate s {\n", "}\n"}, {"bot b\ntest \"t\" {\n", "}\n"}} {
+				name := fmt.Sprintf("%s, block %d", filepath.ToSlash(doc), i+1)
+				if checks, keywords, ok := tokenChecks(name, w[0]+m[2]+w[1]); ok {
+					for k := range keywords {
+						seen[k] = true
+					}
+					files = append(files, tmFile{Name: name, Text: w[0] + m[2] + w[1], Checks: checks})
+					break
+				}
+			}
+		}
 	}
 	if len(files) < 5 {
 		t.Fatalf("only %d files to tokenise", len(files))
