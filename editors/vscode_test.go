@@ -588,7 +588,8 @@ func TestVSCodeExtension(t *testing.T) {
 }
 
 // TestVSCodeManifest checks that package.json declares the language, the
-// grammar and the settings docs/editors.md describes, with files that exist.
+// grammar and the settings, with files that exist, and that docs/editors.md
+// lists every setting with its default.
 func TestVSCodeManifest(t *testing.T) {
 	var pkg struct {
 		Version     string
@@ -646,6 +647,15 @@ func TestVSCodeManifest(t *testing.T) {
 	for key, def := range map[string]any{"botgen.path": "botgen", "botgen.trace.server": "off"} {
 		if p, ok := c.Configuration.Properties[key]; !ok || p.Default != def {
 			t.Errorf("setting %s: %+v, want the default %v", key, p, def)
+		}
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "editors.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, p := range c.Configuration.Properties {
+		if row := fmt.Sprintf("| `%s` | `%v` |", key, p.Default); !strings.Contains(string(doc), row) {
+			t.Errorf("docs/editors.md has no row %q…", row)
 		}
 	}
 }
