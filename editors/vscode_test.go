@@ -592,8 +592,13 @@ func TestVSCodeExtension(t *testing.T) {
 // lists every setting with its default.
 func TestVSCodeManifest(t *testing.T) {
 	var pkg struct {
-		Version     string
-		Main        string
+		Version      string
+		Main         string
+		Capabilities struct {
+			UntrustedWorkspaces struct {
+				RestrictedConfigurations []string
+			}
+		}
 		Contributes struct {
 			Languages []struct {
 				ID            string
@@ -648,6 +653,11 @@ func TestVSCodeManifest(t *testing.T) {
 		if p, ok := c.Configuration.Properties[key]; !ok || p.Default != def {
 			t.Errorf("setting %s: %+v, want the default %v", key, p, def)
 		}
+	}
+	// The command the extension runs must not come from a folder just
+	// opened: VS Code then reads it from the user's settings only.
+	if !slices.Contains(pkg.Capabilities.UntrustedWorkspaces.RestrictedConfigurations, "botgen.path") {
+		t.Error("botgen.path is not restricted in untrusted workspaces")
 	}
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "editors.md"))
 	if err != nil {
