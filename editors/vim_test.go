@@ -1,5 +1,6 @@
-// Package editors holds editor support files for .bot files; its test runs
-// the Vim syntax file in a real Vim.
+// Package editors holds editor support files for .bot files; its tests run
+// the Vim syntax file in a real Vim, and the VS Code extension's grammar with
+// the tokeniser VS Code uses (vscode_test.go).
 package editors
 
 import (
