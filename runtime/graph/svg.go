@@ -287,10 +287,16 @@ func abs(x float64) float64 {
 	return x
 }
 
-// oneLine puts a label on one line: SVG text does not break at line
-// breaks.
+// oneLine puts a label on one line, as SVG text does not break at line
+// breaks, and control characters and bytes that are not UTF-8 as blanks,
+// as the other writers do.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == 0xfffd {
+			return ' '
+		}
+		return r
+	}, s)), " ")
 }
 
 // xmlText escapes s for XML text and attributes, dropping the characters
