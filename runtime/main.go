@@ -24,6 +24,7 @@ import (
 	"github.com/botgen-dev/botgen/runtime/bottest"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/graph"
 	"github.com/botgen-dev/botgen/runtime/reply"
 	"github.com/botgen-dev/botgen/runtime/server"
 	"github.com/botgen-dev/botgen/runtime/sessionstore"
@@ -38,6 +39,9 @@ type Program struct {
 	// Avatar is the image named by ui.avatar, embedded at build time (a
 	// JPEG); nil when the bot has none.
 	Avatar []byte
+	// Graph is the bot's state diagram, which it draws at GET /graph; nil:
+	// none (a program generated before there was one).
+	Graph *graph.Graph
 }
 
 // Main runs the bot's command line with the process's arguments and exits.
@@ -211,6 +215,7 @@ func serve(c *cli.Context, p *Program) error {
 	}
 	srv := server.New(eng, cfg, logger)
 	srv.TLS = tlsCfg
+	srv.Graph = p.Graph
 	if cfg.SessionStore != "" {
 		if sessionstore.IsURL(cfg.SessionStore) {
 			sessionstore.LogRedisTo(logger)
@@ -451,6 +456,7 @@ func newPage(p *Program, cfg config.Config) (*webui.Handler, error) {
 
 		FrameAncestors: cfg.UIFrameAncestors,
 		MaxFrame:       cfg.MaxSize,
+		Graph:          cfg.MetricsEnabled && p.Graph != nil,
 	})
 }
 
