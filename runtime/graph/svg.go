@@ -189,6 +189,8 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 		seen[[2]int{from, to}]++
 		a, b := boxes[from], boxes[to]
 		off := float64(k) * 22
+		text := oneLine(e.Text())
+		tw := labelW*float64(len([]rune(text))) + 8
 		var path string
 		var lx, ly float64
 		switch {
@@ -207,18 +209,33 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 			lift := 34 + off + 0.12*abs(b.x-a.x)
 			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", a.x, sy, a.x, sy-lift, b.x, sy-lift, b.x, sy)
 			lx, ly = (a.x+b.x)/2, sy-lift*0.75
-		default: // up: around the right of both
-			sx, tx := a.x+a.w/2, b.x+b.w/2
-			side := max(sx, tx) + 40 + off
-			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", sx, a.y, side, a.y, side, b.y, tx, b.y)
-			lx, ly = 0.125*sx+0.375*side+0.375*side+0.125*tx, (a.y+b.y)/2
+		case a.row > b.row+1: // up past other rows: in a lane right of those between
+			side := 0.0
+			for _, c := range boxes {
+				if c.row > b.row && c.row < a.row {
+					side = max(side, c.x+c.w/2)
+				}
+			}
+			side += 28 + off
+			sx, tx := a.x+a.w/4+off, b.x+b.w/4+off
+			sy, ty := a.y-nodeH/2, b.y+nodeH/2
+			y1, y2 := sy-rowGap/3, ty+rowGap/3
+			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fL%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f",
+				sx, sy, sx, y1, side, y1, side, y1-10, side, y2+10, side, y2, tx, y2, tx, ty)
+			lx, ly = side+tw/2+3, (y1+y2)/2
+		default: // up one row: from the top of a's right quarter to the bottom of b's, beside the edges down
+			sx, tx := a.x+a.w/4+off, b.x+b.w/4+off
+			sy, ty := a.y-nodeH/2, b.y+nodeH/2
+			dy := (sy - ty) / 2
+			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", sx, sy, sx, sy-dy, tx, ty+dy, tx, ty)
+			// Near a, away from the middle, where the label of an edge
+			// down between the same rows is.
+			lx, ly = 0.8*sx+0.2*tx, sy-0.2*(sy-ty)-4
 		}
 		class := "edge"
 		if e.automatic() {
 			class += " auto"
 		}
-		text := oneLine(e.Text())
-		tw := labelW*float64(len([]rune(text))) + 8
 		maxX = max(maxX, lx+tw/2, a.x+a.w/2+loopReach+off+8)
 		fmt.Fprintf(&body, `<g class="%s"><path d="%s" marker-end="url(#arrow)"/>`, class, path)
 		fmt.Fprintf(&body, `<rect class="label" x="%.1f" y="%.1f" width="%.1f" height="15" rx="3"/><text x="%.1f" y="%.1f">%s</text></g>`+"\n",
