@@ -201,7 +201,9 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 		case a.row < b.row:
 			sy, ty := a.y+nodeH/2, b.y-nodeH/2
 			dy := (ty - sy) / 2
-			sx, tx := a.x+off, b.x+off
+			// Edges leave a's bottom spread towards their targets, left
+			// of the edges coming back up.
+			sx, tx := port(a, b)-6+off, b.x-6+off
 			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", sx, sy, sx, sy+dy, tx, ty-dy, tx, ty)
 			lx, ly = (sx+tx)/2, (sy+ty)/2
 		case a.row == b.row:
@@ -223,8 +225,8 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fL%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f",
 				sx, sy, sx, y1, side, y1, side, y1-10, side, y2+10, side, y2, tx, y2, tx, ty)
 			lx, ly = side+tw/2+3, (y1+y2)/2
-		default: // up one row: from the top of a's right quarter to the bottom of b's, beside the edges down
-			sx, tx := a.x+a.w/4+off, b.x+b.w/4+off
+		default: // up one row: right of the edges down
+			sx, tx := a.x+10+off, port(b, a)+6+off
 			sy, ty := a.y-nodeH/2, b.y+nodeH/2
 			dy := (sy - ty) / 2
 			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", sx, sy, sx, sy-dy, tx, ty+dy, tx, ty)
@@ -296,6 +298,13 @@ const svgStyle = `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5"
 .apart{font-size:12px;fill:#666;font-style:italic}
 </style>
 `
+
+// port is where on a's bottom (or top) an edge to or from b meets it:
+// towards b, within a's width.
+func port(a, b box) float64 {
+	d := max(-(a.w/2 - 10), min(a.w/2-10, (b.x-a.x)*0.2))
+	return a.x + d
+}
 
 func abs(x float64) float64 {
 	if x < 0 {
