@@ -9,7 +9,8 @@ import (
 )
 
 // graph checks the shape of the state machine: the initial state,
-// reachability, `go back` and automatic transitions.
+// reachability, `go back` and automatic transitions; and it records the
+// state diagram, from the same reachability.
 func (c *checker) graph(f *syntax.File) {
 	if !c.initialState(f) {
 		c.bot.Graph = diagram(c.bot, nil)

@@ -13,7 +13,7 @@ import (
 
 // Graph is a bot's state diagram.
 type Graph struct {
-	Bot    string
+	Bot    string  // the bot's name
 	States []State // in source order
 	// Edges are the global intents first, then each state's transitions
 	// in source order.
@@ -80,8 +80,8 @@ func (e Edge) Text() string {
 	return e.Label
 }
 
-// automatic tells an edge the state takes without a message, drawn
-// dashed.
+// automatic reports whether the state takes e without a message: it is
+// drawn dashed.
 func (e Edge) automatic() bool { return e.Kind == Go || e.Kind == Back || e.Kind == Error }
 
 // AnyState is what the diagrams call the node global intents leave from
