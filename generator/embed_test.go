@@ -38,7 +38,7 @@ test "t" { user file "c.txt" }
 		t.Errorf("embeds %v, want %v", files, want)
 	}
 	names, directives := topLevel(t, out.Source)
-	want := []string{"_", "_", "fileATxt", "nluModel", "main", "bot", "documentA", "documentB", "stateOneBody", "stateTwoBody", "tests"}
+	want := []string{"_", "_", "fileATxt", "nluModel", "main", "bot", "documentA", "documentB", "stateOneBody", "stateTwoBody", "tests", "diagram"}
 	if !slices.Equal(names, want) {
 		t.Errorf("declares %v, want %v", names, want)
 	}

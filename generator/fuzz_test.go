@@ -42,7 +42,7 @@ func fakeFiles(t testing.TB) func(string) ([]byte, error) {
 // generatedName is every name the generator declares at the top level:
 // its own, and a kind of value followed by words from the source (letters
 // and digits) and a suffix that tells apart names the same words make.
-var generatedName = regexp.MustCompile(`^(_|main|bot|tests|nluModel|botFallback|(file|table|figure|image|document|audio)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?|state([A-Z0-9][A-Za-z0-9]*)?(_[0-9]+)?(Body|Fallback|(When|Go)[A-Za-z0-9]*)|(call|pattern|shape)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?)$`)
+var generatedName = regexp.MustCompile(`^(_|main|bot|tests|diagram|nluModel|botFallback|(file|table|figure|image|document|audio)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?|state([A-Z0-9][A-Za-z0-9]*)?(_[0-9]+)?(Body|Fallback|(When|Go)[A-Za-z0-9]*)|(call|pattern|shape)[A-Z0-9]?[A-Za-z0-9]*(_[0-9]+)?)$`)
 
 // embedDirective is a //go:embed directive of a file the generator wrote,
 // with a plain name.

@@ -36,6 +36,7 @@ const (
 	pkgBottest = "github.com/botgen-dev/botgen/runtime/bottest"
 	pkgVersion = "github.com/botgen-dev/botgen/runtime/version"
 	pkgValue   = "github.com/botgen-dev/botgen/runtime/value"
+	pkgGraph   = "github.com/botgen-dev/botgen/runtime/graph"
 	// pkgOpenAI is the client of the language model, imported only by
 	// the bots that ask one.
 	pkgOpenAI = "github.com/botgen-dev/botgen/runtime/llm/openai"
@@ -62,7 +63,7 @@ type File struct {
 }
 
 // imports are the packages generated code may import.
-var imports = []string{"embed", pkgRuntime, pkgEngine, pkgNLU, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion, pkgValue, pkgOpenAI}
+var imports = []string{"embed", pkgRuntime, pkgEngine, pkgNLU, pkgReply, pkgBuiltin, pkgConfig, pkgBottest, pkgVersion, pkgValue, pkgGraph, pkgOpenAI}
 
 // CommentText returns s as it may appear in a generated comment: s itself
 // when it is plain printable text that cannot be read as a comment
@@ -151,6 +152,9 @@ func Generate(b *ir.Bot) (*Output, error) {
 	if b.Avatar != nil {
 		prog = prog.add("Avatar", jen.Id(g.fileVars[b.Avatar.Index]))
 	}
+	if b.Graph != nil {
+		prog = prog.add("Graph", jen.Id(g.fixedName("diagram")).Call())
+	}
 	g.declare("main")
 	g.f.Func().Id("main").Params().Block(
 		jen.Qual(pkgRuntime, "Main").Call(jen.Op("&").Qual(pkgRuntime, "Program").Values(prog.elems()...)),
@@ -158,6 +162,9 @@ func Generate(b *ir.Bot) (*Output, error) {
 	g.botFunc()
 	g.bodies()
 	g.testsFunc()
+	if b.Graph != nil {
+		g.diagramFunc()
+	}
 	if g.err != nil {
 		return nil, g.err
 	}

@@ -21,7 +21,7 @@ func TestGoNamesAreLeftToTheGoFiles(t *testing.T) {
 		t.Fatal(diags)
 	}
 	taken := []string{"bot", "tests", "botFallback", "nluModel", "stateMenuBody", "callOrders", "callOrder_2",
-		"engine", "value", "reply", "rt", "builtin", "bottest", "config", "nlu", "version"}
+		"engine", "value", "reply", "rt", "builtin", "bottest", "config", "nlu", "version", "diagram", "graph"}
 	bot.GoNames = append(bot.GoNames, taken...)
 	bot.GoImports = append(bot.GoImports, "shapeListing")
 	out, err := generator.Generate(bot)

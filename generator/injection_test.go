@@ -80,7 +80,7 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 	}{
 		{
 			name: "file path closes a block comment", path: `a\n` + inject,
-			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests"},
+			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests", "diagram"},
 			directives: []string{"//go:embed files/file_", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"},
 		},
 		// The checker refuses absolute paths; the generator does not count on it.
@@ -88,12 +88,12 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 		{name: "file path is a directive", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Path = "//go:embed main.go" }},
 		{
 			name: "file name", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Name = "x\n//go:embed main.go\n" + inject },
-			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests"},
+			names:      []string{"_", "_", "file", "main", "bot", "document", "stateSBody", "stateSFallback", "tests", "diagram"},
 			directives: []string{"//go:embed files/file_", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"},
 		},
 		{
 			name: "file name without a slash", path: "a.txt", mutate: func(b *ir.Bot) { b.Files[0].Name = "x\"\n)\nfunc init() { panic(`1`) }.t\u00e9xt" },
-			names:      []string{"_", "_", "fileXFuncInitPanic1TXt", "main", "bot", "documentXFuncInitPanic1", "stateSBody", "stateSFallback", "tests"},
+			names:      []string{"_", "_", "fileXFuncInitPanic1TXt", "main", "bot", "documentXFuncInitPanic1", "stateSBody", "stateSFallback", "tests", "diagram"},
 			directives: []string{"//go:embed files/x____func_init_____panic__1____.t_xt", "/*line b.bot:3:5*/", "//line main.go:N:1", "/*line b.bot:4:16*/", "//line main.go:N:1"},
 		},
 		{
@@ -110,7 +110,7 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 				b.States[0].Name = "s\n" + inject
 				b.Files[0].MIME = "text/plain\n" + inject
 			},
-			names: []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSFuncInitPanic1Body", "stateSFuncInitPanic1Fallback", "tests"},
+			names: []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSFuncInitPanic1Body", "stateSFuncInitPanic1Fallback", "tests", "diagram"},
 		},
 	}
 	lines := regexp.MustCompile(`^//line main\.go:[0-9]+:1$`)
@@ -128,7 +128,7 @@ func TestSourceTextCannotAddCode(t *testing.T) {
 			names, directives := topLevel(t, out.Source)
 			want := c.names
 			if want == nil {
-				want = []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSBody", "stateSFallback", "tests"}
+				want = []string{"_", "_", "fileATxt", "main", "bot", "documentA", "stateSBody", "stateSFallback", "tests", "diagram"}
 			}
 			if !slices.Equal(names, want) {
 				t.Errorf("declares %v, want %v\n%s", names, want, out.Source)

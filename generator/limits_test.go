@@ -21,7 +21,7 @@ func TestDeepNestingGenerates(t *testing.T) {
 		t.Fatal(err)
 	}
 	names, _ := topLevel(t, out.Source)
-	if len(names) != 7 { // _, _, main, bot, stateSBody, stateSWhenS, tests
+	if len(names) != 8 { // _, _, main, bot, stateSBody, stateSWhenS, tests, diagram
 		t.Errorf("declares %v", names)
 	}
 }

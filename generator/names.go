@@ -168,7 +168,7 @@ func isAlnum(c byte) bool {
 var runtimeImports = []struct{ path, name string }{
 	{pkgRuntime, "rt"}, {pkgEngine, "engine"}, {pkgNLU, "nlu"}, {pkgReply, "reply"},
 	{pkgBuiltin, "builtin"}, {pkgConfig, "config"}, {pkgBottest, "bottest"},
-	{pkgVersion, "version"}, {pkgValue, "value"},
+	{pkgVersion, "version"}, {pkgValue, "value"}, {pkgGraph, "graph"},
 }
 
 // aliasImports imports each runtime package under a name the Go files

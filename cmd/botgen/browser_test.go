@@ -756,3 +756,63 @@ func TestBrowserIdleClose(t *testing.T) {
 	// The replay follows the reconnection: the conversation comes back.
 	b.waitFor("the replayed conversation", `document.querySelectorAll("#log .msg.from-user").length === 1 && document.querySelectorAll("#log .msg.from-bot").length >= 2`)
 }
+
+// TestBrowserGraph follows the chat page's link to the bot's states: the
+// state this conversation is in is highlighted, and moves as it moves; a
+// viewer without the session's id sees none highlighted.
+func TestBrowserGraph(t *testing.T) {
+	b := newBrowser(t)
+	bin := buildExample(t, "help_desk")
+	bot := serve(t, bin)
+	b.do("opening the page", chromedp.Navigate(pageURL(bot)))
+	b.waitFor("the online state", `document.querySelector("#status").dataset.state === "online"`)
+	b.say("hello")
+
+	href := eval[string](b, `document.querySelector("#graph-link").href`)
+	session := eval[string](b, `localStorage.getItem("botgen.session.help_desk")`)
+	if want := pageURL(bot) + "graph?session_id=" + session; session == "" || href != want {
+		t.Fatalf("the link goes to %q, want %q", href, want)
+	}
+	current := func() string {
+		return eval[string](b, `[...document.querySelectorAll("svg g.current")].map(g => g.dataset.state).join(",")`)
+	}
+	b.do("following the link", chromedp.Navigate(href))
+	b.waitFor("the diagram", `document.querySelector("svg.bot-graph")`)
+	if got := current(); got != "hello_state" {
+		t.Errorf("highlighted %q, want hello_state", got)
+	}
+	if got := eval[string](b, `[...document.querySelectorAll("svg g.state")].map(g => g.dataset.state).join(",")`); got != "s0,hello_state,howareyou_state,bye_state,help_state" {
+		t.Errorf("states drawn: %q", got)
+	}
+	// Drawn, not only present: the highlighted box has the accent's fill
+	// and every label a width.
+	if got := eval[string](b, `getComputedStyle(document.querySelector("svg g.current rect")).fill`); got != "rgb(37, 99, 235)" {
+		t.Errorf("the current state's fill is %q", got)
+	}
+	if got := eval[int](b, `[...document.querySelectorAll("svg text")].filter(e => e.getBBox().width === 0 && e.textContent !== "").length`); got != 0 {
+		t.Errorf("%d labels are not drawn", got)
+	}
+	for _, label := range []string{"hello", "go back", "help", "bye", "go"} {
+		if !eval[bool](b, fmt.Sprintf(`[...document.querySelectorAll("svg g.edge text")].some(e => e.textContent === %q)`, label)) {
+			t.Errorf("no edge labelled %q", label)
+		}
+	}
+	b.screenshot("graph.png")
+
+	b.do("back to the chat", chromedp.Navigate(pageURL(bot)))
+	b.waitFor("the online state", `document.querySelector("#status").dataset.state === "online"`)
+	b.say("bye")
+	b.do("the diagram again", chromedp.Navigate(href))
+	b.waitFor("the diagram", `document.querySelector("svg.bot-graph")`)
+	if got := current(); got != "s0" {
+		t.Errorf("after bye, highlighted %q, want s0", got)
+	}
+	b.do("the diagram without the session", chromedp.Navigate(pageURL(bot)+"graph"))
+	b.waitFor("the diagram", `document.querySelector("svg.bot-graph")`)
+	if got := current(); got != "" {
+		t.Errorf("without the session's id, highlighted %q", got)
+	}
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}

@@ -57,6 +57,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			generateCommand(),
 			initCommand(),
 			fmtCommand(),
+			graphCommand(),
 			lspCommand(),
 			nluCommand(),
 		},

@@ -76,13 +76,7 @@ func load(c *cli.Context, path string) (*ir.Bot, error) {
 	for _, d := range diags {
 		fmt.Fprintln(c.App.ErrWriter, d.String())
 	}
-	if diags.HasErrors() {
-		n := 0
-		for _, d := range diags {
-			if d.Severity == dsl.Error {
-				n++
-			}
-		}
+	if n := errorCount(diags); n > 0 {
 		return nil, inputError("%s: %d error%s", path, n, plural(n))
 	}
 	return bot, nil

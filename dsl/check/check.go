@@ -102,6 +102,7 @@ type stateInfo struct {
 // what each pass records for the passes after it.
 type checker struct {
 	filename string
+	src      []byte // the source: the conditions' text is read from it
 	diags    diag.Diagnostics
 	quiet    int                         // while > 0, diagnostics are dropped (see inferSetVars)
 	posFn    func(lexer.Position) ir.Pos // inside an interpolation, see pos
@@ -193,6 +194,7 @@ func Check(f *syntax.File, src []byte, opts Options) (bot *ir.Bot, diags diag.Di
 	}
 	c := &checker{
 		filename: filename,
+		src:      src,
 		cfg:      config.Default(),
 		entities: map[string]ir.Pos{},
 		intents:  map[string]*intentInfo{},

@@ -5,12 +5,15 @@ import (
 
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
+	"github.com/botgen-dev/botgen/runtime/graph"
 )
 
 // graph checks the shape of the state machine: the initial state,
-// reachability, `go back` and automatic transitions.
+// reachability, `go back` and automatic transitions; and it records the
+// state diagram, from the same reachability.
 func (c *checker) graph(f *syntax.File) {
 	if !c.initialState(f) {
+		c.bot.Graph = diagram(c.bot, nil)
 		return
 	}
 	g := newStateGraph(c.bot)
@@ -23,6 +26,48 @@ func (c *checker) graph(f *syntax.File) {
 		c.exits(s, fromGlobal[s.Name])
 	}
 	c.goLoops(g)
+	c.bot.Graph = diagram(c.bot, reachable)
+}
+
+// diagram is the state diagram of bot; reachable, when not nil, tells the
+// states a path reaches (nil: the bot has no initial state, and none is
+// marked).
+func diagram(bot *ir.Bot, reachable map[string]bool) *graph.Graph {
+	d := &graph.Graph{Bot: bot.Name}
+	global := map[string]bool{}
+	for _, gl := range bot.Globals {
+		global[gl.Target] = true
+		d.Edges = append(d.Edges, graph.Edge{To: gl.Target, Kind: graph.Global, Label: gl.Intent})
+	}
+	for _, s := range bot.States {
+		d.States = append(d.States, graph.State{
+			Name:        s.Name,
+			Initial:     s.Name == bot.Initial,
+			Global:      global[s.Name],
+			Unreachable: reachable != nil && !reachable[s.Name],
+		})
+		for _, t := range s.Transitions {
+			e := graph.Edge{From: s.Name, To: t.Target}
+			switch t.Kind {
+			case ir.OnIntent:
+				e.Kind, e.Label = graph.Intent, t.Intent
+			case ir.OnFile:
+				e.Kind, e.Label = graph.File, strings.Join(t.MIMETypes, ", ")
+			case ir.When:
+				e.Kind, e.Label = graph.When, t.CondText
+			case ir.Otherwise:
+				e.Kind = graph.Otherwise
+			case ir.Go:
+				e.Kind, e.Label = graph.Go, t.CondText
+			case ir.GoBack:
+				e.Kind, e.Label, e.To = graph.Back, t.CondText, ""
+			case ir.OnError:
+				e.Kind = graph.Error
+			}
+			d.Edges = append(d.Edges, e)
+		}
+	}
+	return d
 }
 
 // initialState records the initial state; false when there is none, and

@@ -84,7 +84,7 @@ func (c *checker) state(d *syntax.StateDecl) {
 			st.Transitions = append(st.Transitions, ir.Transition{Kind: ir.OnIntent, Intent: in, Target: c.stateRef(it.On.Target), Pos: pos})
 		case it.When != nil:
 			cond := c.condition(c.expr(it.When.Cond), toPos(it.When.Cond.Pos), "the condition of when")
-			st.Transitions = append(st.Transitions, ir.Transition{Kind: ir.When, Cond: cond, Target: c.stateRef(it.When.Target), Pos: pos})
+			st.Transitions = append(st.Transitions, ir.Transition{Kind: ir.When, Cond: cond, CondText: syntax.ExprText(c.src, it.When.Cond), Target: c.stateRef(it.When.Target), Pos: pos})
 		case it.Otherwise != nil:
 			st.Transitions = append(st.Transitions, ir.Transition{Kind: ir.Otherwise, Target: c.stateRef(it.Otherwise), Pos: pos})
 		case it.Go != nil:
@@ -94,6 +94,7 @@ func (c *checker) state(d *syntax.StateDecl) {
 			}
 			if it.Go.Cond != nil {
 				t.Cond = c.condition(c.expr(it.Go.Cond), toPos(it.Go.Cond.Pos), "the condition of go")
+				t.CondText = syntax.ExprText(c.src, it.Go.Cond)
 			}
 			st.Transitions = append(st.Transitions, t)
 		case it.Fallback != nil:

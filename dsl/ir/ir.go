@@ -5,6 +5,7 @@
 package ir
 
 import (
+	"github.com/botgen-dev/botgen/runtime/graph"
 	"github.com/botgen-dev/botgen/runtime/knowledge"
 	"github.com/botgen-dev/botgen/runtime/nlu"
 )
@@ -46,6 +47,9 @@ type Bot struct {
 	// Knowledge holds the passages of the documents `knowledge` names, in
 	// the order of the declarations and files; nil when none.
 	Knowledge []knowledge.Passage
+	// Graph is the state diagram, the states no path reaches marked: what
+	// botgen graph writes and the bot draws at GET /graph.
+	Graph *graph.Graph
 }
 
 // ConfigEntry is one `key = value` line of the config block. Value is the
@@ -160,6 +164,7 @@ type Transition struct {
 	Intent    string   // OnIntent
 	MIMETypes []string // OnFile; empty accepts every file
 	Cond      Expr     // When; Go and GoBack when conditional (nil: always); of type Bool
+	CondText  string   // Cond as written, on one line: what a state diagram shows
 	Target    string   // all but GoBack
 	Pos       Pos
 }

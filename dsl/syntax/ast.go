@@ -372,9 +372,10 @@ type BotStep struct {
 
 // Expr is an expression; the grammar climbs precedence from `parser:"or"` down.
 type Expr struct {
-	Pos  lexer.Position
-	Left *AndExpr   `parser:"@@"`
-	Rest []*AndExpr `parser:"( 'or' @@ )*"`
+	Pos    lexer.Position
+	EndPos lexer.Position // just after the last token, for ExprText
+	Left   *AndExpr       `parser:"@@"`
+	Rest   []*AndExpr     `parser:"( 'or' @@ )*"`
 }
 
 // AndExpr is a chain of `parser:"and"`.

@@ -41,6 +41,26 @@ func Format(filename string, src []byte) ([]byte, diag.Diagnostics) {
 	return out, nil
 }
 
+// ExprText returns the expression e, parsed from src, as botgen fmt lays
+// it out but on one line and without comments: what a state diagram
+// writes for a condition. "" when e's extent is not in src.
+func ExprText(src []byte, e *Expr) string {
+	if e == nil || e.Pos.Offset < 0 || e.EndPos.Offset <= e.Pos.Offset || e.EndPos.Offset > len(src) {
+		return ""
+	}
+	toks, err := allTokens("", src[e.Pos.Offset:e.EndPos.Offset])
+	if err != nil {
+		return strings.Join(strings.Fields(string(src[e.Pos.Offset:e.EndPos.Offset])), " ")
+	}
+	keep := toks[:0]
+	for _, t := range toks {
+		if t.Type != tokWhitespace && t.Type != tokComment {
+			keep = append(keep, t)
+		}
+	}
+	return renderLine(keep)
+}
+
 // sameTokens reports whether a and b hold the same tokens but for blanks,
 // including those between the "=" and the slash of a regular expression.
 func sameTokens(a, b []lexer.Token) bool {

@@ -93,7 +93,7 @@ type Config struct {
 	ActionsTimeout time.Duration // actions.timeout: how long a call to a Go function may take
 	MaxIterations  int           // actions.max_iterations: loop iterations per turn
 
-	MetricsEnabled bool // metrics.enabled: serve GET /metrics
+	MetricsEnabled bool // metrics.enabled: serve GET /metrics and GET /graph
 
 	TLSCert string // tls.cert: PEM certificate (chain) file; with TLSKey, serve wss:// and https://
 	TLSKey  string // tls.key: PEM private key file
@@ -248,7 +248,7 @@ var keys = []Key{
 	{Name: "random.seed", Kind: Int, Default: "0", Doc: "seed for `one of` and random(); 0 seeds every session from the system", set: func(c *Config, v parsed) error { c.RandomSeed = v.i; return nil }},
 	{Name: "actions.timeout", Kind: Float, Default: "10", Doc: "seconds a call to a Go function beside the bot may take: its context is cancelled then", set: positiveSeconds(func(c *Config) *time.Duration { return &c.ActionsTimeout })},
 	{Name: "actions.max_iterations", Kind: Int, Default: "1000", Doc: "iterations of for loops one turn may run; past it the body fails and takes the error path", set: intIn(1, math.MaxInt32, func(c *Config) *int { return &c.MaxIterations })},
-	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},
+	{Name: "metrics.enabled", Kind: Bool, Default: "true", Doc: "serve counters and turn durations at GET /metrics, in the Prometheus text format, and the state diagram at GET /graph", set: func(c *Config, v parsed) error { c.MetricsEnabled = v.b; return nil }},
 	{Name: "log.format", Kind: String, Default: "text", Doc: `"text" or "json"`, set: oneOf(func(c *Config) *string { return &c.LogFormat }, "text", "json")},
 	{Name: "log.level", Kind: String, Default: "info", Doc: "debug, info, warn or error", set: oneOf(func(c *Config) *string { return &c.LogLevel }, "debug", "info", "warn", "error")},
 	{Name: "tls.cert", Kind: String, Default: "", Doc: "PEM file of the certificate (and chain) to serve wss:// and https:// with; set with tls.key", set: func(c *Config, v parsed) error { c.TLSCert = strings.TrimSpace(v.s); return nil }},

@@ -26,6 +26,7 @@ import (
 
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/engine"
+	"github.com/botgen-dev/botgen/runtime/graph"
 	"github.com/botgen-dev/botgen/runtime/protocol"
 	"github.com/botgen-dev/botgen/runtime/reply"
 	"github.com/botgen-dev/botgen/runtime/sessionstore"
@@ -67,6 +68,10 @@ type Server struct {
 	// a client, before its first turn: a bot's test command gives its test
 	// sessions their mocks. Set it before Serve.
 	NewSession func(key string, s *engine.Session)
+	// Graph is the bot's state diagram, drawn at GET /graph when
+	// metrics.enabled is true, the setting that guards what the bot
+	// shows of its insides; nil: no /graph. Set it before Serve.
+	Graph *graph.Graph
 
 	eng     *engine.Engine
 	cfg     config.Config
@@ -256,8 +261,8 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // ServeHTTP serves a chat connection for a WebSocket upgrade on any path,
-// "ok" on GET /healthz, GET /readyz (see serveReady), the metrics on GET /metrics (unless
-// metrics.enabled is false), and hands every other request to Page (404
+// "ok" on GET /healthz, GET /readyz (see serveReady), the metrics on GET /metrics and the
+// state diagram on GET /graph (unless metrics.enabled is false), and hands every other request to Page (404
 // when Page is nil).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
@@ -271,6 +276,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveReady(w)
 	case r.URL.Path == "/metrics" && s.serveMetrics != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		s.serveMetrics.ServeHTTP(w, r)
+	case r.URL.Path == "/graph" && s.Graph != nil && s.cfg.MetricsEnabled && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.serveGraph(w, r)
 	case s.Page != nil:
 		s.Page.ServeHTTP(w, r)
 	default:

@@ -43,6 +43,9 @@ type Settings struct {
 	// frame; empty: 'self' only, so that no other site can frame the page
 	// and trick its users into clicking through it.
 	FrameAncestors []string
+	// Graph tells the page that the bot draws its states at /graph: it
+	// links there, with its session's id.
+	Graph bool
 }
 
 // defaultColor is the accent when the bot sets none: a blue that keeps white
@@ -145,6 +148,7 @@ type pageData struct {
 	Avatar      bool
 	Initial     string
 	MaxUpload   int64
+	Graph       bool
 }
 
 // maxUpload is the largest file that fits in a frame of max bytes: base64
@@ -209,6 +213,7 @@ func newHandler(fsys fs.FS, s Settings) (*Handler, error) {
 		Avatar:      h.avatar != nil,
 		Initial:     initial,
 		MaxUpload:   maxUpload(s.MaxFrame),
+		Graph:       s.Graph,
 	}
 	tmpl, err := template.ParseFS(page, "index.html")
 	if err != nil {

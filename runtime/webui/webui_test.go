@@ -121,6 +121,20 @@ func TestTitleDefaultsToBotName(t *testing.T) {
 	}
 }
 
+// The page links to the bot's states only when the bot draws them.
+func TestGraphLink(t *testing.T) {
+	for _, graph := range []bool{false, true} {
+		h, err := New(Settings{BotName: "greeter", Graph: graph})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := get(t, h, "GET", "/").Body.String()
+		if got := strings.Contains(body, `id="graph-link" href="graph"`); got != graph {
+			t.Errorf("Graph %v: link shown %v", graph, got)
+		}
+	}
+}
+
 func TestAssets(t *testing.T) {
 	h, err := New(Settings{BotName: "b"})
 	if err != nil {

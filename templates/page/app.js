@@ -140,6 +140,11 @@
   }
   const session = sessionID();
 
+  // The link to the bot's states highlights this conversation's: only the
+  // page knows its id.
+  const graphLink = document.getElementById("graph-link");
+  if (graphLink) graphLink.href = "graph?session_id=" + encodeURIComponent(session);
+
   // ---- Rendering --------------------------------------------------------
 
   function nearBottom() {
