@@ -53,7 +53,9 @@ func BenchmarkDidChangePhoto(b *testing.B) {
 // to src: a check and the diagnostics it publishes.
 func keystrokes(b *testing.B, path string, src []byte) {
 	uri := "file://" + path
-	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler), docs: map[string][]byte{uri: src}}
+	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler)}
+	s.init()
+	s.docs[uri] = src
 	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": map[string]any{
 		"textDocument":   map[string]any{"uri": uri, "version": 2},
 		"contentChanges": []any{map[string]any{"text": string(src)}},

@@ -24,7 +24,8 @@ func FuzzHandle(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		s := &Server{}
-		s.out, s.docs = bufio.NewWriter(io.Discard), map[string][]byte{}
+		s.out = bufio.NewWriter(io.Discard)
+		s.init()
 		s.log = slog.New(slog.DiscardHandler)
 		s.handle([]byte(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///b.bot","text":"bot b\nintent hi { \"hi\" }\ninitial state s0 {\n    on hi -> s0\n}\n"}}}`))
 		s.handle(body)

@@ -50,6 +50,15 @@ type Server struct {
 	goFuncs gofuncs.Cache
 	// shutdown is set by the shutdown request; exit then ends Serve.
 	shutdown bool
+	// versions are the open documents' versions, which an edit of
+	// documentChanges names.
+	versions map[string]int
+	// fixes are the quick fixes of the diagnostics last published for
+	// each open document.
+	fixes map[string][]fix
+	// documentChanges is set when the editor takes a WorkspaceEdit as
+	// documentChanges.
+	documentChanges bool
 }
 
 // Serve reads messages from r and writes responses and notifications to w
@@ -61,7 +70,8 @@ func (s *Server) Serve(r io.Reader, w io.Writer, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s.out, s.log, s.docs = bufio.NewWriter(w), logger, map[string][]byte{}
+	s.out, s.log = bufio.NewWriter(w), logger
+	s.init()
 	in := bufio.NewReader(r)
 	for {
 		body, err := readMessage(in)
@@ -83,6 +93,11 @@ func (s *Server) Serve(r io.Reader, w io.Writer, logger *slog.Logger) error {
 			return nil
 		}
 	}
+}
+
+// init makes the server's maps.
+func (s *Server) init() {
+	s.docs, s.versions, s.fixes = map[string][]byte{}, map[string]int{}, map[string][]fix{}
 }
 
 // badHeader is a message header that could not be read; the stream goes on.
@@ -207,22 +222,28 @@ type handler func(s *Server, params json.RawMessage) (any, *rpcError)
 
 // handlers are the methods the server answers, by name.
 var handlers = map[string]handler{
-	"initialize":                       (*Server).initialize,
-	"initialized":                      ignore,
-	"$/cancelRequest":                  ignore,
-	"$/setTrace":                       ignore,
-	"workspace/didChangeConfiguration": ignore,
-	"shutdown":                         (*Server).shutdownRequest,
-	"exit":                             ignore, // handle ends the session
-	"textDocument/didOpen":             withParams((*Server).didOpen),
-	"textDocument/didChange":           withParams((*Server).didChange),
-	"textDocument/didSave":             withParams((*Server).didSave),
-	"textDocument/didClose":            withParams((*Server).didClose),
-	"textDocument/formatting":          withParams((*Server).formatting),
-	"textDocument/documentSymbol":      withParams((*Server).documentSymbol),
-	"textDocument/definition":          atPlace((*Server).definition),
-	"textDocument/hover":               atPlace((*Server).hover),
-	"textDocument/completion":          atPlace(func(_ *Server, p place) any { return completion(p) }),
+	"initialize":                        (*Server).initialize,
+	"initialized":                       ignore,
+	"$/cancelRequest":                   ignore,
+	"$/setTrace":                        ignore,
+	"workspace/didChangeConfiguration":  ignore,
+	"shutdown":                          (*Server).shutdownRequest,
+	"exit":                              ignore, // handle ends the session
+	"textDocument/didOpen":              withParams((*Server).didOpen),
+	"textDocument/didChange":            withParams((*Server).didChange),
+	"textDocument/didSave":              withParams((*Server).didSave),
+	"textDocument/didClose":             withParams((*Server).didClose),
+	"textDocument/formatting":           withParams((*Server).formatting),
+	"textDocument/documentSymbol":       withParams((*Server).documentSymbol),
+	"textDocument/definition":           atPlace((*Server).definition),
+	"textDocument/hover":                atPlace((*Server).hover),
+	"textDocument/completion":           atPlace(func(_ *Server, p place) any { return completion(p) }),
+	"textDocument/prepareRename":        withParams((*Server).prepareRename),
+	"textDocument/rename":               withParams((*Server).rename),
+	"textDocument/references":           withParams((*Server).references),
+	"textDocument/codeAction":           withParams((*Server).codeAction),
+	"textDocument/semanticTokens/full":  withParams((*Server).semanticTokensFull),
+	"textDocument/semanticTokens/range": withParams((*Server).semanticTokensRange),
 }
 
 // withParams decodes the parameters into a P for h.
@@ -239,7 +260,8 @@ func withParams[P any](h func(*Server, P) (any, *rpcError)) handler {
 // ignore answers a method that needs nothing done.
 func ignore(*Server, json.RawMessage) (any, *rpcError) { return nil, nil }
 
-func (s *Server) initialize(json.RawMessage) (any, *rpcError) {
+func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
+	s.readCapabilities(params)
 	return map[string]any{
 		"capabilities": map[string]any{
 			"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
@@ -248,6 +270,14 @@ func (s *Server) initialize(json.RawMessage) (any, *rpcError) {
 			"hoverProvider":              true,
 			"documentSymbolProvider":     true,
 			"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
+			"renameProvider":             map[string]any{"prepareProvider": true},
+			"referencesProvider":         true,
+			"codeActionProvider":         map[string]any{"codeActionKinds": []string{"quickfix"}},
+			"semanticTokensProvider": map[string]any{
+				"legend": map[string]any{"tokenTypes": tokenTypes, "tokenModifiers": tokenModifiers},
+				"full":   true,
+				"range":  true,
+			},
 		},
 		"serverInfo": map[string]any{"name": "botgen", "version": s.Version},
 	}, nil
@@ -260,19 +290,24 @@ func (s *Server) shutdownRequest(json.RawMessage) (any, *rpcError) {
 
 type openParams struct {
 	TextDocument struct {
-		URI  string `json:"uri"`
-		Text string `json:"text"`
+		URI     string `json:"uri"`
+		Text    string `json:"text"`
+		Version int    `json:"version"`
 	} `json:"textDocument"`
 }
 
 func (s *Server) didOpen(p openParams) (any, *rpcError) {
 	s.docs[p.TextDocument.URI] = []byte(p.TextDocument.Text)
+	s.versions[p.TextDocument.URI] = p.TextDocument.Version
 	s.publish(p.TextDocument.URI)
 	return nil, nil
 }
 
 type changeParams struct {
-	TextDocument   struct{ URI string } `json:"textDocument"`
+	TextDocument struct {
+		URI     string `json:"uri"`
+		Version int    `json:"version"`
+	} `json:"textDocument"`
 	ContentChanges []struct {
 		Range *json.RawMessage `json:"range"`
 		Text  string           `json:"text"`
@@ -286,6 +321,7 @@ func (s *Server) didChange(p changeParams) (any, *rpcError) {
 			s.docs[p.TextDocument.URI] = []byte(c.Text)
 		}
 	}
+	s.versions[p.TextDocument.URI] = p.TextDocument.Version
 	s.publish(p.TextDocument.URI)
 	return nil, nil
 }
@@ -297,6 +333,8 @@ func (s *Server) didSave(p docParams) (any, *rpcError) {
 
 func (s *Server) didClose(p docParams) (any, *rpcError) {
 	delete(s.docs, p.TextDocument.URI)
+	delete(s.versions, p.TextDocument.URI)
+	delete(s.fixes, p.TextDocument.URI)
 	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
 	return nil, nil
 }
@@ -443,6 +481,8 @@ func (s *Server) publish(uri string) {
 		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files, GoCache: &s.goFuncs})
 	}
 	out := []map[string]any{}
+	var fixes []fix
+	lines := newLineIndex(src)
 	for _, d := range diags {
 		pos := d.Pos
 		if pos.File != path { // about another file: shown at the top
@@ -452,13 +492,27 @@ func (s *Server) publish(uri string) {
 		if d.Severity == dsl.Warning {
 			severity = 2
 		}
-		out = append(out, map[string]any{
-			"range":    lspRange{toPosition(src, pos.Line, pos.Col), toPosition(src, pos.Line, wordEnd(src, pos.Line, pos.Col))},
+		r := lspRange{lines.position(pos.Line, pos.Col), lines.position(pos.Line, wordEnd(src, pos.Line, pos.Col))}
+		// A hint's replacement is offered only where the misspelt name
+		// is written as the checker read it; the diagnostic then
+		// underlines that name exactly.
+		var replace *textEdit
+		if f := d.Fix; f != nil && f.Pos == d.Pos && pos == d.Pos && lines.writtenAt(f.Pos.Line, f.Pos.Col, f.Old) {
+			r = lspRange{r.Start, lines.position(pos.Line, pos.Col+utf8.RuneCountInString(f.Old))}
+			replace = &textEdit{r, f.New}
+		}
+		lspDiag := map[string]any{
+			"range":    r,
 			"severity": severity,
 			"source":   "botgen",
 			"message":  d.Message,
-		})
+		}
+		out = append(out, lspDiag)
+		if replace != nil {
+			fixes = append(fixes, fix{lspDiag, *replace})
+		}
 	}
+	s.fixes[uri] = fixes
 	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": uri, "diagnostics": out})
 }
 

@@ -207,7 +207,7 @@ func TestSession(t *testing.T) {
 	if got := strings.Join(outline, ", "); got != "intent hi 24, state s0 5, state s1 5" {
 		t.Errorf("outline: %s", got)
 	}
-	resp, _ = e.call("textDocument/rename", at(uri, 0, 0))
+	resp, _ = e.call("textDocument/typeDefinition", at(uri, 0, 0))
 	if code := resp["error"].(map[string]any)["code"]; code != -32601.0 {
 		t.Errorf("an unsupported method: %v", resp)
 	}

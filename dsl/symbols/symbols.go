@@ -39,6 +39,26 @@ func (k Kind) String() string {
 		return "entity"
 	case Variable:
 		return "variable"
+	case Parameter:
+		return "parameter"
+	case Setting:
+		return "setting"
+	case LoopVariable:
+		return "loop variable"
+	case Function:
+		return "function"
+	case Field:
+		return "field"
+	case ConfigKey:
+		return "config key"
+	case Bot:
+		return "bot"
+	case TurnName:
+		return "name of the turn"
+	case ChartType:
+		return "chart type"
+	case ReplyKind:
+		return "reply kind"
 	}
 	return "name"
 }
