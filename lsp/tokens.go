@@ -171,10 +171,14 @@ func semanticTokens(path string, src []byte) []semToken {
 	names := map[[2]int]symbols.Name{}
 	ix, parsed := symbols.Names(path, src)
 	declared := map[string]symbols.Kind{}
+	var sorted []symbols.Name // by position, to find the names inside a string
 	if parsed {
 		for _, n := range ix.Names {
 			names[[2]int{n.Pos.Line, n.Pos.Col}] = n
 		}
+		sorted = slices.SortedFunc(slices.Values(ix.Names), func(a, b symbols.Name) int {
+			return cmpPos(a.Pos.Line, a.Pos.Col, b.Pos.Line, b.Pos.Col)
+		})
 	} else {
 		for _, d := range symbols.Declarations(path, src) {
 			if _, ok := declared[d.Name]; !ok {
@@ -245,17 +249,12 @@ func semanticTokens(path string, src []byte) []semToken {
 			var inside []symbols.Name
 			if parsed {
 				last := line + strings.Count(t.Value, "\n")
-				for _, n := range ix.Names {
-					if n.Pos.Line > line && n.Pos.Line <= last || n.Pos.Line == line && n.Pos.Col > col {
-						inside = append(inside, n)
-					}
-				}
-				slices.SortFunc(inside, func(a, b symbols.Name) int {
-					if a.Pos.Line != b.Pos.Line {
-						return a.Pos.Line - b.Pos.Line
-					}
-					return a.Pos.Col - b.Pos.Col
+				i, _ := slices.BinarySearchFunc(sorted, [2]int{line, col}, func(n symbols.Name, at [2]int) int {
+					return cmpPos(n.Pos.Line, n.Pos.Col, at[0], at[1])
 				})
+				for ; i < len(sorted) && sorted[i].Pos.Line <= last; i++ {
+					inside = append(inside, sorted[i])
+				}
 			}
 			l, c := line, col
 			for i, part := range strings.Split(t.Value, "\n") {
@@ -279,13 +278,16 @@ func semanticTokens(path string, src []byte) []semToken {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b semToken) int {
-		if a.line != b.line {
-			return a.line - b.line
-		}
-		return a.start - b.start
-	})
+	slices.SortFunc(out, func(a, b semToken) int { return cmpPos(a.line, a.start, b.line, b.start) })
 	return out
+}
+
+// cmpPos orders two positions, each a line and a column.
+func cmpPos(line1, col1, line2, col2 int) int {
+	if line1 != line2 {
+		return line1 - line2
+	}
+	return col1 - col2
 }
 
 // grammarWords are the words of the grammar, coloured as keywords in a

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/botgen-dev/botgen/runtime/config"
 )
 
 // MaxNameLen bounds a new name: a rename is refused a longer one.
@@ -100,6 +102,25 @@ func (ix *Index) CheckRename(n Name, name string) error {
 		return fmt.Errorf("%q is a built-in entity", name)
 	case isValue(n.Kind) && (turnNames[name] || name == "file"):
 		return fmt.Errorf("%q is a name of the turn, which a %s of that name would hide", name, n.Kind)
+	case n.Kind == Setting:
+		// A setting is set when the bot runs as config keys are.
+		if _, ok := config.Lookup(name); ok {
+			return fmt.Errorf("%q is a config key, which --set %s=... would set instead", name, name)
+		}
+		env := config.EnvName(name)
+		if env == config.FileEnv {
+			return fmt.Errorf("a setting %q would be set by %s, which names the config file", name, env)
+		}
+		for _, k := range config.Keys() {
+			if config.EnvName(k.Name) == env {
+				return fmt.Errorf("a setting %q would be set by %s, as config key %s is", name, env, k.Name)
+			}
+		}
+		for _, o := range ix.Names {
+			if o.Kind == Setting && o.Decl && o.Name != n.Name && config.EnvName(o.Name) == env {
+				return fmt.Errorf("a setting %q would be set by %s, as setting %q (line %d) is", name, env, o.Name, o.Pos.Line)
+			}
+		}
 	}
 	refs := ix.Refs(n)
 	for _, o := range ix.Names {
