@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/botgen-dev/botgen/dsl/symbols"
 )
 
 // BenchmarkDidChange is one keystroke in an editor on the showcase bot: the
@@ -64,4 +67,105 @@ func keystrokes(b *testing.B, path string, src []byte) {
 	for b.Loop() {
 		s.handle(msg)
 	}
+}
+
+// largestExample returns the path and text of the largest example bot.
+func largestExample(b *testing.B) (string, []byte) {
+	paths, _ := filepath.Glob("../testdata/examples/*.bot")
+	more, _ := filepath.Glob("../testdata/examples/*/*.bot")
+	var path string
+	var src []byte
+	for _, p := range append(paths, more...) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(data) > len(src) {
+			path, src = p, data
+		}
+	}
+	if path == "" {
+		b.Fatal("no example bots")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return abs, src
+}
+
+// BenchmarkSemanticTokens colours the largest example bot, as an editor
+// asks for each time the file changes.
+func BenchmarkSemanticTokens(b *testing.B) {
+	path, src := largestExample(b)
+	b.Logf("%s, %d bytes", filepath.Base(path), len(src))
+	request(b, "file://"+path, src, "textDocument/semanticTokens/full", map[string]any{})
+}
+
+// BenchmarkSemanticTokensLarge colours a bot of ten thousand states, near
+// the size limit of a source.
+func BenchmarkSemanticTokensLarge(b *testing.B) {
+	var sb bytes.Buffer
+	sb.WriteString("bot big\nvar n = 0\n")
+	for i := range 10_000 {
+		fmt.Fprintf(&sb, "state s%d {\n    set n = n + 1\n    reply \"n is {n} in s%d\"\n    go s%d\n}\n", i, i, (i+1)%10_000)
+	}
+	b.Logf("%d bytes", sb.Len())
+	request(b, "file:///big.bot", sb.Bytes(), "textDocument/semanticTokens/full", map[string]any{})
+}
+
+// BenchmarkRename renames a variable of the largest example bot.
+func BenchmarkRename(b *testing.B) {
+	path, src := largestExample(b)
+	ix, ok := symbols.Names(path, src)
+	if !ok {
+		b.Fatal("the example does not parse")
+	}
+	var at symbols.Name
+	for _, n := range ix.Names {
+		if n.Kind == symbols.Variable && n.Decl {
+			at = n
+			break
+		}
+	}
+	if at.Name == "" {
+		b.Fatal("no variable")
+	}
+	request(b, "file://"+path, src, "textDocument/rename", map[string]any{
+		"position": map[string]any{"line": at.Pos.Line - 1, "character": at.Pos.Col - 1}, "newName": "renamed",
+	})
+}
+
+// request measures the server's answer to a request about the document
+// at uri, whose text is src; params are the request's own, beside the
+// document.
+func request(b *testing.B, uri string, src []byte, method string, params map[string]any) {
+	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler)}
+	s.init()
+	s.docs[uri] = src
+	params["textDocument"] = map[string]any{"uri": uri}
+	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	var out countingWriter
+	s.out = bufio.NewWriter(&out)
+	s.handle(msg)
+	if out.n == 0 || bytes.Contains(out.last, []byte(`"error"`)) {
+		b.Fatalf("%s: %s", method, out.last)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(s.names) // as after a change: the document is read anew
+		s.handle(msg)
+	}
+}
+
+// countingWriter counts what the server writes and keeps its last write.
+type countingWriter struct {
+	n    int
+	last []byte
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += len(p)
+	w.last = append(w.last[:0], p...)
+	return len(p), nil
 }

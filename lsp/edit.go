@@ -32,7 +32,7 @@ func (s *Server) nameAt(p positionParams) (*symbols.Index, symbols.Name, []byte,
 	if rerr != nil {
 		return nil, symbols.Name{}, nil, rerr
 	}
-	ix, ok := symbols.Names(pathOf(p.TextDocument.URI), src)
+	ix, ok := s.index(p.TextDocument.URI, src)
 	if !ok {
 		return nil, symbols.Name{}, src, &rpcError{codeRequestFailed, "the file has syntax errors: fix them first, so that no use of the name is missed"}
 	}
@@ -42,6 +42,24 @@ func (s *Server) nameAt(p positionParams) (*symbols.Index, symbols.Name, []byte,
 		return ix, n, src, &rpcError{codeRequestFailed, "there is no name here"}
 	}
 	return ix, n, src, nil
+}
+
+// namesEntry is the index of names of a document (ok false: it does not
+// parse).
+type namesEntry struct {
+	ix *symbols.Index
+	ok bool
+}
+
+// index returns the index of names of the open document at uri, whose
+// text is src, built once per change.
+func (s *Server) index(uri string, src []byte) (*symbols.Index, bool) {
+	if e, found := s.names[uri]; found {
+		return e.ix, e.ok
+	}
+	ix, ok := symbols.Names(pathOf(uri), src)
+	s.names[uri] = namesEntry{ix, ok}
+	return ix, ok
 }
 
 // positionParams are the parameters of a request about a place.

@@ -59,6 +59,9 @@ type Server struct {
 	// documentChanges is set when the editor takes a WorkspaceEdit as
 	// documentChanges.
 	documentChanges bool
+	// names keeps the index of names of each open document until it
+	// changes: colouring, renaming and references read the same one.
+	names map[string]namesEntry
 }
 
 // Serve reads messages from r and writes responses and notifications to w
@@ -97,7 +100,7 @@ func (s *Server) Serve(r io.Reader, w io.Writer, logger *slog.Logger) error {
 
 // init makes the server's maps.
 func (s *Server) init() {
-	s.docs, s.versions, s.fixes = map[string][]byte{}, map[string]int{}, map[string][]fix{}
+	s.docs, s.versions, s.fixes, s.names = map[string][]byte{}, map[string]int{}, map[string][]fix{}, map[string]namesEntry{}
 }
 
 // badHeader is a message header that could not be read; the stream goes on.
@@ -299,6 +302,7 @@ type openParams struct {
 func (s *Server) didOpen(p openParams) (any, *rpcError) {
 	s.docs[p.TextDocument.URI] = []byte(p.TextDocument.Text)
 	s.versions[p.TextDocument.URI] = p.TextDocument.Version
+	delete(s.names, p.TextDocument.URI)
 	s.publish(p.TextDocument.URI)
 	return nil, nil
 }
@@ -319,6 +323,7 @@ func (s *Server) didChange(p changeParams) (any, *rpcError) {
 	for _, c := range p.ContentChanges {
 		if c.Range == nil {
 			s.docs[p.TextDocument.URI] = []byte(c.Text)
+			delete(s.names, p.TextDocument.URI)
 		}
 	}
 	s.versions[p.TextDocument.URI] = p.TextDocument.Version
@@ -335,6 +340,7 @@ func (s *Server) didClose(p docParams) (any, *rpcError) {
 	delete(s.docs, p.TextDocument.URI)
 	delete(s.versions, p.TextDocument.URI)
 	delete(s.fixes, p.TextDocument.URI)
+	delete(s.names, p.TextDocument.URI)
 	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
 	return nil, nil
 }

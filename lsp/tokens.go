@@ -113,7 +113,8 @@ func (s *Server) semanticTokensRange(p tokensParams) (any, *rpcError) {
 	if rerr != nil {
 		return nil, rerr
 	}
-	toks := semanticTokens(pathOf(p.TextDocument.URI), src)
+	ix, parsed := s.index(p.TextDocument.URI, src)
+	toks := semanticTokens(pathOf(p.TextDocument.URI), src, ix, parsed)
 	if p.Range != nil {
 		toks = slices.DeleteFunc(toks, func(t semToken) bool {
 			return t.line < p.Range.Start.Line || t.line > p.Range.End.Line
@@ -140,10 +141,11 @@ func encodeTokens(toks []semToken) []int {
 }
 
 // semanticTokens colours src: each token by what it is, a name by what it
-// refers to when the file parses (by what declares it otherwise), and the
+// refers to when the file parses (ix, when parsed; by what declares it
+// otherwise), and the
 // names inside strings (interpolations, a sentence's parameters) cut out of
 // them. Tokens spanning lines are split at line ends, and none overlap.
-func semanticTokens(path string, src []byte) []semToken {
+func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []semToken {
 	lines := newLineIndex(src)
 	var out []semToken
 	// emit colours runes [col, col+n) of a 1-based line.
@@ -169,7 +171,6 @@ func semanticTokens(path string, src []byte) []semToken {
 		}
 	}
 	names := map[[2]int]symbols.Name{}
-	ix, parsed := symbols.Names(path, src)
 	declared := map[string]symbols.Kind{}
 	var sorted []symbols.Name // by position, to find the names inside a string
 	if parsed {
