@@ -257,30 +257,43 @@ func (w *walker) intent(d *syntax.IntentDecl) {
 			}
 			continue
 		}
-		// The placeholders of a sentence: {name}, braces doubled or
-		// escaped aside.
-		chars := rawChars(it.Sentence)
-		for i := 0; i < len(chars); i++ {
-			switch {
-			case chars[i].r == '\\':
+		// The placeholders of a sentence, read as nlu.Placeholders reads
+		// them from its value: from a brace to the next closing one, the
+		// name without the spaces around it.
+		var chars []char
+		raw := rawChars(it.Sentence)
+		for i := 0; i < len(raw); i++ {
+			if raw[i].r == '\\' && i+1 < len(raw) {
 				i++
-			case chars[i].r == '{':
-				j := i + 1
-				for j < len(chars) && chars[j].r != '}' && chars[j].r != '{' {
-					j++
-				}
-				if j < len(chars) && chars[j].r == '}' {
-					name := charsText(chars[i+1 : j])
-					if identRE.MatchString(name) {
-						kind := Parameter
-						if !own[name] {
-							kind = Unknown
-						}
-						w.add(Name{Kind: kind, Name: name, Pos: chars[i+1].pos})
-					}
-					i = j
-				}
 			}
+			chars = append(chars, raw[i])
+		}
+		for i := 0; i < len(chars); i++ {
+			if chars[i].r != '{' {
+				continue
+			}
+			j := i + 1
+			for j < len(chars) && chars[j].r != '}' {
+				j++
+			}
+			if j == len(chars) {
+				break
+			}
+			b, e := i+1, j
+			for b < e && (chars[b].r == ' ' || chars[b].r == '\t') {
+				b++
+			}
+			for e > b && (chars[e-1].r == ' ' || chars[e-1].r == '\t') {
+				e--
+			}
+			if name := charsText(chars[b:e]); identRE.MatchString(name) {
+				kind := Parameter
+				if !own[name] {
+					kind = Unknown
+				}
+				w.add(Name{Kind: kind, Name: name, Pos: chars[b].pos})
+			}
+			i = j
 		}
 	}
 }
