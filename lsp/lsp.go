@@ -4,8 +4,10 @@
 // diagnostics as the text changes, formatting (botgen fmt), going to the
 // declaration of a state, intent, entity or variable, hovering over one (its
 // declaring line, an intent's sentences, an entity's values), an outline of
-// the declarations, and completion of names after "->", "go", "on",
-// "global" and "param NAME:".
+// the declarations, completion of names after "->", "go", "on",
+// "global" and "param NAME:", renaming a name and listing its references
+// (edit.go), quick fixes that apply the checker's "did you mean" hints, and
+// semantic tokens, the colour of every word (tokens.go).
 package lsp
 
 import (
