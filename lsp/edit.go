@@ -3,6 +3,7 @@ package lsp
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/dsl/symbols"
@@ -159,6 +160,9 @@ type fix struct {
 type codeActionParams struct {
 	TextDocument struct{ URI string } `json:"textDocument"`
 	Range        lspRange             `json:"range"`
+	Context      struct {
+		Only []string `json:"only"` // the kinds the editor wants; none: any
+	} `json:"context"`
 }
 
 // codeAction offers, for the "did you mean" hints of the diagnostics
@@ -169,6 +173,9 @@ func (s *Server) codeAction(p codeActionParams) (any, *rpcError) {
 		return nil, rerr
 	}
 	out := []map[string]any{}
+	if len(p.Context.Only) > 0 && !slices.ContainsFunc(p.Context.Only, func(k string) bool { return k == "quickfix" || k == "" }) {
+		return out, nil
+	}
 	for _, f := range s.fixes[p.TextDocument.URI] {
 		if before(p.Range.End, f.edit.Range.Start) || before(f.edit.Range.End, p.Range.Start) {
 			continue
@@ -193,6 +200,11 @@ func before(a, b position) bool {
 // reads.
 type clientCapabilities struct {
 	Capabilities struct {
+		TextDocument struct {
+			Rename struct {
+				PrepareSupport bool `json:"prepareSupport"`
+			} `json:"rename"`
+		} `json:"textDocument"`
 		Workspace struct {
 			WorkspaceEdit struct {
 				DocumentChanges bool `json:"documentChanges"`
@@ -206,5 +218,6 @@ func (s *Server) readCapabilities(params json.RawMessage) {
 	var c clientCapabilities
 	if json.Unmarshal(params, &c) == nil {
 		s.documentChanges = c.Capabilities.Workspace.WorkspaceEdit.DocumentChanges
+		s.prepares = c.Capabilities.TextDocument.Rename.PrepareSupport
 	}
 }

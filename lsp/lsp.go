@@ -61,6 +61,9 @@ type Server struct {
 	// documentChanges is set when the editor takes a WorkspaceEdit as
 	// documentChanges.
 	documentChanges bool
+	// prepareRename is set when the editor asks whether a name can be
+	// renamed before it asks for the new name.
+	prepares bool
 	// names keeps the index of names of each open document until it
 	// changes: colouring, renaming and references read the same one.
 	names map[string]namesEntry
@@ -267,6 +270,10 @@ func ignore(*Server, json.RawMessage) (any, *rpcError) { return nil, nil }
 
 func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
 	s.readCapabilities(params)
+	var renameProvider any = true // an editor that does not prepare may not be told of it
+	if s.prepares {
+		renameProvider = map[string]any{"prepareProvider": true}
+	}
 	return map[string]any{
 		"capabilities": map[string]any{
 			"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
@@ -275,7 +282,7 @@ func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
 			"hoverProvider":              true,
 			"documentSymbolProvider":     true,
 			"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
-			"renameProvider":             map[string]any{"prepareProvider": true},
+			"renameProvider":             renameProvider,
 			"referencesProvider":         true,
 			"codeActionProvider":         map[string]any{"codeActionKinds": []string{"quickfix"}},
 			"semanticTokensProvider": map[string]any{

@@ -147,7 +147,8 @@ func TestSession(t *testing.T) {
 	e := startServer(t)
 	resp, _ := e.call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
 	caps := resp["result"].(map[string]any)["capabilities"].(map[string]any)
-	if caps["documentFormattingProvider"] != true || caps["definitionProvider"] != true || caps["completionProvider"] == nil {
+	// An editor that does not say it prepares renames is not told it may.
+	if caps["documentFormattingProvider"] != true || caps["definitionProvider"] != true || caps["completionProvider"] == nil || caps["renameProvider"] != true {
 		t.Fatalf("capabilities: %v", caps)
 	}
 	e.notify("initialized", map[string]any{})

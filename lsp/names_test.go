@@ -221,8 +221,15 @@ func TestQuickFixes(t *testing.T) {
 		}
 		lines[c.line] = fixed
 	}
-	// None away from the diagnostics.
+	// None when the editor asks for other kinds of actions.
 	resp, _ := e.call("textDocument/codeAction", map[string]any{"textDocument": doc(uri),
+		"range":   map[string]any{"start": map[string]any{"line": 1, "character": 0}, "end": map[string]any{"line": 9, "character": 0}},
+		"context": map[string]any{"diagnostics": []any{}, "only": []string{"source.organizeImports"}}})
+	if a := resp["result"].([]any); len(a) != 0 {
+		t.Errorf("actions of another kind: %v", a)
+	}
+	// None away from the diagnostics.
+	resp, _ = e.call("textDocument/codeAction", map[string]any{"textDocument": doc(uri),
 		"range": map[string]any{"start": map[string]any{"line": 2, "character": 0}, "end": map[string]any{"line": 2, "character": 5}}})
 	if a := resp["result"].([]any); len(a) != 0 {
 		t.Errorf("actions on a line without a hint: %v", a)
@@ -238,12 +245,19 @@ func TestQuickFixes(t *testing.T) {
 // the document's version.
 func TestRenameProtocol(t *testing.T) {
 	e := startServer(t)
-	e.call("initialize", map[string]any{"capabilities": map[string]any{"workspace": map[string]any{"workspaceEdit": map[string]any{"documentChanges": true}}}})
+	resp, _ := e.call("initialize", map[string]any{"capabilities": map[string]any{
+		"workspace":    map[string]any{"workspaceEdit": map[string]any{"documentChanges": true}},
+		"textDocument": map[string]any{"rename": map[string]any{"prepareSupport": true}},
+	}})
+	caps := resp["result"].(map[string]any)["capabilities"].(map[string]any)
+	if fmt.Sprint(caps["renameProvider"]) != "map[prepareProvider:true]" || caps["referencesProvider"] != true || caps["semanticTokensProvider"] == nil {
+		t.Errorf("capabilities: %v", caps)
+	}
 	text := "bot b\nintent hi { \"hi\" }\ninitial state s0 {\n    reply \"é {len(message)}\"\n    on hi -> s0\n}\n"
 	e.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "text": text, "version": 7}})
 	e.diagnostics()
 
-	resp, _ := e.call("textDocument/prepareRename", at(uri, 4, 14)) // the end of s0
+	resp, _ = e.call("textDocument/prepareRename", at(uri, 4, 14)) // the end of s0
 	r, _ := resp["result"].(map[string]any)
 	if r == nil || r["placeholder"] != "s0" || spanText(text, r["range"]) != "4:13-4:15 s0" {
 		t.Errorf("prepareRename of s0: %v", resp)

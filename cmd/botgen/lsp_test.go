@@ -12,7 +12,7 @@ import (
 func TestLSPCommand(t *testing.T) {
 	var in bytes.Buffer
 	for _, m := range []string{
-		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`,
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"textDocument":{"rename":{"prepareSupport":true}}}}}`,
 		`{"jsonrpc":"2.0","method":"initialized","params":{}}`,
 		`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///b.bot","version":1,"text":"bot b\ninitial state s0 { go s0 }\n"}}}`,
 		`{"jsonrpc":"2.0","id":3,"method":"textDocument/rename","params":{"textDocument":{"uri":"file:///b.bot"},"position":{"line":1,"character":15},"newName":"start"}}`,
