@@ -130,7 +130,8 @@ type referenceParams struct {
 
 // references lists where the name at p is written with its meaning; with
 // includeDeclaration, its declarations too. A name the language gives (a
-// built-in function, a name of the turn) has references as well.
+// built-in function, a name of the turn) and a Go function have references
+// as well; a record's field, a config key and the grammar's words none.
 func (s *Server) references(p referenceParams) (any, *rpcError) {
 	ix, n, src, rerr := s.nameAt(p.positionParams)
 	if rerr != nil {
@@ -139,8 +140,14 @@ func (s *Server) references(p referenceParams) (any, *rpcError) {
 		}
 		return nil, rerr
 	}
-	lines := newLineIndex(src)
 	out := []location{}
+	switch n.Kind {
+	case symbols.Field, symbols.ConfigKey, symbols.ChartType, symbols.ReplyKind:
+		// Words of a record, of the config or of the grammar: what they
+		// mean depends on more than their spelling.
+		return out, nil
+	}
+	lines := newLineIndex(src)
 	for _, r := range ix.Refs(n) {
 		if r.Decl && !p.Context.IncludeDeclaration {
 			continue

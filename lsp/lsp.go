@@ -61,7 +61,7 @@ type Server struct {
 	// documentChanges is set when the editor takes a WorkspaceEdit as
 	// documentChanges.
 	documentChanges bool
-	// prepareRename is set when the editor asks whether a name can be
+	// prepares is set when the editor asks whether a name can be
 	// renamed before it asks for the new name.
 	prepares bool
 	// names keeps the index of names of each open document until it

@@ -154,7 +154,7 @@ func (w *walker) declared(f *syntax.File) {
 func (w *walker) setNames(s *syntax.Stmt) {
 	switch {
 	case s == nil:
-	case s.Set != nil:
+	case s.Set != nil && s.Set.Field == nil: // set a.b = ... introduces nothing
 		if n := s.Set.Name.Name; !w.params[n] && !w.settings[n] && n != "file" {
 			w.vars[n] = true
 		}
