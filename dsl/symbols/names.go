@@ -260,38 +260,38 @@ func (w *walker) intent(d *syntax.IntentDecl) {
 		// The placeholders of a sentence, read as nlu.Placeholders reads
 		// them from its value: from a brace to the next closing one, the
 		// name without the spaces around it.
-		var chars []char
-		raw := rawChars(it.Sentence)
-		for i := 0; i < len(raw); i++ {
-			if raw[i].r == '\\' && i+1 < len(raw) {
+		var chars []syntax.Char // the sentence's value: its escapes decoded
+		lit := syntax.LiteralChars(it.Sentence)
+		for i := 0; i < len(lit); i++ {
+			if lit[i].R == '\\' && i+1 < len(lit) {
 				i++
 			}
-			chars = append(chars, raw[i])
+			chars = append(chars, lit[i])
 		}
 		for i := 0; i < len(chars); i++ {
-			if chars[i].r != '{' {
+			if chars[i].R != '{' {
 				continue
 			}
 			j := i + 1
-			for j < len(chars) && chars[j].r != '}' {
+			for j < len(chars) && chars[j].R != '}' {
 				j++
 			}
 			if j == len(chars) {
 				break
 			}
 			b, e := i+1, j
-			for b < e && (chars[b].r == ' ' || chars[b].r == '\t') {
+			for b < e && (chars[b].R == ' ' || chars[b].R == '\t') {
 				b++
 			}
-			for e > b && (chars[e-1].r == ' ' || chars[e-1].r == '\t') {
+			for e > b && (chars[e-1].R == ' ' || chars[e-1].R == '\t') {
 				e--
 			}
-			if name := charsText(chars[b:e]); identRE.MatchString(name) {
+			if name := syntax.CharsText(chars[b:e]); identRE.MatchString(name) {
 				kind := Parameter
 				if !own[name] {
 					kind = Unknown
 				}
-				w.add(Name{Kind: kind, Name: name, Pos: chars[b].pos})
+				w.add(Name{Kind: kind, Name: name, Pos: chars[b].Pos})
 			}
 			i = j
 		}
@@ -490,60 +490,23 @@ func (w *walker) unary(u *syntax.UnaryExpr) {
 	}
 }
 
-// char is a character of a string literal as written, with its position.
-type char struct {
-	r   rune
-	pos ir.Pos
-}
-
-// rawChars returns the characters between a string literal's quotes, as
-// written, with their positions.
-func rawChars(s *syntax.Str) []char {
-	if s == nil {
-		return nil
-	}
-	q := 1
-	if strings.HasPrefix(s.Raw, `"""`) && len(s.Raw) >= 6 {
-		q = 3
-	}
-	if len(s.Raw) < 2*q {
-		return nil
-	}
-	out := make([]char, 0, utf8.RuneCountInString(s.Raw))
-	p := syntax.ToPos(s.Pos)
-	for _, r := range s.Raw {
-		out = append(out, char{r, p})
-		if r == '\n' {
-			p.Line, p.Col = p.Line+1, 1
-		} else {
-			p.Col++
-		}
-	}
-	return out[q : len(out)-q]
-}
-
-func charsText(cs []char) string {
-	var b strings.Builder
-	for _, c := range cs {
-		b.WriteRune(c.r)
-	}
-	return b.String()
-}
-
 // template indexes the names of the interpolations {...} of a text, read
 // as the checker reads them: {{ and }} are braces, and inside the braces
 // \" and \\ stand for " and \.
 func (w *walker) template(s *syntax.Str) {
-	chars := rawChars(s)
+	if s == nil {
+		return
+	}
+	chars := syntax.LiteralChars(s)
 	for i := 0; i < len(chars); i++ {
 		c := chars[i]
 		switch {
-		case c.r == '\\':
+		case c.R == '\\':
 			i++
-		case (c.r == '{' || c.r == '}') && i+1 < len(chars) && chars[i+1].r == c.r:
+		case (c.R == '{' || c.R == '}') && i+1 < len(chars) && chars[i+1].R == c.R:
 			i++
-		case c.r == '{':
-			expr, end, ok := interpolation(chars, i+1)
+		case c.R == '{':
+			expr, end, ok := syntax.InterpolationChars(chars, i+1)
 			if !ok {
 				return
 			}
@@ -553,47 +516,10 @@ func (w *walker) template(s *syntax.Str) {
 	}
 }
 
-// interpolation collects the expression that starts at chars[start], up
-// to its closing brace, whose index it returns.
-func interpolation(chars []char, start int) (expr []char, end int, ok bool) {
-	inStr := false
-	for i := start; i < len(chars); i++ {
-		c := chars[i]
-		if c.r == '\\' && i+1 < len(chars) && (chars[i+1].r == '"' || chars[i+1].r == '\\') {
-			i++
-			expr = append(expr, char{chars[i].r, c.pos})
-			if chars[i].r == '"' {
-				inStr = !inStr
-			}
-			continue
-		}
-		if inStr {
-			if c.r == '\\' && i+1 < len(chars) {
-				expr = append(expr, c, chars[i+1])
-				i++
-				continue
-			}
-			if c.r == '"' {
-				inStr = false
-			}
-			expr = append(expr, c)
-			continue
-		}
-		switch c.r {
-		case '"':
-			inStr = true
-		case '}':
-			return expr, i, true
-		}
-		expr = append(expr, c)
-	}
-	return nil, 0, false
-}
-
 // interpolation indexes the names of the expression of a {...}, its
 // positions mapped back to the string's characters.
-func (w *walker) interpolation(expr []char) {
-	src := charsText(expr)
+func (w *walker) interpolation(expr []syntax.Char) {
+	src := syntax.CharsText(expr)
 	if strings.TrimSpace(src) == "" {
 		return
 	}
@@ -601,15 +527,15 @@ func (w *walker) interpolation(expr []char) {
 	off := 0
 	for i, c := range expr {
 		offsets[i] = off
-		off += utf8.RuneLen(c.r)
+		off += utf8.RuneLen(c.R)
 	}
 	mapPos := func(p lexer.Position) ir.Pos {
 		for i := range expr {
 			if offsets[i] >= p.Offset {
-				return expr[i].pos
+				return expr[i].Pos
 			}
 		}
-		return expr[len(expr)-1].pos
+		return expr[len(expr)-1].Pos
 	}
 	e, diags := syntax.ParseExpr(w.filename, src, mapPos)
 	if e == nil || diags.HasErrors() {
