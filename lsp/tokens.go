@@ -44,6 +44,21 @@ func (x *lineIndex) position(line, col int) position {
 	return position{Line: max(line-1, 0), Character: units}
 }
 
+// blank reports whether runes [col, col+n) of a line are blanks.
+func (x *lineIndex) blank(line, col, n int) bool {
+	i := 1
+	for _, r := range x.text(line) {
+		if i >= col+n {
+			break
+		}
+		if i >= col && r != ' ' && r != '\t' {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
 // writtenAt reports whether text is written at line:col.
 func (x *lineIndex) writtenAt(line, col int, text string) bool {
 	l := x.text(line)
@@ -91,6 +106,14 @@ var kindTypes = map[symbols.Kind]string{
 // operators are the punctuation that is coloured; brackets, commas,
 // colons and dots are left to the editor.
 var operators = map[string]bool{"->": true, "==": true, "!=": true, "<=": true, ">=": true, "<": true, ">": true, "+": true, "-": true, "*": true, "/": true, "%": true, "=": true, "~": true}
+
+// piece is what is coloured inside a string: a name, or a token of an
+// interpolation (typ "": none), n runes from a 1-based line and column.
+type piece struct {
+	line, col, n int
+	typ          string
+	mods         int
+}
 
 // semToken is a token to colour: on a 0-based line, from a UTF-16 offset.
 type semToken struct {
@@ -170,23 +193,6 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 			out = append(out, semToken{line - 1, start, end - start, tokenType(typ), mods})
 		}
 	}
-	names := map[[2]int]symbols.Name{}
-	declared := map[string]symbols.Kind{}
-	var sorted []symbols.Name // by position, to find the names inside a string
-	if parsed {
-		for _, n := range ix.Names {
-			names[[2]int{n.Pos.Line, n.Pos.Col}] = n
-		}
-		sorted = slices.SortedFunc(slices.Values(ix.Names), func(a, b symbols.Name) int {
-			return cmpPos(a.Pos.Line, a.Pos.Col, b.Pos.Line, b.Pos.Col)
-		})
-	} else {
-		for _, d := range symbols.Declarations(path, src) {
-			if _, ok := declared[d.Name]; !ok {
-				declared[d.Name] = d.Kind
-			}
-		}
-	}
 	nameToken := func(n symbols.Name) (string, int) {
 		mods := 0
 		if n.Decl {
@@ -199,6 +205,37 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 			mods |= modReadonly
 		}
 		return kindTypes[n.Kind], mods
+	}
+	names := map[[2]int]symbols.Name{}
+	declared := map[string]symbols.Kind{}
+	var pieces []piece // what is coloured inside strings, by position
+	if parsed {
+		for _, n := range ix.Names {
+			names[[2]int{n.Pos.Line, n.Pos.Col}] = n
+			typ, mods := nameToken(n)
+			pieces = append(pieces, piece{n.Pos.Line, n.Pos.Col, utf8.RuneCountInString(n.Name), typ, mods})
+		}
+		for _, t := range ix.Tokens {
+			typ := ""
+			switch {
+			case t.Kind == syntax.NumberToken:
+				typ = "number"
+			case t.Kind == syntax.TextToken:
+				typ = "string"
+			case t.Kind == syntax.ReservedToken:
+				typ = "keyword"
+			case t.Kind == syntax.PunctToken && operators[t.Value]:
+				typ = "operator"
+			}
+			pieces = append(pieces, piece{t.Pos.Line, t.Pos.Col, t.Len, typ, 0})
+		}
+		slices.SortFunc(pieces, func(a, b piece) int { return cmpPos(a.line, a.col, b.line, b.col) })
+	} else {
+		for _, d := range symbols.Declarations(path, src) {
+			if _, ok := declared[d.Name]; !ok {
+				declared[d.Name] = d.Kind
+			}
+		}
 	}
 	var keyEnd [2]int // the end of the config key being coloured
 	for _, t := range syntax.Tokens(path, src) {
@@ -246,15 +283,16 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 				emit(line, col, utf8.RuneCountInString(t.Value), typ, mods)
 			}
 		case syntax.TextToken:
-			// Line by line, with the names inside cut out.
-			var inside []symbols.Name
+			// Line by line, with the names and the tokens of
+			// interpolations inside cut out.
+			var inside []piece
 			if parsed {
 				last := line + strings.Count(t.Value, "\n")
-				i, _ := slices.BinarySearchFunc(sorted, [2]int{line, col}, func(n symbols.Name, at [2]int) int {
-					return cmpPos(n.Pos.Line, n.Pos.Col, at[0], at[1])
+				i, _ := slices.BinarySearchFunc(pieces, [2]int{line, col}, func(p piece, at [2]int) int {
+					return cmpPos(p.line, p.col, at[0], at[1])
 				})
-				for ; i < len(sorted) && sorted[i].Pos.Line <= last; i++ {
-					inside = append(inside, sorted[i])
+				for ; i < len(pieces) && pieces[i].line <= last; i++ {
+					inside = append(inside, pieces[i])
 				}
 			}
 			l, c := line, col
@@ -263,17 +301,17 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 					l, c = l+1, 1
 				}
 				end := c + utf8.RuneCountInString(strings.TrimSuffix(part, "\r"))
-				for len(inside) > 0 && inside[0].Pos.Line == l && inside[0].Pos.Col < end {
-					n := inside[0]
+				for len(inside) > 0 && inside[0].line == l && inside[0].col < end {
+					p := inside[0]
 					inside = inside[1:]
-					if n.Pos.Col < c {
+					if p.col < c {
 						continue
 					}
-					emit(l, c, n.Pos.Col-c, "string", 0)
-					typ, mods := nameToken(n)
-					w := utf8.RuneCountInString(n.Name)
-					emit(l, n.Pos.Col, w, typ, mods)
-					c = n.Pos.Col + w
+					if !lines.blank(l, c, p.col-c) { // between the tokens of an interpolation
+						emit(l, c, p.col-c, "string", 0)
+					}
+					emit(l, p.col, p.n, p.typ, p.mods)
+					c = p.col + p.n
 				}
 				emit(l, c, end-c, "string", 0)
 			}

@@ -55,6 +55,18 @@ func (n Name) Same(o Name) bool {
 type Index struct {
 	Names []Name
 	Loops []Name
+	// Tokens are the other tokens of the interpolations {...} of texts:
+	// what an editor colours inside a string besides the names.
+	Tokens []Token
+}
+
+// Token is a token of an interpolation's expression that is not a name,
+// where its characters are written: Len runes from Pos, on one line.
+type Token struct {
+	Kind  syntax.TokenKind
+	Value string
+	Pos   ir.Pos
+	Len   int
 }
 
 // BuiltinFuncs are the functions of the expression language, get and post
@@ -510,7 +522,7 @@ func (w *walker) template(s *syntax.Str) {
 			if !ok {
 				return
 			}
-			w.interpolation(expr)
+			w.interpolation(expr, chars[end].Pos)
 			i = end
 		}
 	}
@@ -518,7 +530,7 @@ func (w *walker) template(s *syntax.Str) {
 
 // interpolation indexes the names of the expression of a {...}, its
 // positions mapped back to the string's characters.
-func (w *walker) interpolation(expr []syntax.Char) {
+func (w *walker) interpolation(expr []syntax.Char, closing ir.Pos) {
 	src := syntax.CharsText(expr)
 	if strings.TrimSpace(src) == "" {
 		return
@@ -545,4 +557,29 @@ func (w *walker) interpolation(expr []syntax.Char) {
 	w.posFn = mapPos
 	w.expr(e)
 	w.posFn = saved
+	// The expression's other tokens, each over the characters of the
+	// string that spell it (\" included).
+	at := map[[2]int]int{} // line and column in src -> index in expr
+	line, col := 1, 1
+	for i, c := range expr {
+		at[[2]int{line, col}] = i
+		if c.R == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	for _, t := range syntax.Tokens("", []byte(src)) {
+		i, ok := at[[2]int{t.Pos.Line, t.Pos.Col}]
+		if !ok || t.Kind == syntax.NameToken || t.Kind == syntax.CommentToken {
+			continue
+		}
+		start, end := expr[i].Pos, closing
+		if j := i + utf8.RuneCountInString(t.Value); j < len(expr) {
+			end = expr[j].Pos
+		}
+		if end.Line == start.Line && end.Col > start.Col {
+			w.ix.Tokens = append(w.ix.Tokens, Token{Kind: t.Kind, Value: t.Value, Pos: start, Len: end.Col - start.Col})
+		}
+	}
 }
