@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/botgen-dev/botgen/dsl/symbols"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 // BenchmarkDidChange is one keystroke in an editor on the showcase bot: the
@@ -95,11 +96,21 @@ func largestExample(b *testing.B) (string, []byte) {
 }
 
 // BenchmarkSemanticTokens colours the largest example bot, as an editor
-// asks for each time the file changes.
+// asks for each time the file changes: after the check of the change, the
+// index of names is built from the tree the check parsed.
 func BenchmarkSemanticTokens(b *testing.B) {
 	path, src := largestExample(b)
 	b.Logf("%s, %d bytes", filepath.Base(path), len(src))
-	request(b, "file://"+path, src, "textDocument/semanticTokens/full", map[string]any{})
+	uri := "file://" + path
+	f, _ := syntax.Parse(path, src)
+	request(b, uri, src, "textDocument/semanticTokens/full", map[string]any{}, func(s *Server) { s.names[uri] = namesEntry{file: f} })
+}
+
+// BenchmarkSemanticTokensParsing is BenchmarkSemanticTokens when the
+// request comes before any check: the file is parsed too.
+func BenchmarkSemanticTokensParsing(b *testing.B) {
+	path, src := largestExample(b)
+	request(b, "file://"+path, src, "textDocument/semanticTokens/full", map[string]any{}, nil)
 }
 
 // BenchmarkSemanticTokensLarge colours a bot of ten thousand states, near
@@ -111,7 +122,7 @@ func BenchmarkSemanticTokensLarge(b *testing.B) {
 		fmt.Fprintf(&sb, "state s%d {\n    set n = n + 1\n    reply \"n is {n} in s%d\"\n    go s%d\n}\n", i, i, (i+1)%10_000)
 	}
 	b.Logf("%d bytes", sb.Len())
-	request(b, "file:///big.bot", sb.Bytes(), "textDocument/semanticTokens/full", map[string]any{})
+	request(b, "file:///big.bot", sb.Bytes(), "textDocument/semanticTokens/full", map[string]any{}, nil)
 }
 
 // BenchmarkRename renames a variable of the largest example bot.
@@ -133,13 +144,17 @@ func BenchmarkRename(b *testing.B) {
 	}
 	request(b, "file://"+path, src, "textDocument/rename", map[string]any{
 		"position": map[string]any{"line": at.Pos.Line - 1, "character": at.Pos.Col - 1}, "newName": "renamed",
-	})
+	}, nil)
 }
 
 // request measures the server's answer to a request about the document
 // at uri, whose text is src; params are the request's own, beside the
-// document.
-func request(b *testing.B, uri string, src []byte, method string, params map[string]any) {
+// document. fresh, before each request, sets what is known of the
+// document's names; nil: nothing, so that the request parses it.
+func request(b *testing.B, uri string, src []byte, method string, params map[string]any, fresh func(*Server)) {
+	if fresh == nil {
+		fresh = func(s *Server) { clear(s.names) }
+	}
 	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler)}
 	s.init()
 	s.docs[uri] = src
@@ -147,13 +162,14 @@ func request(b *testing.B, uri string, src []byte, method string, params map[str
 	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
 	var out countingWriter
 	s.out = bufio.NewWriter(&out)
+	fresh(s)
 	s.handle(msg)
 	if out.n == 0 || bytes.Contains(out.last, []byte(`"error"`)) {
 		b.Fatalf("%s: %s", method, out.last)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		clear(s.names) // as after a change: the document is read anew
+		fresh(s)
 		s.handle(msg)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/botgen-dev/botgen/dsl/symbols"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 // codeRequestFailed answers a request that was understood but cannot be
@@ -45,22 +46,30 @@ func (s *Server) nameAt(p positionParams) (*symbols.Index, symbols.Name, []byte,
 	return ix, n, src, nil
 }
 
-// namesEntry is the index of names of a document (ok false: it does not
-// parse).
+// namesEntry is what is known of a document's names: the syntax tree its
+// check parsed (nil: it does not parse), then the index built from it.
 type namesEntry struct {
-	ix *symbols.Index
-	ok bool
+	file *syntax.File
+	ix   *symbols.Index
 }
 
 // index returns the index of names of the open document at uri, whose
-// text is src, built once per change.
+// text is src, built once per change from the tree its check parsed;
+// false when it does not parse.
 func (s *Server) index(uri string, src []byte) (*symbols.Index, bool) {
-	if e, found := s.names[uri]; found {
-		return e.ix, e.ok
+	e, found := s.names[uri]
+	if !found {
+		e.file, _ = syntax.Parse(pathOf(uri), src)
 	}
-	ix, ok := symbols.Names(pathOf(uri), src)
-	s.names[uri] = namesEntry{ix, ok}
-	return ix, ok
+	if e.file == nil {
+		s.names[uri] = e
+		return nil, false
+	}
+	if e.ix == nil {
+		e.ix = symbols.NamesOf(e.file)
+		s.names[uri] = e
+	}
+	return e.ix, true
 }
 
 // positionParams are the parameters of a request about a place.

@@ -492,6 +492,7 @@ func (s *Server) publish(uri string) {
 	}
 	path := pathOf(uri)
 	file, diags := dsl.Parse(path, src)
+	s.names[uri] = namesEntry{file: file} // the index of names is built from this tree when asked for
 	if file != nil {
 		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files, GoCache: &s.goFuncs})
 	}

@@ -93,10 +93,17 @@ func Names(filename string, src []byte) (ix *Index, ok bool) {
 	if f == nil || diags.HasErrors() {
 		return nil, false
 	}
+	return NamesOf(f), true
+}
+
+// NamesOf indexes every name of a parsed file, which it does not change:
+// an editor indexes the tree it has checked.
+func NamesOf(f *syntax.File) *Index {
+	filename := f.Pos.Filename
 	w := &walker{ix: &Index{}, params: map[string]bool{}, vars: map[string]bool{}, settings: map[string]bool{}, filename: filename}
 	w.declared(f)
 	w.file(f)
-	return w.ix, true
+	return w.ix
 }
 
 // walker builds an Index from a syntax tree.
