@@ -164,10 +164,10 @@ func encodeTokens(toks []semToken) []int {
 }
 
 // semanticTokens colours src: each token by what it is, a name by what it
-// refers to when the file parses (ix, when parsed; by what declares it
-// otherwise), and the
-// names inside strings (interpolations, a sentence's parameters) cut out of
-// them. Tokens spanning lines are split at line ends, and none overlap.
+// refers to when the file parses (ix, when parsed), by what declares it
+// otherwise; what is inside strings (the tokens of interpolations, a
+// sentence's parameters) is cut out of them. Tokens spanning lines are
+// split at line ends, and none overlap.
 func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []semToken {
 	lines := newLineIndex(src)
 	var out []semToken
@@ -274,13 +274,13 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 				// the grammar's.
 				emit(line, col, utf8.RuneCountInString(t.Value), "keyword", 0)
 			default:
-				typ, mods := "keyword", 0
+				typ := "keyword"
 				if k, ok := declared[t.Value]; ok {
 					typ = kindTypes[k]
 				} else if !grammarWords[t.Value] {
 					typ = "variable"
 				}
-				emit(line, col, utf8.RuneCountInString(t.Value), typ, mods)
+				emit(line, col, utf8.RuneCountInString(t.Value), typ, 0)
 			}
 		case syntax.TextToken:
 			// Line by line, with the names and the tokens of
