@@ -150,10 +150,7 @@ func (s *Server) references(p referenceParams) (any, *rpcError) {
 		return nil, rerr
 	}
 	out := []location{}
-	switch n.Kind {
-	case symbols.Field, symbols.ConfigKey, symbols.ChartType, symbols.ReplyKind:
-		// Words of a record, of the config or of the grammar: what they
-		// mean depends on more than their spelling.
+	if !hasReferences(n) {
 		return out, nil
 	}
 	lines := newLineIndex(src)
@@ -164,6 +161,42 @@ func (s *Server) references(p referenceParams) (any, *rpcError) {
 		out = append(out, location{p.TextDocument.URI, nameSpan(lines, r)})
 	}
 	return out, nil
+}
+
+// documentHighlight marks the references of the name at p in its document:
+// its declarations and sets as written (LSP's Write), its other uses as
+// read (Read).
+func (s *Server) documentHighlight(p positionParams) (any, *rpcError) {
+	ix, n, src, rerr := s.nameAt(p)
+	out := []map[string]any{}
+	if rerr != nil {
+		if ix != nil {
+			return out, nil // no name here
+		}
+		return nil, rerr
+	}
+	if !hasReferences(n) {
+		return out, nil
+	}
+	lines := newLineIndex(src)
+	for _, r := range ix.Refs(n) {
+		kind := 2 // Read
+		if r.Decl || r.Set {
+			kind = 3 // Write
+		}
+		out = append(out, map[string]any{"range": nameSpan(lines, r), "kind": kind})
+	}
+	return out, nil
+}
+
+// hasReferences reports whether n's spelling says what it means: not so
+// for a record's field, a config key, a word of the grammar.
+func hasReferences(n symbols.Name) bool {
+	switch n.Kind {
+	case symbols.Field, symbols.ConfigKey, symbols.ChartType, symbols.ReplyKind:
+		return false
+	}
+	return true
 }
 
 // fix is a quick fix of a published diagnostic: its misspelt name replaced

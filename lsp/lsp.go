@@ -5,8 +5,8 @@
 // declaration of a state, intent, entity or variable, hovering over one (its
 // declaring line, an intent's sentences, an entity's values), an outline of
 // the declarations, completion of names after "->", "go", "on",
-// "global" and "param NAME:", renaming a name and listing its references
-// (edit.go), quick fixes that apply the checker's "did you mean" hints, and
+// "global" and "param NAME:", renaming a name, listing and highlighting
+// its references (edit.go), quick fixes that apply the checker's "did you mean" hints, and
 // semantic tokens, the colour of every word (tokens.go).
 package lsp
 
@@ -249,6 +249,7 @@ var handlers = map[string]handler{
 	"textDocument/prepareRename":        withParams((*Server).prepareRename),
 	"textDocument/rename":               withParams((*Server).rename),
 	"textDocument/references":           withParams((*Server).references),
+	"textDocument/documentHighlight":    withParams((*Server).documentHighlight),
 	"textDocument/codeAction":           withParams((*Server).codeAction),
 	"textDocument/semanticTokens/full":  withParams((*Server).semanticTokensFull),
 	"textDocument/semanticTokens/range": withParams((*Server).semanticTokensRange),
@@ -284,6 +285,7 @@ func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
 			"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
 			"renameProvider":             renameProvider,
 			"referencesProvider":         true,
+			"documentHighlightProvider":  true,
 			"codeActionProvider":         map[string]any{"codeActionKinds": []string{"quickfix"}},
 			"semanticTokensProvider": map[string]any{
 				"legend": map[string]any{"tokenTypes": tokenTypes, "tokenModifiers": tokenModifiers},
@@ -575,6 +577,17 @@ func nameRange(src []byte, d symbols.Symbol) lspRange {
 // definition returns the location of the declaration of the name at p, in
 // the document or, for a Go function the bot calls, in its .go file; or nil.
 func (s *Server) definition(p place) any {
+	// A file that parses knows what each name means (a loop's variable
+	// hides a variable of its name); one being written is read by its words.
+	if ix, ok := s.index(p.uri, p.src); ok {
+		if n, ok := ix.At(p.line, p.col); ok && n.Kind != symbols.Function {
+			for _, r := range ix.Refs(n) {
+				if r.Decl {
+					return map[string]any{"uri": p.uri, "range": nameSpan(newLineIndex(p.src), r)}
+				}
+			}
+		}
+	}
 	if d, ok := declarationAt(p.path, p.src, p.line, p.col); ok {
 		return map[string]any{"uri": p.uri, "range": nameRange(p.src, d)}
 	}

@@ -15,8 +15,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the want sections of the golden tests")
 
 // TestNamesGolden asks a server, over pipes, the queries of
-// testdata/names.txtar about its input.bot: references, renames, and the
-// semantic tokens of the whole file, and compares the answers, written out
+// testdata/names.txtar about its input.bot: references, definitions,
+// highlights, renames, and the semantic tokens of the whole file, and compares the answers, written out
 // with the text they cover, with its want section.
 func TestNamesGolden(t *testing.T) {
 	const file = "testdata/names.txtar"
@@ -51,6 +51,17 @@ func TestNamesGolden(t *testing.T) {
 			resp, _ := e.call("textDocument/references", map[string]any{"textDocument": doc(uri), "position": map[string]any{"line": line, "character": char}, "context": map[string]any{"includeDeclaration": true}})
 			for _, l := range resp["result"].([]any) {
 				fmt.Fprintf(&out, "%s\n", spanText(src, l.(map[string]any)["range"]))
+			}
+		case "def":
+			resp, _ := e.call("textDocument/definition", at(uri, line, char))
+			if loc, ok := resp["result"].(map[string]any); ok {
+				fmt.Fprintf(&out, "%s\n", spanText(src, loc["range"]))
+			}
+		case "highlight":
+			resp, _ := e.call("textDocument/documentHighlight", at(uri, line, char))
+			for _, h := range resp["result"].([]any) {
+				h := h.(map[string]any)
+				fmt.Fprintf(&out, "%s %s\n", spanText(src, h["range"]), map[float64]string{2: "read", 3: "write"}[h["kind"].(float64)])
 			}
 		case "rename":
 			resp, _ := e.call("textDocument/rename", map[string]any{"textDocument": doc(uri), "position": map[string]any{"line": line, "character": char}, "newName": f[2]})

@@ -33,6 +33,7 @@ type Name struct {
 	Name string
 	Pos  ir.Pos // of its first character; Col counts runes
 	Decl bool   // it declares the name
+	Set  bool   // a set statement assigns it
 	// Builtin is set for the language's own names: a built-in function or
 	// entity, a name of the turn.
 	Builtin bool
@@ -361,6 +362,7 @@ func (w *walker) stmt(s *syntax.Stmt) {
 			// A variable no var declares is declared by its first set.
 			w.seenVar[n.Name], n.Decl = true, true
 		}
+		n.Set = true
 		w.add(n)
 		w.ident(Field, s.Set.Field, false)
 		w.expr(s.Set.Value)
