@@ -27,6 +27,7 @@ func FuzzHandle(f *testing.F) {
 		`{"jsonrpc":"2.0","id":11,"method":"textDocument/semanticTokens/range","params":{"textDocument":{"uri":"file:///b.bot"},"range":{"start":{"line":-5,"character":0},"end":{"line":2,"character":0}}}}`,
 		`{"jsonrpc":"2.0","id":12,"method":"textDocument/rename","params":{"textDocument":{"uri":"file:///b.bot"},"position":{"line":3,"character":7},"newName":"é\u0000"}}`,
 		`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///b.bot"},"contentChanges":[{"text":"bot b\nvar n = 0\nstate s {\n for x in [n] { reply \"{x} {n} \\\"\" }\n set n = len(\"{\") }"}]}}`,
+		`{"jsonrpc":"2.0","id":13,"method":"textDocument/documentHighlight","params":{"textDocument":{"uri":"file:///b.bot"},"position":{"line":3,"character":14}}}`,
 		`{"id":[1],"method":7}`,
 		`[]`,
 	} {
