@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -12,6 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/botgen-dev/botgen/dsl/symbols"
+	"github.com/botgen-dev/botgen/dsl/syntax"
 )
 
 // BenchmarkDidChange is one keystroke in an editor on the showcase bot: the
@@ -53,7 +57,9 @@ func BenchmarkDidChangePhoto(b *testing.B) {
 // to src: a check and the diagnostics it publishes.
 func keystrokes(b *testing.B, path string, src []byte) {
 	uri := "file://" + path
-	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler), docs: map[string][]byte{uri: src}}
+	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler)}
+	s.init()
+	s.docs[uri] = src
 	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": map[string]any{
 		"textDocument":   map[string]any{"uri": uri, "version": 2},
 		"contentChanges": []any{map[string]any{"text": string(src)}},
@@ -62,4 +68,120 @@ func keystrokes(b *testing.B, path string, src []byte) {
 	for b.Loop() {
 		s.handle(msg)
 	}
+}
+
+// largestExample returns the path and text of the largest example bot.
+func largestExample(b *testing.B) (string, []byte) {
+	paths, _ := filepath.Glob("../testdata/examples/*.bot")
+	more, _ := filepath.Glob("../testdata/examples/*/*.bot")
+	var path string
+	var src []byte
+	for _, p := range append(paths, more...) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(data) > len(src) {
+			path, src = p, data
+		}
+	}
+	if path == "" {
+		b.Fatal("no example bots")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return abs, src
+}
+
+// BenchmarkSemanticTokens colours the largest example bot, as an editor
+// asks for each time the file changes: after the check of the change, the
+// index of names is built from the tree the check parsed.
+func BenchmarkSemanticTokens(b *testing.B) {
+	path, src := largestExample(b)
+	b.Logf("%s, %d bytes", filepath.Base(path), len(src))
+	uri := "file://" + path
+	f, _ := syntax.Parse(path, src)
+	request(b, uri, src, "textDocument/semanticTokens/full", map[string]any{}, func(s *Server) { s.names[uri] = namesEntry{file: f} })
+}
+
+// BenchmarkSemanticTokensParsing is BenchmarkSemanticTokens when the
+// request comes before any check: the file is parsed too.
+func BenchmarkSemanticTokensParsing(b *testing.B) {
+	path, src := largestExample(b)
+	request(b, "file://"+path, src, "textDocument/semanticTokens/full", map[string]any{}, nil)
+}
+
+// BenchmarkSemanticTokensLarge colours a bot of ten thousand states, near
+// the size limit of a source.
+func BenchmarkSemanticTokensLarge(b *testing.B) {
+	var sb bytes.Buffer
+	sb.WriteString("bot big\nvar n = 0\n")
+	for i := range 10_000 {
+		fmt.Fprintf(&sb, "state s%d {\n    set n = n + 1\n    reply \"n is {n} in s%d\"\n    go s%d\n}\n", i, i, (i+1)%10_000)
+	}
+	b.Logf("%d bytes", sb.Len())
+	request(b, "file:///big.bot", sb.Bytes(), "textDocument/semanticTokens/full", map[string]any{}, nil)
+}
+
+// BenchmarkRename renames a variable of the largest example bot.
+func BenchmarkRename(b *testing.B) {
+	path, src := largestExample(b)
+	ix, ok := symbols.Names(path, src)
+	if !ok {
+		b.Fatal("the example does not parse")
+	}
+	var at symbols.Name
+	for _, n := range ix.Names {
+		if n.Kind == symbols.Variable && n.Decl {
+			at = n
+			break
+		}
+	}
+	if at.Name == "" {
+		b.Fatal("no variable")
+	}
+	request(b, "file://"+path, src, "textDocument/rename", map[string]any{
+		"position": map[string]any{"line": at.Pos.Line - 1, "character": at.Pos.Col - 1}, "newName": "renamed",
+	}, nil)
+}
+
+// request measures the server's answer to a request about the document
+// at uri, whose text is src; params are the request's own, beside the
+// document. fresh, before each request, sets what is known of the
+// document's names; nil: nothing, so that the request parses it.
+func request(b *testing.B, uri string, src []byte, method string, params map[string]any, fresh func(*Server)) {
+	if fresh == nil {
+		fresh = func(s *Server) { clear(s.names) }
+	}
+	s := &Server{out: bufio.NewWriter(io.Discard), log: slog.New(slog.DiscardHandler)}
+	s.init()
+	s.docs[uri] = src
+	params["textDocument"] = map[string]any{"uri": uri}
+	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+	var out countingWriter
+	s.out = bufio.NewWriter(&out)
+	fresh(s)
+	s.handle(msg)
+	if out.n == 0 || bytes.Contains(out.last, []byte(`"error"`)) {
+		b.Fatalf("%s: %s", method, out.last)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		fresh(s)
+		s.handle(msg)
+	}
+}
+
+// countingWriter counts what the server writes and keeps its last write.
+type countingWriter struct {
+	n    int
+	last []byte
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += len(p)
+	w.last = append(w.last[:0], p...)
+	return len(p), nil
 }

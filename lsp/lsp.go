@@ -4,8 +4,10 @@
 // diagnostics as the text changes, formatting (botgen fmt), going to the
 // declaration of a state, intent, entity or variable, hovering over one (its
 // declaring line, an intent's sentences, an entity's values), an outline of
-// the declarations, and completion of names after "->", "go", "on",
-// "global" and "param NAME:".
+// the declarations, completion of names after "->", "go", "on",
+// "global" and "param NAME:", renaming a name, listing and highlighting
+// its references (edit.go), quick fixes that apply the checker's "did you mean" hints, and
+// semantic tokens, the colour of every word (tokens.go).
 package lsp
 
 import (
@@ -50,6 +52,21 @@ type Server struct {
 	goFuncs gofuncs.Cache
 	// shutdown is set by the shutdown request; exit then ends Serve.
 	shutdown bool
+	// versions are the open documents' versions, which an edit of
+	// documentChanges names.
+	versions map[string]int
+	// fixes are the quick fixes of the diagnostics last published for
+	// each open document.
+	fixes map[string][]fix
+	// documentChanges is set when the editor takes a WorkspaceEdit as
+	// documentChanges.
+	documentChanges bool
+	// prepares is set when the editor asks whether a name can be
+	// renamed before it asks for the new name.
+	prepares bool
+	// names keeps the index of names of each open document until it
+	// changes: colouring, renaming and references read the same one.
+	names map[string]namesEntry
 }
 
 // Serve reads messages from r and writes responses and notifications to w
@@ -61,7 +78,8 @@ func (s *Server) Serve(r io.Reader, w io.Writer, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s.out, s.log, s.docs = bufio.NewWriter(w), logger, map[string][]byte{}
+	s.out, s.log = bufio.NewWriter(w), logger
+	s.init()
 	in := bufio.NewReader(r)
 	for {
 		body, err := readMessage(in)
@@ -83,6 +101,11 @@ func (s *Server) Serve(r io.Reader, w io.Writer, logger *slog.Logger) error {
 			return nil
 		}
 	}
+}
+
+// init makes the server's maps.
+func (s *Server) init() {
+	s.docs, s.versions, s.fixes, s.names = map[string][]byte{}, map[string]int{}, map[string][]fix{}, map[string]namesEntry{}
 }
 
 // badHeader is a message header that could not be read; the stream goes on.
@@ -207,22 +230,29 @@ type handler func(s *Server, params json.RawMessage) (any, *rpcError)
 
 // handlers are the methods the server answers, by name.
 var handlers = map[string]handler{
-	"initialize":                       (*Server).initialize,
-	"initialized":                      ignore,
-	"$/cancelRequest":                  ignore,
-	"$/setTrace":                       ignore,
-	"workspace/didChangeConfiguration": ignore,
-	"shutdown":                         (*Server).shutdownRequest,
-	"exit":                             ignore, // handle ends the session
-	"textDocument/didOpen":             withParams((*Server).didOpen),
-	"textDocument/didChange":           withParams((*Server).didChange),
-	"textDocument/didSave":             withParams((*Server).didSave),
-	"textDocument/didClose":            withParams((*Server).didClose),
-	"textDocument/formatting":          withParams((*Server).formatting),
-	"textDocument/documentSymbol":      withParams((*Server).documentSymbol),
-	"textDocument/definition":          atPlace((*Server).definition),
-	"textDocument/hover":               atPlace((*Server).hover),
-	"textDocument/completion":          atPlace(func(_ *Server, p place) any { return completion(p) }),
+	"initialize":                        (*Server).initialize,
+	"initialized":                       ignore,
+	"$/cancelRequest":                   ignore,
+	"$/setTrace":                        ignore,
+	"workspace/didChangeConfiguration":  ignore,
+	"shutdown":                          (*Server).shutdownRequest,
+	"exit":                              ignore, // handle ends the session
+	"textDocument/didOpen":              withParams((*Server).didOpen),
+	"textDocument/didChange":            withParams((*Server).didChange),
+	"textDocument/didSave":              withParams((*Server).didSave),
+	"textDocument/didClose":             withParams((*Server).didClose),
+	"textDocument/formatting":           withParams((*Server).formatting),
+	"textDocument/documentSymbol":       withParams((*Server).documentSymbol),
+	"textDocument/definition":           atPlace((*Server).definition),
+	"textDocument/hover":                atPlace((*Server).hover),
+	"textDocument/completion":           atPlace(func(_ *Server, p place) any { return completion(p) }),
+	"textDocument/prepareRename":        withParams((*Server).prepareRename),
+	"textDocument/rename":               withParams((*Server).rename),
+	"textDocument/references":           withParams((*Server).references),
+	"textDocument/documentHighlight":    withParams((*Server).documentHighlight),
+	"textDocument/codeAction":           withParams((*Server).codeAction),
+	"textDocument/semanticTokens/full":  withParams((*Server).semanticTokensFull),
+	"textDocument/semanticTokens/range": withParams((*Server).semanticTokensRange),
 }
 
 // withParams decodes the parameters into a P for h.
@@ -239,7 +269,12 @@ func withParams[P any](h func(*Server, P) (any, *rpcError)) handler {
 // ignore answers a method that needs nothing done.
 func ignore(*Server, json.RawMessage) (any, *rpcError) { return nil, nil }
 
-func (s *Server) initialize(json.RawMessage) (any, *rpcError) {
+func (s *Server) initialize(params json.RawMessage) (any, *rpcError) {
+	s.readCapabilities(params)
+	var renameProvider any = true // an editor that does not prepare may not be told of it
+	if s.prepares {
+		renameProvider = map[string]any{"prepareProvider": true}
+	}
 	return map[string]any{
 		"capabilities": map[string]any{
 			"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": true},
@@ -248,6 +283,15 @@ func (s *Server) initialize(json.RawMessage) (any, *rpcError) {
 			"hoverProvider":              true,
 			"documentSymbolProvider":     true,
 			"completionProvider":         map[string]any{"triggerCharacters": []string{">", ":", " "}},
+			"renameProvider":             renameProvider,
+			"referencesProvider":         true,
+			"documentHighlightProvider":  true,
+			"codeActionProvider":         map[string]any{"codeActionKinds": []string{"quickfix"}},
+			"semanticTokensProvider": map[string]any{
+				"legend": map[string]any{"tokenTypes": tokenTypes, "tokenModifiers": tokenModifiers},
+				"full":   true,
+				"range":  true,
+			},
 		},
 		"serverInfo": map[string]any{"name": "botgen", "version": s.Version},
 	}, nil
@@ -260,19 +304,25 @@ func (s *Server) shutdownRequest(json.RawMessage) (any, *rpcError) {
 
 type openParams struct {
 	TextDocument struct {
-		URI  string `json:"uri"`
-		Text string `json:"text"`
+		URI     string `json:"uri"`
+		Text    string `json:"text"`
+		Version int    `json:"version"`
 	} `json:"textDocument"`
 }
 
 func (s *Server) didOpen(p openParams) (any, *rpcError) {
 	s.docs[p.TextDocument.URI] = []byte(p.TextDocument.Text)
+	s.versions[p.TextDocument.URI] = p.TextDocument.Version
+	delete(s.names, p.TextDocument.URI)
 	s.publish(p.TextDocument.URI)
 	return nil, nil
 }
 
 type changeParams struct {
-	TextDocument   struct{ URI string } `json:"textDocument"`
+	TextDocument struct {
+		URI     string `json:"uri"`
+		Version int    `json:"version"`
+	} `json:"textDocument"`
 	ContentChanges []struct {
 		Range *json.RawMessage `json:"range"`
 		Text  string           `json:"text"`
@@ -284,8 +334,10 @@ func (s *Server) didChange(p changeParams) (any, *rpcError) {
 	for _, c := range p.ContentChanges {
 		if c.Range == nil {
 			s.docs[p.TextDocument.URI] = []byte(c.Text)
+			delete(s.names, p.TextDocument.URI)
 		}
 	}
+	s.versions[p.TextDocument.URI] = p.TextDocument.Version
 	s.publish(p.TextDocument.URI)
 	return nil, nil
 }
@@ -297,6 +349,9 @@ func (s *Server) didSave(p docParams) (any, *rpcError) {
 
 func (s *Server) didClose(p docParams) (any, *rpcError) {
 	delete(s.docs, p.TextDocument.URI)
+	delete(s.versions, p.TextDocument.URI)
+	delete(s.fixes, p.TextDocument.URI)
+	delete(s.names, p.TextDocument.URI)
 	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": p.TextDocument.URI, "diagnostics": []any{}})
 	return nil, nil
 }
@@ -439,10 +494,13 @@ func (s *Server) publish(uri string) {
 	}
 	path := pathOf(uri)
 	file, diags := dsl.Parse(path, src)
+	s.names[uri] = namesEntry{file: file} // the index of names is built from this tree when asked for
 	if file != nil {
 		_, diags = dsl.Check(file, src, dsl.CheckOptions{Dir: filepath.Dir(path), ValidateOnly: true, Cache: &s.files, GoCache: &s.goFuncs})
 	}
 	out := []map[string]any{}
+	var fixes []fix
+	lines := newLineIndex(src)
 	for _, d := range diags {
 		pos := d.Pos
 		if pos.File != path { // about another file: shown at the top
@@ -452,13 +510,27 @@ func (s *Server) publish(uri string) {
 		if d.Severity == dsl.Warning {
 			severity = 2
 		}
-		out = append(out, map[string]any{
-			"range":    lspRange{toPosition(src, pos.Line, pos.Col), toPosition(src, pos.Line, wordEnd(src, pos.Line, pos.Col))},
+		r := lspRange{lines.position(pos.Line, pos.Col), lines.position(pos.Line, wordEnd(src, pos.Line, pos.Col))}
+		// A hint's replacement is offered only where the misspelt name
+		// is written as the checker read it; the diagnostic then
+		// underlines that name exactly.
+		var replace *textEdit
+		if f := d.Fix; f != nil && f.Pos == d.Pos && pos == d.Pos && lines.writtenAt(f.Pos.Line, f.Pos.Col, f.Old) {
+			r = lspRange{r.Start, lines.position(pos.Line, pos.Col+utf8.RuneCountInString(f.Old))}
+			replace = &textEdit{r, f.New}
+		}
+		lspDiag := map[string]any{
+			"range":    r,
 			"severity": severity,
 			"source":   "botgen",
 			"message":  d.Message,
-		})
+		}
+		out = append(out, lspDiag)
+		if replace != nil {
+			fixes = append(fixes, fix{lspDiag, *replace})
+		}
 	}
+	s.fixes[uri] = fixes
 	s.notify("textDocument/publishDiagnostics", map[string]any{"uri": uri, "diagnostics": out})
 }
 
@@ -505,6 +577,17 @@ func nameRange(src []byte, d symbols.Symbol) lspRange {
 // definition returns the location of the declaration of the name at p, in
 // the document or, for a Go function the bot calls, in its .go file; or nil.
 func (s *Server) definition(p place) any {
+	// A file that parses knows what each name means (a loop's variable
+	// hides a variable of its name); one being written is read by its words.
+	if ix, ok := s.index(p.uri, p.src); ok {
+		if n, ok := ix.At(p.line, p.col); ok && n.Kind != symbols.Function {
+			for _, r := range ix.Refs(n) {
+				if r.Decl {
+					return map[string]any{"uri": p.uri, "range": nameSpan(newLineIndex(p.src), r)}
+				}
+			}
+		}
+	}
 	if d, ok := declarationAt(p.path, p.src, p.line, p.col); ok {
 		return map[string]any{"uri": p.uri, "range": nameRange(p.src, d)}
 	}

@@ -147,7 +147,8 @@ func TestSession(t *testing.T) {
 	e := startServer(t)
 	resp, _ := e.call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}})
 	caps := resp["result"].(map[string]any)["capabilities"].(map[string]any)
-	if caps["documentFormattingProvider"] != true || caps["definitionProvider"] != true || caps["completionProvider"] == nil {
+	// An editor that does not say it prepares renames is not told it may.
+	if caps["documentFormattingProvider"] != true || caps["definitionProvider"] != true || caps["completionProvider"] == nil || caps["renameProvider"] != true {
 		t.Fatalf("capabilities: %v", caps)
 	}
 	e.notify("initialized", map[string]any{})
@@ -207,7 +208,7 @@ func TestSession(t *testing.T) {
 	if got := strings.Join(outline, ", "); got != "intent hi 24, state s0 5, state s1 5" {
 		t.Errorf("outline: %s", got)
 	}
-	resp, _ = e.call("textDocument/rename", at(uri, 0, 0))
+	resp, _ = e.call("textDocument/typeDefinition", at(uri, 0, 0))
 	if code := resp["error"].(map[string]any)["code"]; code != -32601.0 {
 		t.Errorf("an unsupported method: %v", resp)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/gofuncs"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
@@ -124,7 +125,7 @@ func (c *checker) call(call *syntax.Call) ir.Expr {
 		// errors are reported.
 		return badExpr()
 	}
-	c.errorf(pos, "unknown function %q%s", name, didYouMean(name, c.funcNames()))
+	c.misspelt(diag.Error, pos, name, c.funcNames(), "unknown function %q", name)
 	return badExpr()
 }
 

@@ -268,13 +268,16 @@ func (c *checker) body(f *syntax.File) {
 	}
 }
 
-// didYouMean returns a hint naming the candidate that name is a likely typo
-// of, or "".
-func didYouMean(name string, candidates []string) string {
+// misspelt reports a problem with name, written at pos: the message, then
+// a hint naming the candidate that name is a likely typo of, if any. The
+// diagnostic carries that candidate as a fix, for an editor's quick fix.
+func (c *checker) misspelt(sev diag.Severity, pos ir.Pos, name string, candidates []string, format string, args ...any) {
+	d := diag.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)}
 	if s := spelling.Suggest(name, candidates); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
+		d.Message += fmt.Sprintf(" (did you mean %q?)", s)
+		d.Fix = &diag.Replacement{Pos: pos, Old: name, New: s}
 	}
-	return ""
+	c.report(d)
 }
 
 // sortedKeys returns the names of m in order, so that hints do not depend on

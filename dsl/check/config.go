@@ -3,6 +3,7 @@ package check
 import (
 	"strings"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/config"
@@ -19,7 +20,7 @@ func (c *checker) config(b *syntax.ConfigBlock) {
 		seen[e.Key] = pos
 		key, ok := config.Lookup(e.Key)
 		if !ok {
-			c.warnf(pos, "unknown config key %q; it is ignored%s", e.Key, didYouMean(e.Key, configKeyNames()))
+			c.misspelt(diag.Warning, pos, e.Key, configKeyNames(), "unknown config key %q; it is ignored", e.Key)
 			continue
 		}
 		var value, found string

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/nlu"
@@ -138,7 +139,7 @@ func (c *checker) intent(d *syntax.IntentDecl) {
 			typ = ir.Number
 		}
 		if _, ok := c.entities[ent]; !ok && !builtinEntities[ent] {
-			c.errorf(toPos(p.Entity.Pos), "unknown entity %q%s", ent, didYouMean(ent, append(sortedKeys(c.entities), "any", "datetime", "number")))
+			c.misspelt(diag.Error, toPos(p.Entity.Pos), ent, append(sortedKeys(c.entities), "any", "datetime", "number"), "unknown entity %q", ent)
 		}
 		if other, ok := c.params[pname]; ok {
 			if other.typ != typ {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 )
@@ -256,7 +257,7 @@ func (c *checker) name(id *syntax.Ident) ir.Expr {
 		c.errorf(c.pos(id.Pos), "file is not a value: use file.name, file.type or file.size")
 		return badExpr()
 	}
-	c.errorf(c.pos(id.Pos), "unknown variable or parameter %q%s", name, didYouMean(name, c.valueNames()))
+	c.misspelt(diag.Error, c.pos(id.Pos), name, c.valueNames(), "unknown variable or parameter %q", name)
 	return badExpr()
 }
 
@@ -405,7 +406,7 @@ func (c *checker) field(s ir.Shape, name string, pos ir.Pos) (ir.Shape, bool) {
 	for _, f := range s.Fields {
 		names = append(names, f.Name)
 	}
-	c.errorf(pos, "unknown field %q in %s%s", name, describe(s), didYouMean(name, names))
+	c.misspelt(diag.Error, pos, name, names, "unknown field %q in %s", name, describe(s))
 	return ir.Shape{}, false
 }
 

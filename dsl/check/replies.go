@@ -3,6 +3,7 @@ package check
 import (
 	"slices"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 )
@@ -260,7 +261,7 @@ func (c *checker) tools(names []*syntax.Ident) []ir.Tool {
 				for _, f := range p.Funcs {
 					fns = append(fns, f.Name)
 				}
-				c.errorf(pos, "unknown Go function %q%s", name, didYouMean(name, fns))
+				c.misspelt(diag.Error, pos, name, fns, "unknown Go function %q", name)
 			}
 			continue
 		}

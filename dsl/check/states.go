@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 	"github.com/botgen-dev/botgen/runtime/config"
@@ -13,13 +14,13 @@ func (c *checker) global(g *syntax.GlobalDecl) {
 	in, target := g.Intent.Name, g.Target.Name
 	ok := true
 	if info, found := c.intents[in]; !found {
-		c.errorf(toPos(g.Intent.Pos), "unknown intent %q%s", in, didYouMean(in, sortedKeys(c.intents)))
+		c.misspelt(diag.Error, toPos(g.Intent.Pos), in, sortedKeys(c.intents), "unknown intent %q", in)
 		ok = false
 	} else {
 		info.used = true
 	}
 	if _, found := c.states[target]; !found {
-		c.errorf(toPos(g.Target.Pos), "unknown state %q%s", target, didYouMean(target, sortedKeys(c.states)))
+		c.misspelt(diag.Error, toPos(g.Target.Pos), target, sortedKeys(c.states), "unknown state %q", target)
 		ok = false
 	}
 	for _, prev := range c.bot.Globals {
@@ -35,7 +36,7 @@ func (c *checker) global(g *syntax.GlobalDecl) {
 
 func (c *checker) stateRef(id *syntax.Ident) string {
 	if _, ok := c.states[id.Name]; !ok {
-		c.errorf(toPos(id.Pos), "unknown state %q%s", id.Name, didYouMean(id.Name, sortedKeys(c.states)))
+		c.misspelt(diag.Error, toPos(id.Pos), id.Name, sortedKeys(c.states), "unknown state %q", id.Name)
 	}
 	return id.Name
 }
@@ -72,7 +73,7 @@ func (c *checker) state(d *syntax.StateDecl) {
 		case it.On != nil:
 			in := it.On.Intent.Name
 			if info, ok := c.intents[in]; !ok {
-				c.errorf(toPos(it.On.Intent.Pos), "unknown intent %q%s", in, didYouMean(in, sortedKeys(c.intents)))
+				c.misspelt(diag.Error, toPos(it.On.Intent.Pos), in, sortedKeys(c.intents), "unknown intent %q", in)
 			} else {
 				info.used = true
 			}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/botgen-dev/botgen/dsl/diag"
 	"github.com/botgen-dev/botgen/dsl/ir"
 	"github.com/botgen-dev/botgen/dsl/syntax"
 )
@@ -170,7 +171,7 @@ func (c *checker) mockURL(m *syntax.MockStep, mock *ir.Mock) bool {
 		name := m.Target.Setting.Name
 		s, found := c.settings[name]
 		if !found {
-			c.errorf(toPos(m.Target.Pos), "unknown setting %q%s", name, didYouMean(name, sortedKeys(c.settings)))
+			c.misspelt(diag.Error, toPos(m.Target.Pos), name, sortedKeys(c.settings), "unknown setting %q", name)
 			return false
 		}
 		if s.value.Type != ir.String {
@@ -207,7 +208,7 @@ func (c *checker) mockGo(m *syntax.MockStep, mock *ir.Mock) bool {
 			for _, f := range p.Funcs {
 				names = append(names, f.Name)
 			}
-			c.errorf(pos, "unknown Go function %q%s", fn, didYouMean(fn, names))
+			c.misspelt(diag.Error, pos, fn, names, "unknown Go function %q", fn)
 		}
 		return false
 	}
@@ -249,7 +250,7 @@ func (c *checker) mockFits(e ir.Expr, w ir.Shape, fn, path string, pos ir.Pos) b
 				for _, wf := range w.Fields {
 					names = append(names, wf.Name)
 				}
-				c.errorf(f.Pos, "%s has no field %q%s", what, f.Name, didYouMean(f.Name, names))
+				c.misspelt(diag.Error, f.Pos, f.Name, names, "%s has no field %q", what, f.Name)
 				ok = false
 				continue
 			}

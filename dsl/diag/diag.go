@@ -32,6 +32,16 @@ type Diagnostic struct {
 	Pos      ir.Pos
 	Severity Severity
 	Message  string
+	// Fix, when not nil, is the replacement the message's "did you mean"
+	// hint proposes, for an editor to apply.
+	Fix *Replacement
+}
+
+// Replacement is a fix of a misspelt name: Old, written at Pos, replaced by
+// New.
+type Replacement struct {
+	Pos      ir.Pos
+	Old, New string
 }
 
 // String formats d as "file:line:col: message", with "warning: " before the

@@ -1,8 +1,11 @@
 // Package symbols is the index of names an editor asks about: what a .bot
 // file declares, what the name under the cursor refers to, which names fit
-// where the cursor is, and a summary of a declaration for hovering. It
-// reads tokens rather than the syntax tree, so that it answers while the
-// file does not parse, and it never checks anything.
+// where the cursor is, and a summary of a declaration for hovering. These
+// read tokens rather than the syntax tree, so that they answer while the
+// file does not parse. Names (names.go) is the exception: every name of a
+// file that parses, resolved as the checker resolves it, for renaming,
+// references and colouring, where a guess would be wrong (rename.go says
+// what a rename may not do). Nothing here checks anything.
 package symbols
 
 import (
@@ -39,6 +42,26 @@ func (k Kind) String() string {
 		return "entity"
 	case Variable:
 		return "variable"
+	case Parameter:
+		return "parameter"
+	case Setting:
+		return "setting"
+	case LoopVariable:
+		return "loop variable"
+	case Function:
+		return "function"
+	case Field:
+		return "field"
+	case ConfigKey:
+		return "config key"
+	case Bot:
+		return "bot"
+	case TurnName:
+		return "name of the turn"
+	case ChartType:
+		return "chart type"
+	case ReplyKind:
+		return "reply kind"
 	}
 	return "name"
 }

@@ -2,6 +2,8 @@ package syntax
 
 import (
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/botgen-dev/botgen/dsl/ir"
 )
 
 var botLexer = lexer.MustSimple([]lexer.SimpleRule{
@@ -80,6 +82,54 @@ func Significant(filename string, src []byte) []lexer.Token {
 		}
 		if t.Type != tokWhitespace && t.Type != tokComment {
 			out = append(out, t)
+		}
+	}
+}
+
+// TokenKind is what a token is, as an editor colours it.
+type TokenKind int
+
+// The kinds of tokens.
+const (
+	NameToken     TokenKind = iota + 1 // a name, or a word of the grammar
+	ReservedToken                      // and, or, not, true, false
+	TextToken                          // a string, closed or not
+	NumberToken
+	CommentToken
+	RegexToken // `= /.../`, its equals sign included
+	PunctToken // an operator or a bracket
+)
+
+// Token is a token of a source and its kind; Pos counts columns in runes.
+type Token struct {
+	Kind  TokenKind
+	Value string
+	Pos   ir.Pos
+}
+
+// Tokens returns the tokens of src but blanks, comments included, up to the
+// first lexical error, for an editor's colouring. Like Significant, it
+// returns none for a source larger than DefaultMaxSourceSize.
+func Tokens(filename string, src []byte) []Token {
+	if len(src) > DefaultMaxSourceSize {
+		return nil
+	}
+	lex, err := botLexer.LexString(filename, string(src))
+	if err != nil {
+		return nil
+	}
+	kinds := map[lexer.TokenType]TokenKind{
+		tokIdent: NameToken, tokKeyword: ReservedToken, tokString: TextToken, tokUnterminated: TextToken,
+		tokUnterminatedText: TextToken, tokNumber: NumberToken, tokComment: CommentToken, tokRegex: RegexToken, tokPunct: PunctToken,
+	}
+	var out []Token
+	for {
+		t, err := lex.Next()
+		if err != nil || t.EOF() {
+			return out
+		}
+		if k, ok := kinds[t.Type]; ok {
+			out = append(out, Token{Kind: k, Value: t.Value, Pos: ToPos(t.Pos)})
 		}
 	}
 }
