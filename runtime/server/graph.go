@@ -2,8 +2,11 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"html"
 	"net/http"
+
+	"github.com/botgen-dev/botgen/runtime/sessionstore"
 )
 
 // graphPolicy lets the diagram's page load nothing and run nothing: it is
@@ -67,18 +70,47 @@ p{margin:0 0 12px;color:#444;font-size:14px}
 }
 
 // stateOf returns the state of the session this instance holds under id;
-// "" when it holds none. It waits for a turn in progress to end.
+// "" when there is none. It waits for a turn in progress to end. On a
+// shared store, the session is read again when another instance wrote it
+// since; one this instance does not hold is read from the store.
 func (s *Server) stateOf(id string) string {
 	s.mu.Lock()
 	sess := s.sessions[id]
 	s.mu.Unlock()
 	if sess == nil {
-		return ""
+		return s.storedState(id)
 	}
 	sess.turn.Lock()
 	defer sess.turn.Unlock()
 	if sess.es == nil || sess.evicted {
 		return ""
 	}
+	if s.sharing(sess) {
+		if err := s.refresh(sess); err != nil {
+			s.log.Warn("/graph: the state as this instance holds it: the store does not answer", "session", sess.logID(), "err", err)
+		}
+	}
 	return sess.es.State()
+}
+
+// storedState returns the state of the session with id as session.store
+// holds it; "" when there is no store, or no such session, or the store
+// does not answer.
+func (s *Server) storedState(id string) string {
+	if s.Store == nil {
+		return ""
+	}
+	var sv *sessionstore.Saved
+	err := s.storeCall("load", func(ctx context.Context) (err error) {
+		sv, err = s.Store.Load(ctx, id)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("/graph: the session's state could not be read from the store", "session", logID(id), "err", err)
+		return ""
+	}
+	if sv == nil {
+		return ""
+	}
+	return sv.Snapshot.State
 }

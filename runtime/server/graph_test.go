@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/botgen-dev/botgen/internal/redistest"
 	"github.com/botgen-dev/botgen/runtime/config"
 	"github.com/botgen-dev/botgen/runtime/graph"
 )
@@ -87,5 +88,27 @@ func TestGraphFollowsMetricsEnabled(t *testing.T) {
 	ts = start(t, nil)
 	if resp, _ := ts.request(t, http.MethodGet, "/graph"); resp.StatusCode != 404 {
 		t.Errorf("/graph without a graph: %d", resp.StatusCode)
+	}
+}
+
+// TestGraphOfAStoredSession: an instance that does not hold a session
+// reads its state from the shared store, so behind a load balancer the
+// viewer's state is highlighted whichever instance answers.
+func TestGraphOfAStoredSession(t *testing.T) {
+	srv := redistest.Start(t)
+	setup := func(s *Server) {
+		withRedis(t, srv)(s)
+		s.Graph = testGraph
+	}
+	a := startWith(t, nil, setup)
+	b := startWith(t, nil, setup)
+	c := a.dial(t, "", header("X-Session-ID", "viewer-2"))
+	c.next()
+	_, page := b.request(t, http.MethodGet, "/graph?session_id=viewer-2")
+	if !strings.Contains(page, `<g class="state current" data-state="main" aria-current="step">`) {
+		t.Errorf("the other instance does not highlight the stored session's state:\n%s", page)
+	}
+	if _, page := b.request(t, http.MethodGet, "/graph?session_id=nobody"); strings.Contains(page, "aria-current") {
+		t.Errorf("a session the store does not hold is highlighted:\n%s", page)
 	}
 }
