@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -68,11 +69,19 @@ type session struct {
 	hash      string
 	version   int64
 	lease     sessionstore.Lease
-	stopRenew func() // stops the renewal of lease; nil without one
+	stopRenew func()      // stops the renewal of lease; nil without one
+	writing   atomic.Bool // the turn's write, which releases lease, has begun
 	out       []eventFrame
 	outConn   uint64
 	resyncing bool
 	again     bool
+	// delivering: a turn here is between its write (which lets another
+	// instance take the lease and publish the next turn) and the queueing
+	// of its frames on this instance's connections; events of the session
+	// received meanwhile wait in parked, so that connections get the turns
+	// in order (guarded by mu).
+	delivering bool
+	parked     [][]byte
 }
 
 // sessionOverhead is what a session costs in memory besides its history and
@@ -419,6 +428,12 @@ func (s *Server) deliver(sess *session, replies []reply.Reply) {
 		seq := s.record(sess, entry{at: at, reply: r})
 		seqs = append(seqs, seq)
 		s.outbox(sess, seq, false, f)
+	}
+	if s.sharing(sess) {
+		sess.mu.Lock()
+		sess.delivering = true
+		sess.mu.Unlock()
+		defer s.unpark(sess)
 	}
 	if err := s.persist(sess); err != nil {
 		s.log.Error("turn not stored: undone, and the user told so", "session", sess.logID(), "err", err)

@@ -186,12 +186,25 @@ func (s *Server) apply(b []byte) {
 	if sess == nil {
 		return
 	}
+	sess.mu.Lock()
+	if sess.delivering {
+		if len(sess.parked) < maxParked {
+			sess.parked = append(sess.parked, b)
+			sess.mu.Unlock()
+			return
+		}
+		// Too many: the connections are caught up from the store once
+		// the turn's frames are queued.
+		sess.parked = append(sess.parked[:0], nil)
+		sess.mu.Unlock()
+		return
+	}
 	if ev.Stream != nil {
+		sess.mu.Unlock()
 		s.streamRemote(sess, ev.Stream)
 		return
 	}
 	var slow []*conn
-	sess.mu.Lock()
 	if len(sess.conns) == 0 {
 		// No one to tell: memory is read again before it is used.
 		sess.mu.Unlock()
@@ -216,6 +229,28 @@ func (s *Server) apply(b []byte) {
 		c.wmu.Unlock()
 		c.log.Warn("slow client: no room for a frame from another instance, closing connection", "frames", frames, "bytes", bytes)
 		c.teardown("send queue full")
+	}
+}
+
+// maxParked bounds the events of one session that wait for a turn's
+// frames to be queued here (see session.delivering): a turn's delivery
+// takes microseconds, so more means this instance fell behind.
+const maxParked = 64
+
+// unpark ends a turn's delivery on this instance: the events of the
+// session received meanwhile are delivered now, after the turn's own
+// frames; or, when too many came, the session is caught up from the store.
+func (s *Server) unpark(sess *session) {
+	sess.mu.Lock()
+	parked := sess.parked
+	sess.delivering, sess.parked = false, nil
+	sess.mu.Unlock()
+	for _, b := range parked {
+		if b == nil {
+			s.resync(sess)
+			return
+		}
+		s.apply(b)
 	}
 }
 
@@ -394,6 +429,7 @@ func (s *Server) lease(sess *session) (release func(), err error) {
 		return nil, err
 	}
 	sess.lease = l
+	sess.writing.Store(false)
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -406,9 +442,11 @@ func (s *Server) lease(sess *session) (release func(), err error) {
 			case <-t.C:
 				err := s.storeCall("lease", func(ctx context.Context) error { return f.store.Renew(ctx, sess.id, l, f.leaseTTL) })
 				if errors.Is(err, sessionstore.ErrLeaseLost) {
-					// The turn's write will be refused if another
-					// holder wrote since.
-					s.log.Warn("turn outlived its lease", "session", sess.logID())
+					// Released by the turn's write, or expired: then
+					// the write is refused if another holder took it.
+					if !sess.writing.Load() {
+						s.log.Warn("turn outlived its lease", "session", sess.logID())
+					}
 					return
 				}
 			}

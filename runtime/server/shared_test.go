@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/botgen-dev/botgen/internal/redistest"
+	"github.com/botgen-dev/botgen/runtime/sessionstore"
 )
 
 // transcriptOf reads frames from c until it has n replies, and returns the
@@ -323,4 +325,50 @@ func BenchmarkRoundTripShared(b *testing.B) {
 	}
 	// The INFO that counts is one of them.
 	b.ReportMetric(float64(after-before-1)/float64(b.N), "redis-requests/op")
+}
+
+// TestStaleTurnRefused: an instance whose turn outlived its lease (here,
+// the lease removed as if it expired while the instance was paused) cannot
+// store that turn once another instance has taken the lease, even before
+// that one wrote: the user is told it did not happen, and the session holds
+// the other instance's turn alone.
+func TestStaleTurnRefused(t *testing.T) {
+	srv := redistest.Start(t)
+	ha := &testHooks{slowStarted: make(chan struct{}), slowRelease: make(chan struct{})}
+	hb := &testHooks{slowStarted: make(chan struct{}), slowRelease: make(chan struct{})}
+	a := startWith(t, ha, withRedis(t, srv), baf)
+	b := startWith(t, hb, withRedis(t, srv), baf)
+	ca := a.dial(t, "", header("X-Session-ID", "stale"))
+	ca.expect(bafStr, greeting)
+	cb := b.dial(t, "", header("X-Session-ID", "stale"))
+	b.waitConns(t, 1)
+
+	ca.say("slow")
+	<-ha.slowStarted
+	redisCommand(t, srv, "DEL", "botgen:test:{"+sessionstore.Hash("stale")+"}:lease")
+	cb.say("slow")
+	<-hb.slowStarted // b holds the lease now, and has written nothing
+	close(ha.slowRelease)
+	ca.expect(bafStr, notStoredText)
+	a.logs.WaitFor(t, "turn not stored", 5*time.Second)
+	close(hb.slowRelease)
+	cb.expect(bafStr, "slow done")
+
+	// Stored: the greeting and b's turn; not the stale one.
+	fresh := b.dial(t, "replay=all", header("X-Session-ID", "stale"))
+	fresh.send("fetch_user_messages", nil)
+	var hist []string
+	for len(hist) < 3 {
+		f := fresh.frame()
+		text, _ := f.Message.(string)
+		hist = append(hist, text)
+	}
+	if !slices.Equal(hist, []string{greeting, "slow", "slow done"}) {
+		t.Errorf("stored history %q", hist)
+	}
+	fresh.quiet("after the history")
+	// a's connection gets b's reply, then goes on from b's turn.
+	ca.expect(bafStr, "slow done")
+	ca.say("count")
+	ca.expect(bafStr, "count=1")
 }

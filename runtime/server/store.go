@@ -80,12 +80,15 @@ func (s *Server) persist(sess *session) error {
 		sess.mu.Unlock()
 		t.Fence = sess.lease.Token
 		t.Release, t.Event = sess.lease.Owner, s.turnEvent(sess)
-		// The write gives the lease back: no renewal may follow it.
-		if sess.stopRenew != nil {
-			sess.stopRenew()
-		}
+		// The lease is renewed while the write runs, which may take up to
+		// session.store_timeout; the write gives it back, so a renewal
+		// that finds it gone is no news.
+		sess.writing.Store(true)
 	}
 	err := s.storeCall("append", func(ctx context.Context) error { return s.Store.Append(ctx, sess.id, &sess.mark, t) })
+	if sess.stopRenew != nil {
+		sess.stopRenew()
+	}
 	if err != nil {
 		return err
 	}

@@ -123,23 +123,27 @@ if total > max then return redis.error_reply('` + errTooBig + ` ' .. total) end
 return {state, vars, history, redis.call('GET', KEYS[4]) or '0'}
 `)
 
-// appendScript writes a turn. KEYS: state, vars, history, version, lease.
-// ARGV: whole (1: replace the session), TTL in milliseconds, the state, how
-// many history entries to keep, reset (1: wipe the history first), the
-// turn's fencing token (0: not fenced), the lease's owner to release ("":
-// none), the channel and the event to publish ("": none), the number of
-// variables set then their names and values, the number removed then their
-// names, then the entries to add. The event is published and the lease
-// released after the write, in the same script. A fenced turn fails with
-// BOTGEN_FENCED when a turn with a newer token was written (KEYS[4] holds
-// the token of the last one), before writing. A turn that is not whole
+// appendScript writes a turn. KEYS: state, vars, history, version (the
+// token of the last turn written), lease, and the counter of fencing
+// tokens. ARGV: whole (1: replace the session), TTL in milliseconds, the
+// state, how many history entries to keep, reset (1: wipe the history
+// first), the turn's fencing token (0: not fenced), the lease's owner to
+// release ("": none), the channel and the event to publish ("": none), the
+// number of variables set then their names and values, the number removed
+// then their names, then the entries to add. The event is published and
+// the lease released after the write, in the same script. A fenced turn
+// fails with BOTGEN_FENCED, before writing, when a newer token was written
+// or only handed out: another holder took the lease after this turn's
+// expired, and its turn, which read the session before this one, would
+// overwrite this one's. A turn that is not whole
 // fails with BOTGEN_GONE when the session is no longer there (expired), or
 // its keys are of other types, before writing.
 var appendScript = redis.NewScript(`
 local fence = tonumber(ARGV[6])
 if fence > 0 then
   local last = tonumber(redis.call('GET', KEYS[4]) or '0') or 0
-  if fence < last then return redis.error_reply('` + errFenced + `') end
+  local issued = tonumber(redis.call('GET', KEYS[6]) or '0') or 0
+  if fence < last or fence < issued then return redis.error_reply('` + errFenced + `') end
 end
 local whole = ARGV[1] == '1'
 if not whole then
@@ -291,7 +295,8 @@ func (r *Redis) append(ctx context.Context, id string, m *Mark, t Turn, whole bo
 	for _, e := range et.added {
 		args = append(args, e)
 	}
-	keys := append(r.keys(id), r.leaseKeys(id)[0])
+	lk := r.leaseKeys(id)
+	keys := append(r.keys(id), lk[0], lk[1])
 	if err := appendScript.Run(ctx, r.c, keys, args...).Err(); err != nil {
 		return err
 	}

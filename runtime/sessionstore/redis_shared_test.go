@@ -244,3 +244,47 @@ func TestAppendPublishesAndReleases(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestFencingRefusesWriterAfterNewLease: a holder whose lease expired
+// cannot write, nor publish, once another holder has taken the lease, even
+// before that holder wrote: the newer turn read the session before the
+// stale one, and would overwrite it.
+func TestFencingRefusesWriterAfterNewLease(t *testing.T) {
+	a, b := openShared(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := make(chan string, 8)
+	ready := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = b.Subscribe(ctx, func(e []byte) { events <- string(e) }, func() { ready <- struct{}{} })
+	}()
+	<-ready
+	old, err := a.Lease(ctx, "s", "a:1", 50*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // a's lease expires mid-turn
+	cur, err := b.Lease(ctx, "s", "b:1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ma Mark
+	ha := []Entry(nil)
+	ta := turnOf(engine.Snapshot{State: "stale"}, everyEntry()[1:2], &ha, 10)
+	ta.Fence, ta.Release, ta.Event = old.Token, old.Owner, []byte("stale turn")
+	if err := a.Append(ctx, "s", &ma, ta); !errors.Is(err, ErrFenced) {
+		t.Fatalf("write by the expired holder (token %d) while %s holds token %d: %v, want ErrFenced", old.Token, cur.Owner, cur.Token, err)
+	}
+	select {
+	case e := <-events:
+		t.Errorf("published %q for a turn refused", e)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if sv, err := b.Load(ctx, "s"); err != nil || sv != nil {
+		t.Errorf("the refused turn was stored: %+v, %v", sv, err)
+	}
+	cancel()
+	<-done
+}
