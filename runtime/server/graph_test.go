@@ -112,3 +112,21 @@ func TestGraphOfAStoredSession(t *testing.T) {
 		t.Errorf("a session the store does not hold is highlighted:\n%s", page)
 	}
 }
+
+// TestGraphIsDrawnOnce: the diagram is laid out once however many ask
+// for it.
+func TestGraphIsDrawnOnce(t *testing.T) {
+	ts := startWith(t, nil, func(s *Server) { s.Graph = testGraph })
+	var first *graph.Drawing
+	for range 3 {
+		if resp, page := ts.request(t, http.MethodGet, "/graph"); resp.StatusCode != 200 || !strings.Contains(page, `data-state="main"`) {
+			t.Fatalf("GET /graph: %d\n%s", resp.StatusCode, page)
+		}
+		ts.drawOnce.Do(func() {}) // orders this read after the drawing's write
+		if first == nil {
+			first = ts.drawing
+		} else if ts.drawing != first {
+			t.Error("the diagram is laid out again")
+		}
+	}
+}

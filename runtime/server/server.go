@@ -72,6 +72,10 @@ type Server struct {
 	// metrics.enabled is true, the setting that guards what the bot
 	// shows of its insides; nil: no /graph. Set it before Serve.
 	Graph *graph.Graph
+	// The diagram drawn from Graph by the first GET /graph: every
+	// other highlights a state in it.
+	drawOnce sync.Once
+	drawing  *graph.Drawing
 
 	eng     *engine.Engine
 	cfg     config.Config
