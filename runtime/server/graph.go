@@ -23,7 +23,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	if id := r.URL.Query().Get("session_id"); id != "" && badKey(id) == "" {
 		current = s.stateOf(id)
 	}
-	s.drawOnce.Do(func() { s.drawing = s.Graph.Draw() })
+	s.drawOnce.Do(func() { s.drawing = s.Graph.WithoutLiterals().Draw() })
 	name := html.EscapeString(s.eng.Bot().Name)
 	var b bytes.Buffer
 	b.WriteString(`<!doctype html>
