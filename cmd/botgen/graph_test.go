@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
 
@@ -167,6 +168,26 @@ func TestGraphSVG(t *testing.T) {
 	code, stdout, stderr := botgen(t, "graph", "--format", "svg", examplePath("greetings"))
 	if code != exitInput || stdout != "" || !strings.Contains(stderr, "Graphviz's dot, which is not on PATH") || !strings.Contains(stderr, "apt-get install graphviz") || !strings.Contains(stderr, "brew install graphviz") {
 		t.Errorf("without dot: exit %d, %q", code, stderr)
+	}
+}
+
+// TestGraphSVGTimeout: a dot that does not finish is stopped, and the
+// message says what to write instead.
+func TestGraphSVGTimeout(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "dot"), []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	defer func(d time.Duration) { dotTimeout = d }(dotTimeout)
+	dotTimeout = 200 * time.Millisecond
+	start := time.Now()
+	code, stdout, stderr := botgen(t, "graph", "--format", "svg", examplePath("greetings"))
+	if code != exitInput || stdout != "" || !strings.Contains(stderr, "did not finish in 200ms") || !strings.Contains(stderr, "--format mermaid") || !strings.Contains(stderr, "--format dot") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("dot was stopped after %v", d)
 	}
 }
 
