@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -90,6 +92,11 @@ func cmdGraph(c *cli.Context) error {
 	return nil
 }
 
+// dotTimeout is how long dot may take: its layout grows much faster than
+// the diagram, and a bot of a few hundred states can keep it busy for
+// minutes. A variable so that a test can shorten it.
+var dotTimeout = 60 * time.Second
+
 // renderDOT replaces the DOT text in buf with the SVG Graphviz's dot draws
 // from it.
 func renderDOT(c *cli.Context, buf *bytes.Buffer) error {
@@ -97,11 +104,19 @@ func renderDOT(c *cli.Context, buf *bytes.Buffer) error {
 	if err != nil {
 		return fmt.Errorf("--format svg needs Graphviz's dot, which is not on PATH: %s", installGraphviz)
 	}
-	cmd := exec.CommandContext(c.Context, dot, "-Tsvg")
+	ctx, cancel := context.WithTimeout(c.Context, dotTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, dot, "-Tsvg")
+	// Once dot is killed, what it started may still hold its output open:
+	// stop waiting for that.
+	cmd.WaitDelay = time.Second
 	cmd.Stdin = bytes.NewReader(buf.Bytes())
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return fmt.Errorf("%s -Tsvg did not finish in %v, and was stopped: the diagram is too big for its layout; write --format dot and pipe it to a faster one (Graphviz's sfdp -Tsvg), or --format mermaid", dot, dotTimeout)
+		}
 		return fmt.Errorf("%s -Tsvg: %v: %s", dot, err, strings.TrimSpace(stderr.String()))
 	}
 	*buf = out

@@ -5,10 +5,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/botgen-dev/botgen/dsl"
 )
 
 var updateGraphs = flag.Bool("update", false, "rewrite the diagrams of testdata/graph")
@@ -164,5 +168,65 @@ func TestGraphSVG(t *testing.T) {
 	code, stdout, stderr := botgen(t, "graph", "--format", "svg", examplePath("greetings"))
 	if code != exitInput || stdout != "" || !strings.Contains(stderr, "Graphviz's dot, which is not on PATH") || !strings.Contains(stderr, "apt-get install graphviz") || !strings.Contains(stderr, "brew install graphviz") {
 		t.Errorf("without dot: exit %d, %q", code, stderr)
+	}
+}
+
+// TestGraphSVGTimeout: a dot that does not finish is stopped, and the
+// message says what to write instead.
+func TestGraphSVGTimeout(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "dot"), []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	defer func(d time.Duration) { dotTimeout = d }(dotTimeout)
+	dotTimeout = 200 * time.Millisecond
+	start := time.Now()
+	code, stdout, stderr := botgen(t, "graph", "--format", "svg", examplePath("greetings"))
+	if code != exitInput || stdout != "" || !strings.Contains(stderr, "did not finish in 200ms") || !strings.Contains(stderr, "--format mermaid") || !strings.Contains(stderr, "--format dot") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("dot was stopped after %v", d)
+	}
+}
+
+// TestGraphLiteralsHidden: the labels the checker writes, escapes and
+// """ texts included, lose their string literals in the diagram the bot
+// serves, while botgen graph shows them whole.
+func TestGraphLiteralsHidden(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "codes.bot")
+	src := `bot codes
+
+initial state start {
+    when message == "staff-code-1234" -> staff
+    when contains(message, "a \"x\\") and len(message) > 12 -> staff
+    go staff if message == """code
+with "quotes" 5678"""
+}
+
+state staff {
+    reply "hello"
+    go start
+}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, dot, stderr := botgen(t, "graph", path)
+	if code != 0 || !strings.Contains(dot, `staff-code-1234`) || !strings.Contains(dot, `5678`) {
+		t.Fatalf("botgen graph: exit %d, the literals not whole:\n%s%s", code, dot, stderr)
+	}
+	bot, diags := dsl.Load(path, dsl.CheckOptions{ValidateOnly: true})
+	if bot == nil || bot.Graph == nil || errorCount(diags) > 0 {
+		t.Fatalf("no diagram: %v", diags)
+	}
+	var labels []string
+	for _, e := range bot.Graph.WithoutLiterals().Edges {
+		labels = append(labels, e.Text())
+	}
+	want := []string{`when message == "…"`, `when contains(message, "…") and len(message) > 12`, `go if message == "…"`, "go"}
+	if !slices.Equal(labels, want) {
+		t.Errorf("labels %q, want %q", labels, want)
 	}
 }

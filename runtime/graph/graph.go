@@ -8,6 +8,7 @@ package graph
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -78,6 +79,60 @@ func (e Edge) Text() string {
 		return "on error"
 	}
 	return e.Label
+}
+
+// WithoutLiterals returns a copy of g whose conditions show each string
+// literal as "…": what a bot shows anyone at GET /graph must not publish
+// the texts its conditions compare with (a code, an address). Numbers
+// and names are kept.
+func (g *Graph) WithoutLiterals() *Graph {
+	c := *g
+	c.Edges = slices.Clone(g.Edges)
+	for i, e := range c.Edges {
+		if e.Kind == When || e.Kind == Go || e.Kind == Back {
+			c.Edges[i].Label = withoutLiterals(e.Label)
+		}
+	}
+	return &c
+}
+
+// withoutLiterals replaces the string literals of the condition s with
+// "…", reading them as the language's lexer does: """ to the next """, or
+// " to the next " not escaped by a backslash. One that does not close
+// runs to the end.
+func withoutLiterals(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(`"…"`)
+		s = s[i:]
+		if strings.HasPrefix(s, `"""`) {
+			end := strings.Index(s[3:], `"""`)
+			if end < 0 {
+				return b.String()
+			}
+			s = s[3+end+3:]
+			continue
+		}
+		end := -1
+		for j := 1; j < len(s); j++ {
+			if s[j] == '\\' {
+				j++
+			} else if s[j] == '"' {
+				end = j
+				break
+			}
+		}
+		if end < 0 {
+			return b.String()
+		}
+		s = s[end+1:]
+	}
 }
 
 // automatic reports whether the state takes e without a message: it is

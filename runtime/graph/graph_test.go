@@ -6,6 +6,7 @@ import (
 	"io"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -207,12 +208,15 @@ func parseSVG(t *testing.T, out []byte) []string {
 
 func TestHostileLabels(t *testing.T) {
 	for _, s := range hostile {
-		t.Run(strconv.Quote(s), func(t *testing.T) { checkDiagrams(t, s, s) })
+		t.Run(strconv.Quote(s), func(t *testing.T) {
+			checkDiagrams(t, s, s)
+			checkRedacted(t, s)
+		})
 	}
 }
 
 // FuzzLabels: whatever a state's name or a condition holds, the diagrams
-// stay well-formed and show it.
+// stay well-formed and show it, and the condition's literals can be hidden.
 func FuzzLabels(f *testing.F) {
 	for _, s := range hostile {
 		f.Add(s, s)
@@ -222,6 +226,7 @@ func FuzzLabels(f *testing.F) {
 			return // the graph would name one state twice, or a go has no condition
 		}
 		checkDiagrams(t, name, cond)
+		checkRedacted(t, cond)
 	})
 }
 
@@ -264,5 +269,67 @@ func TestSVGHighlightsTheCurrentState(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "aria-current") {
 		t.Error("a state is highlighted with no current state")
+	}
+}
+
+// checkRedacted: whatever a condition holds, its redaction keeps what is
+// before its first quote, and holds no quote but those of "…".
+func checkRedacted(t *testing.T, cond string) {
+	t.Helper()
+	out := withoutLiterals(cond)
+	i := strings.IndexByte(cond, '"')
+	if i < 0 {
+		if out != cond {
+			t.Errorf("%q, without literals, becomes %q", cond, out)
+		}
+		return
+	}
+	if !strings.HasPrefix(out, cond[:i]+`"…"`) || strings.Contains(strings.ReplaceAll(out, `"…"`, ""), `"`) {
+		t.Errorf("%q without its literals: %q", cond, out)
+	}
+}
+
+func TestWithoutLiterals(t *testing.T) {
+	for _, tc := range []struct{ cond, want string }{
+		{`message == "staff-code-1234"`, `message == "…"`},
+		{`count >= 3 and name != "x"`, `count >= 3 and name != "…"`},
+		{`x == "a\"b" and y != "c"`, `x == "…" and y != "…"`},
+		{`x == "back\\" or y == "z\\\"" or n == 2`, `x == "…" or y == "…" or n == 2`},
+		{`"" == message`, `"…" == message`},
+		{`contains(message, "{code} \u00e9") and user.age > 17.5`, `contains(message, "…") and user.age > 17.5`},
+		{"\"\"\"two\n\"lines\" \"\" secret\"\"\" == text and ok", `"…" == text and ok`},
+		{`"""a""" + "b" + """"""`, `"…" + "…" + "…"`},
+		{`""""" == x`, `"…"`}, // """ and no """ after it: a text never closed
+		{`x == "never closed and y == 2`, `x == "…"`},
+		{`x == "ends in an escape\`, `x == "…"`},
+		{`x == """never closed "a" secret`, `x == "…"`},
+		{"x == \"\xff\\\xff\" or \"s\"", `x == "…" or "…"`},
+		{`n > 3 and not done`, `n > 3 and not done`},
+	} {
+		if got := withoutLiterals(tc.cond); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.cond, got, tc.want)
+		}
+		checkRedacted(t, tc.cond)
+	}
+
+	g := hostileGraph("shown", `message == "staff-code-1234"`)
+	g.Edges = append(g.Edges, Edge{From: "start", To: "shown", Kind: Intent, Label: "hello"}, Edge{From: "start", To: "shown", Kind: File, Label: "text/csv"})
+	before := slices.Clone(g.Edges)
+	r := g.WithoutLiterals()
+	if !slices.Equal(g.Edges, before) {
+		t.Error("WithoutLiterals changes the graph it copies")
+	}
+	var svg bytes.Buffer
+	if err := r.WriteSVG(&svg, ""); err != nil {
+		t.Fatal(err)
+	}
+	texts := parseSVG(t, svg.Bytes())
+	for _, want := range []string{`when message == "…"`, `go if message == "…"`, `go back if message == "…"`, "hello", "file text/csv", `file image/*, message == "staff-code-1234"`} {
+		if !contains(texts, want) {
+			t.Errorf("no label %q in %q", want, texts)
+		}
+	}
+	if n := strings.Count(svg.String(), "staff-code-1234"); n != 1 {
+		t.Errorf("the literal is drawn %d times, want once (in the file's MIME types, which are no condition)", n)
 	}
 }

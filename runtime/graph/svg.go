@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -33,8 +34,41 @@ type box struct {
 // state down (a state's row is its distance from the initial state or
 // from any state, for a global intent's target), the states no path
 // reaches in a row apart at the bottom. The state named current, if any,
-// is highlighted.
+// is highlighted. It is g.Draw().WriteSVG(w, current).
 func (g *Graph) WriteSVG(w io.Writer, current string) error {
+	return g.Draw().WriteSVG(w, current)
+}
+
+// Drawing is a diagram laid out and drawn once, to be written with any
+// state highlighted: a server draws its bot once and highlights each
+// viewer's state.
+type Drawing struct {
+	svg string // no state highlighted
+	// Where each state's group is highlighted: the end of its class
+	// attribute's value, and of its attributes.
+	marks map[string][2]int
+}
+
+// WriteSVG writes the drawing with the state named current, if any,
+// highlighted.
+func (d *Drawing) WriteSVG(w io.Writer, current string) error {
+	m, ok := d.marks[current]
+	if !ok {
+		_, err := io.WriteString(w, d.svg)
+		return err
+	}
+	for _, s := range []string{d.svg[:m[0]], " current", d.svg[m[0]:m[1]], ` aria-current="step"`, d.svg[m[1]:]} {
+		if _, err := io.WriteString(w, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Draw lays g out as WriteSVG describes, in time near linear in its
+// states and edges: what a bot serves must stay cheap however many
+// states its author wrote.
+func (g *Graph) Draw() *Drawing {
 	ids, states := g.ids()
 	n := len(states)
 	boxes := make([]box, n, n+1)
@@ -51,9 +85,6 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 		if s.Unreachable {
 			kind += " unreachable"
 		}
-		if s.Name == current {
-			kind += " current"
-		}
 		boxes[i] = box{name: s.Name, w: max(90, charW*float64(len([]rune(s.Name)))+28), row: -1, kind: kind}
 	}
 	anyNode := -1
@@ -62,10 +93,24 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 		index[""] = n
 		boxes = append(boxes, box{name: AnyState, w: charW*float64(len(AnyState)) + 28, row: -1, kind: "any", ofAnyState: true})
 	}
-	var edges []Edge
+	// The drawn edges, with their ends' indexes, and each node's edges
+	// out and in (but those of go back, whose end is the caller), in
+	// the edges' order.
+	type drawn struct {
+		Edge
+		from, to int
+	}
+	var edges []drawn
+	out := make([][]int, len(boxes))
+	in := make([][]int, len(boxes))
 	for _, e := range g.Edges {
 		if _, _, ok := edgeEnds(ids, e); ok {
-			edges = append(edges, e)
+			from, to := index[e.From], index[e.To]
+			edges = append(edges, drawn{e, from, to})
+			if e.To != "" {
+				out[from] = append(out[from], to)
+				in[to] = append(in[to], from)
+			}
 		}
 	}
 
@@ -85,11 +130,8 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
-		for _, e := range edges {
-			if e.To == "" || index[e.From] != cur {
-				continue
-			}
-			if to := index[e.To]; boxes[to].row < 0 {
+		for _, to := range out[cur] {
+			if boxes[to].row < 0 {
 				boxes[to].row = boxes[cur].row + 1
 				queue = append(queue, to)
 			}
@@ -117,13 +159,12 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 		byRow[b.row] = append(byRow[b.row], i)
 	}
 	place := make([]float64, len(boxes))
+	key := make([]float64, len(boxes))
 	for r, row := range byRow {
-		key := make(map[int]float64, len(row))
 		for k, i := range row {
 			sum, cnt := 0.0, 0
-			for _, e := range edges {
-				from, to := index[e.From], index[e.To]
-				if e.To != "" && to == i && boxes[from].row < r {
+			for _, from := range in[i] {
+				if boxes[from].row < r {
 					sum += place[from]
 					cnt++
 				}
@@ -172,6 +213,15 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 			x += boxes[i].w + nodeGap
 		}
 	}
+	// The right end of each row, for the lanes of the edges that go up
+	// past rows: the rightmost of a span of rows is one lookup.
+	right := newRangeMax(rows, func(r int) float64 {
+		if row := byRow[r]; len(row) > 0 {
+			b := boxes[row[len(row)-1]]
+			return b.x + b.w/2
+		}
+		return 0
+	})
 
 	var body strings.Builder
 	maxX, maxY := margin+width, top+float64(rows)*(nodeH+rowGap)-rowGap
@@ -184,7 +234,7 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 	// Edges under the states: a pair's parallel edges spread apart.
 	seen := map[[2]int]int{}
 	for _, e := range edges {
-		from, to := index[e.From], index[e.To]
+		from, to := e.from, e.to
 		k := seen[[2]int{from, to}]
 		seen[[2]int{from, to}]++
 		a, b := boxes[from], boxes[to]
@@ -212,13 +262,7 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 			path = fmt.Sprintf("M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", a.x, sy, a.x, sy-lift, b.x, sy-lift, b.x, sy)
 			lx, ly = (a.x+b.x)/2, sy-lift*0.75
 		case a.row > b.row+1: // up past other rows: in a lane right of those between
-			side := 0.0
-			for _, c := range boxes {
-				if c.row > b.row && c.row < a.row {
-					side = max(side, c.x+c.w/2)
-				}
-			}
-			side += 28 + off
+			side := max(0, right.of(b.row+1, a.row-1)) + 28 + off
 			sx, tx := a.x+a.w/4+off, b.x+b.w/4+off
 			sy, ty := a.y-nodeH/2, b.y+nodeH/2
 			y1, y2 := sy-rowGap/3, ty+rowGap/3
@@ -253,27 +297,53 @@ func (g *Graph) WriteSVG(w io.Writer, current string) error {
 			break
 		}
 	}
-	for i, b := range boxes {
-		attr := ""
-		if i < n {
-			attr = fmt.Sprintf(` data-state="%s"`, xmlText(b.name))
-			if b.name == current {
-				attr += ` aria-current="step"`
-			}
-		}
-		fmt.Fprintf(&body, `<g class="%s"%s><rect x="%.1f" y="%.1f" width="%.1f" height="%.0f" rx="10"/><text x="%.1f" y="%.1f">%s</text></g>`+"\n",
-			b.kind, attr, b.x-b.w/2, b.y-nodeH/2, b.w, nodeH, b.x, b.y+4.5, xmlText(oneLine(b.name)))
-	}
-
 	W, H := maxX+margin, maxY+margin
-	var out strings.Builder
-	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" class="bot-graph" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="%s">`+"\n",
+	var svg strings.Builder
+	svg.Grow(body.Len() + len(svgStyle) + 256 + 160*len(boxes))
+	fmt.Fprintf(&svg, `<svg xmlns="http://www.w3.org/2000/svg" class="bot-graph" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="%s">`+"\n",
 		W, H, W, H, xmlText("The states of "+g.Bot))
-	out.WriteString(svgStyle)
-	out.WriteString(body.String())
-	out.WriteString("</svg>\n")
-	_, err := io.WriteString(w, out.String())
-	return err
+	svg.WriteString(svgStyle)
+	svg.WriteString(body.String())
+	marks := make(map[string][2]int, n)
+	for i, b := range boxes {
+		fmt.Fprintf(&svg, `<g class="%s`, b.kind)
+		if i < n {
+			mark := svg.Len()
+			fmt.Fprintf(&svg, `" data-state="%s`, xmlText(b.name))
+			marks[b.name] = [2]int{mark, svg.Len() + 1}
+		}
+		fmt.Fprintf(&svg, `"><rect x="%.1f" y="%.1f" width="%.1f" height="%.0f" rx="10"/><text x="%.1f" y="%.1f">%s</text></g>`+"\n",
+			b.x-b.w/2, b.y-nodeH/2, b.w, nodeH, b.x, b.y+4.5, xmlText(oneLine(b.name)))
+	}
+	svg.WriteString("</svg>\n")
+	return &Drawing{svg: svg.String(), marks: marks}
+}
+
+// rangeMax answers the greatest of n values over any span of them in
+// constant time, from a table of the greatest over the spans of each
+// length 2^k (a sparse table: n log n to build).
+type rangeMax [][]float64
+
+func newRangeMax(n int, value func(int) float64) rangeMax {
+	t := rangeMax{make([]float64, n)}
+	for i := range n {
+		t[0][i] = value(i)
+	}
+	for k := 1; 1<<k <= n; k++ {
+		prev, half := t[k-1], 1<<(k-1)
+		level := make([]float64, n-1<<k+1)
+		for i := range level {
+			level[i] = max(prev[i], prev[i+half])
+		}
+		t = append(t, level)
+	}
+	return t
+}
+
+// of returns the greatest of the values lo to hi, both included; lo <= hi.
+func (t rangeMax) of(lo, hi int) float64 {
+	k := bits.Len(uint(hi-lo+1)) - 1
+	return max(t[k][lo], t[k][hi-1<<k+1])
 }
 
 // svgStyle makes the drawing stand alone; a page that shows it may restyle

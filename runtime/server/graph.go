@@ -16,17 +16,14 @@ const graphPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'no
 // serveGraph answers GET /graph with a page that draws the bot's states;
 // with ?session_id=, the state that session is in is highlighted. Only
 // who knows a session's id, which is what attaches a chat connection to
-// it, learns its state.
+// it, learns its state. The diagram is laid out once, by the first
+// request: anyone may ask for the page, as often as they like.
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	current := ""
 	if id := r.URL.Query().Get("session_id"); id != "" && badKey(id) == "" {
 		current = s.stateOf(id)
 	}
-	var svg bytes.Buffer
-	if err := s.Graph.WriteSVG(&svg, current); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
+	s.drawOnce.Do(func() { s.drawing = s.Graph.WithoutLiterals().Draw() })
 	name := html.EscapeString(s.eng.Bot().Name)
 	var b bytes.Buffer
 	b.WriteString(`<!doctype html>
@@ -53,7 +50,10 @@ p{margin:0 0 12px;color:#444;font-size:14px}
 		b.WriteString(`<p id="current">Open this page from the bot's chat page to see the state your conversation is in.</p>`)
 	}
 	b.WriteString("\n<p>Bold: the initial state; blue: reached by a global intent from any state; dashed arrows: taken without a message (go, go back, on error).</p>\n<div class=\"wrap\">\n")
-	b.Write(svg.Bytes())
+	if err := s.drawing.WriteSVG(&b, current); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	b.WriteString("</div>\n</body>\n</html>\n")
 
 	h := w.Header()

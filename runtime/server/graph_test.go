@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,5 +111,45 @@ func TestGraphOfAStoredSession(t *testing.T) {
 	}
 	if _, page := b.request(t, http.MethodGet, "/graph?session_id=nobody"); strings.Contains(page, "aria-current") {
 		t.Errorf("a session the store does not hold is highlighted:\n%s", page)
+	}
+}
+
+// TestGraphHidesLiterals: the page shows conditions with their string
+// literals hidden, and the server leaves the graph it was given whole.
+func TestGraphHidesLiterals(t *testing.T) {
+	g := *testGraph
+	g.Edges = append(slices.Clone(g.Edges),
+		graph.Edge{From: "main", To: "hello", Kind: graph.When, Label: `message == "staff-code-1234" and n > 2`},
+		graph.Edge{From: "main", To: "slow", Kind: graph.Go, Label: `name == "a\"staff-code-5678" or name == "x"`})
+	ts := startWith(t, nil, func(s *Server) { s.Graph = &g })
+	resp, page := ts.request(t, http.MethodGet, "/graph")
+	if resp.StatusCode != 200 || strings.Contains(page, "staff-code") {
+		t.Fatalf("GET /graph: %d, shows the literals:\n%s", resp.StatusCode, page)
+	}
+	for _, want := range []string{`when message == &quot;…&quot; and n &gt; 2`, `go if name == &quot;…&quot; or name == &quot;…&quot;`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %q in\n%s", want, page)
+		}
+	}
+	if !strings.Contains(g.Edges[len(g.Edges)-2].Label, "staff-code-1234") {
+		t.Error("the server changes the graph it was given")
+	}
+}
+
+// TestGraphIsDrawnOnce: the diagram is laid out once however many ask
+// for it.
+func TestGraphIsDrawnOnce(t *testing.T) {
+	ts := startWith(t, nil, func(s *Server) { s.Graph = testGraph })
+	var first *graph.Drawing
+	for range 3 {
+		if resp, page := ts.request(t, http.MethodGet, "/graph"); resp.StatusCode != 200 || !strings.Contains(page, `data-state="main"`) {
+			t.Fatalf("GET /graph: %d\n%s", resp.StatusCode, page)
+		}
+		ts.drawOnce.Do(func() {}) // orders this read after the drawing's write
+		if first == nil {
+			first = ts.drawing
+		} else if ts.drawing != first {
+			t.Error("the diagram is laid out again")
+		}
 	}
 }

@@ -70,8 +70,14 @@ type Server struct {
 	NewSession func(key string, s *engine.Session)
 	// Graph is the bot's state diagram, drawn at GET /graph when
 	// metrics.enabled is true, the setting that guards what the bot
-	// shows of its insides; nil: no /graph. Set it before Serve.
+	// shows of its insides; nil: no /graph. Its conditions are shown
+	// with their string literals hidden. Set it before Serve.
 	Graph *graph.Graph
+	// The diagram drawn from Graph, its conditions without their
+	// literals, by the first GET /graph: every other highlights a state
+	// in it.
+	drawOnce sync.Once
+	drawing  *graph.Drawing
 
 	eng     *engine.Engine
 	cfg     config.Config
