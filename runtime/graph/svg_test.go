@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
 	"math/rand"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"testing"
-	"time"
 )
 
 // bigGraph is a diagram of n states in a ring, each with k conditions to
@@ -45,33 +41,6 @@ func BenchmarkWriteSVG(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// TestDrawIsNearLinear: sixteen times the states and edges take about
-// sixteen times as long to draw, not 256 (each state searching all the
-// edges). Each size is timed several times, in turns, without the
-// collector, and the fastest run counts, so that a busy machine slows
-// both alike or neither.
-func TestDrawIsNearLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("times drawings of thousands of states")
-	}
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	for _, chain := range []bool{false, true} {
-		graphs := []*Graph{bigGraph(100, 3, chain), bigGraph(1600, 3, chain)}
-		best := []time.Duration{math.MaxInt64, math.MaxInt64}
-		for range 3 {
-			runtime.GC()
-			for i, g := range graphs {
-				start := time.Now()
-				g.Draw()
-				best[i] = min(best[i], time.Since(start))
-			}
-		}
-		if ratio := float64(best[1]) / float64(best[0]); ratio > 64 {
-			t.Errorf("chain=%v: 100 states drawn in %v, 1,600 in %v: %.0f times as long", chain, best[0], best[1], ratio)
-		}
 	}
 }
 
