@@ -211,6 +211,10 @@ var longLines = []struct {
 	{"sum", func(n int) string {
 		return "bot b\ninitial state s {\n    set a = 1\n    set a = a" + strings.Repeat("+a", n/2) + "\n}\n"
 	}},
+	// Many strings among names.
+	{"strings", func(n int) string {
+		return "bot b\ninitial state s {\n    set a = \"\"\n    set a = a" + strings.Repeat(` + "{a}" + a`, n/15) + "\n}\n"
+	}},
 }
 
 // BenchmarkLongLine colours documents of one long line, of two lengths:

@@ -318,15 +318,14 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 		case syntax.TextToken:
 			// Line by line, with the names and the tokens of
 			// interpolations inside cut out.
+			// inside is read up to the string's end, not copied: the
+			// pieces after it on its lines may be many.
 			var inside []piece
 			if parsed {
-				last := line + strings.Count(t.Value, "\n")
 				i, _ := slices.BinarySearchFunc(pieces, [2]int{line, col}, func(p piece, at [2]int) int {
 					return cmpPos(p.line, p.col, at[0], at[1])
 				})
-				for ; i < len(pieces) && pieces[i].line <= last; i++ {
-					inside = append(inside, pieces[i])
-				}
+				inside = pieces[i:]
 			}
 			l, c := line, col
 			for i, part := range strings.Split(t.Value, "\n") {
