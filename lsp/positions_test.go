@@ -102,7 +102,7 @@ func TestLineIndexConversions(t *testing.T) {
 			if got, want := wordEnd(x, line, col), scanWordEnd(text, col); got != want {
 				t.Errorf("wordEnd(%q, %d) = %d, want %d", text, col, got, want)
 			}
-			for n := 0; n <= 4; n++ {
+			for n := -2; n <= 4; n++ {
 				if got, want := x.blank(line, col, n), scanBlank(text, col, n); got != want {
 					t.Errorf("blank(%q, %d, %d) = %v, want %v", text, col, n, got, want)
 				}

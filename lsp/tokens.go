@@ -100,7 +100,7 @@ func (x *lineIndex) position(line, col int) position {
 func (x *lineIndex) blank(line, col, n int) bool {
 	from, _ := x.offsets(line, col)
 	to, _ := x.offsets(line, col+n)
-	return strings.Trim(x.text(line)[from:to], " \t") == ""
+	return to <= from || strings.Trim(x.text(line)[from:to], " \t") == ""
 }
 
 // writtenAt reports whether text is written at line:col.
