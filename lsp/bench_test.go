@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/botgen-dev/botgen/dsl/symbols"
@@ -184,4 +186,68 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	w.n += len(p)
 	w.last = append(w.last[:0], p...)
 	return len(p), nil
+}
+
+// longLines are documents whose text is mostly one long line, n bytes
+// long: what made the conversion of columns rescan the line for each
+// token, quadratic in its length.
+var longLines = []struct {
+	name string
+	text func(n int) string
+}{
+	// A line that does not parse (too deep): coloured token by token.
+	{"minus", func(n int) string {
+		return "bot b\ninitial state s {\n    set x = " + strings.Repeat("-", n) + "1\n}\n"
+	}},
+	// Many interpolations in one string.
+	{"interpolations", func(n int) string {
+		return "bot b\nvar a = 1\ninitial state s {\n    reply \"" + strings.Repeat("{a}", n/3) + "\"\n}\n"
+	}},
+	// One long interpolation: its positions mapped back into the string.
+	{"interpolation", func(n int) string {
+		return "bot b\nvar a = 1\ninitial state s {\n    reply \"{a" + strings.Repeat("+a", n/2) + "}\"\n}\n"
+	}},
+	// One long expression.
+	{"sum", func(n int) string {
+		return "bot b\ninitial state s {\n    set a = 1\n    set a = a" + strings.Repeat("+a", n/2) + "\n}\n"
+	}},
+	// Many strings among names.
+	{"strings", func(n int) string {
+		return "bot b\ninitial state s {\n    set a = \"\"\n    set a = a" + strings.Repeat(` + "{a}" + a`, n/15) + "\n}\n"
+	}},
+}
+
+// BenchmarkLongLine colours documents of one long line, of two lengths:
+// the time per byte must not grow with the line.
+func BenchmarkLongLine(b *testing.B) {
+	for _, c := range longLines {
+		for _, n := range []int{50_000, 200_000} {
+			b.Run(fmt.Sprintf("%s/%dKB", c.name, n/1000), func(b *testing.B) {
+				request(b, "file:///long.bot", []byte(c.text(n)), "textDocument/semanticTokens/full", map[string]any{}, nil)
+			})
+		}
+	}
+}
+
+// BenchmarkLongLineReferences lists the references of a name written
+// 100,000 times on one line, and highlights them.
+func BenchmarkLongLineReferences(b *testing.B) {
+	src := []byte(longLines[3].text(200_000))
+	at := map[string]any{"line": 3, "character": 8}
+	for _, m := range []string{"textDocument/references", "textDocument/documentHighlight"} {
+		b.Run(path.Base(m), func(b *testing.B) {
+			request(b, "file:///long.bot", src, m, map[string]any{"position": at, "context": map[string]any{"includeDeclaration": true}}, nil)
+		})
+	}
+}
+
+// BenchmarkManyDeclarations lists the declarations of a bot of 20,000
+// states, for an editor's outline.
+func BenchmarkManyDeclarations(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("bot big\n")
+	for i := range 20_000 {
+		fmt.Fprintf(&sb, "state s%d { go s%d }\n", i, (i+1)%20_000)
+	}
+	request(b, "file:///big.bot", []byte(sb.String()), "textDocument/documentSymbol", map[string]any{}, nil)
 }

@@ -427,13 +427,6 @@ func lineText(src []byte, n int) string {
 	return strings.TrimRight(lines[n-1], "\r")
 }
 
-// toPosition converts a 1-based line and rune column to an LSP position.
-func toPosition(src []byte, line, col int) position {
-	text := []rune(lineText(src, line))
-	col = min(max(col-1, 0), len(text))
-	return position{Line: max(line-1, 0), Character: len(utf16.Encode(text[:col]))}
-}
-
 // fromPosition converts an LSP position to a 1-based line and rune column.
 func fromPosition(src []byte, p position) (line, col int) {
 	text := []rune(lineText(src, p.Line+1))
@@ -449,32 +442,40 @@ func fromPosition(src []byte, p position) (line, col int) {
 
 // wordEnd returns the rune column just past the word that starts at line:col,
 // so that a diagnostic underlines the word it is about (at least one rune).
-func wordEnd(src []byte, line, col int) int {
-	text := []rune(lineText(src, line))
-	i := col - 1
-	if i < 0 || i >= len(text) {
+// It reads from col on, not from the line's start: a line may have many
+// diagnostics.
+func wordEnd(lines *lineIndex, line, col int) int {
+	from, _ := lines.offsets(line, col)
+	rest := lines.text(line)[from:]
+	if col < 1 || rest == "" {
 		return col + 1
 	}
 	isWord := func(r rune) bool {
 		return r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > utf8.RuneSelf
 	}
-	if text[i] == '"' { // a string: to its closing quote on this line
-		for j := i + 1; j < len(text); j++ {
-			if text[j] == '\\' {
-				j++
-				continue
+	if rest[0] == '"' { // a string: to its closing quote on this line
+		k, escaped := 1, false // k: the runes read from col
+		for _, r := range rest[1:] {
+			switch {
+			case escaped:
+				escaped = false
+			case r == '\\':
+				escaped = true
+			case r == '"':
+				return col + k + 1
 			}
-			if text[j] == '"' {
-				return j + 2
-			}
+			k++
 		}
-		return len(text) + 1
+		return col + k
 	}
-	j := i
-	for j < len(text) && isWord(text[j]) {
-		j++
+	k := 0
+	for _, r := range rest {
+		if !isWord(r) {
+			break
+		}
+		k++
 	}
-	return max(j, i+1) + 1
+	return col + max(k, 1)
 }
 
 // pathOf returns the file path of a file: URI (the URI itself otherwise).
@@ -510,7 +511,7 @@ func (s *Server) publish(uri string) {
 		if d.Severity == dsl.Warning {
 			severity = 2
 		}
-		r := lspRange{lines.position(pos.Line, pos.Col), lines.position(pos.Line, wordEnd(src, pos.Line, pos.Col))}
+		r := lspRange{lines.position(pos.Line, pos.Col), lines.position(pos.Line, wordEnd(lines, pos.Line, pos.Col))}
 		// A hint's replacement is offered only where the misspelt name
 		// is written as the checker read it; the diagnostic then
 		// underlines that name exactly.
@@ -570,8 +571,8 @@ func declarationAt(path string, src []byte, line, col int) (symbols.Symbol, bool
 }
 
 // nameRange is the range of a declared name.
-func nameRange(src []byte, d symbols.Symbol) lspRange {
-	return lspRange{toPosition(src, d.Pos.Line, d.Pos.Col), toPosition(src, d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))}
+func nameRange(lines *lineIndex, d symbols.Symbol) lspRange {
+	return lspRange{lines.position(d.Pos.Line, d.Pos.Col), lines.position(d.Pos.Line, d.Pos.Col+utf8.RuneCountInString(d.Name))}
 }
 
 // definition returns the location of the declaration of the name at p, in
@@ -589,21 +590,22 @@ func (s *Server) definition(p place) any {
 		}
 	}
 	if d, ok := declarationAt(p.path, p.src, p.line, p.col); ok {
-		return map[string]any{"uri": p.uri, "range": nameRange(p.src, d)}
+		return map[string]any{"uri": p.uri, "range": nameRange(newLineIndex(p.src), d)}
 	}
 	if f, ok := s.goFunc(p); ok {
 		src, err := os.ReadFile(f.Pos.File)
 		if err != nil {
 			return nil
 		}
-		line := lineText(src, f.Pos.Line)
+		lines := newLineIndex(src)
+		line := lines.text(f.Pos.Line)
 		col := utf8.RuneCountInString(line[:min(max(f.Pos.Col-1, 0), len(line))]) + 1 // Go's columns count bytes
 		end := col + utf8.RuneCountInString("func ")
 		if i := strings.Index(line, f.Name); i >= 0 {
 			col = utf8.RuneCountInString(line[:i]) + 1
 			end = col + utf8.RuneCountInString(f.Name)
 		}
-		return map[string]any{"uri": "file://" + filepath.ToSlash(f.Pos.File), "range": lspRange{toPosition(src, f.Pos.Line, col), toPosition(src, f.Pos.Line, end)}}
+		return map[string]any{"uri": "file://" + filepath.ToSlash(f.Pos.File), "range": lspRange{lines.position(f.Pos.Line, col), lines.position(f.Pos.Line, end)}}
 	}
 	return nil
 }
@@ -652,8 +654,9 @@ var symbolKinds = map[symbols.Kind]int{
 // documentSymbols lists the declarations, for an editor's outline.
 func documentSymbols(path string, src []byte) []map[string]any {
 	out := []map[string]any{}
+	lines := newLineIndex(src)
 	for _, d := range symbols.Declarations(path, src) {
-		r := nameRange(src, d)
+		r := nameRange(lines, d)
 		out = append(out, map[string]any{"name": d.Name, "detail": d.Kind.String(), "kind": symbolKinds[d.Kind], "range": r, "selectionRange": r})
 	}
 	return out

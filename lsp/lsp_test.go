@@ -320,6 +320,9 @@ func TestHostileDocuments(t *testing.T) {
 		if resp, _ := e.call("textDocument/documentSymbol", map[string]any{"textDocument": doc(uri)}); resp["error"] != nil {
 			t.Errorf("documentSymbol: %v", resp)
 		}
+		if resp, _ := e.call("textDocument/semanticTokens/full", map[string]any{"textDocument": doc(uri)}); resp["error"] != nil {
+			t.Errorf("semantic tokens: %v", resp)
+		}
 		t.Logf("document %d (%d bytes): answered in %v", i, len(c.text), time.Since(start))
 	}
 	// A good document after them is checked as ever.

@@ -11,15 +11,30 @@ import (
 )
 
 // lineIndex is a document split into lines once, for the requests that
-// convert many positions.
-type lineIndex struct{ lines []string }
+// convert many positions. Each line's columns are mapped to offsets the
+// first time the line is asked about, so that a conversion is a lookup:
+// rescanning the line for each of its tokens would be quadratic in its
+// length.
+type lineIndex struct {
+	lines []string
+	cols  []*lineCols // by line, 0-based; nil until asked about
+}
+
+// lineCols maps the rune columns of a line that is not all ASCII to
+// offsets: bytes[c-1] and units[c-1] are where column c starts, in bytes
+// and in UTF-16 code units; the last entries are the line's lengths. A
+// line all ASCII needs no table (asciiLine): its offsets are its columns
+// less one.
+type lineCols struct{ bytes, units []int32 }
+
+var asciiLine = &lineCols{}
 
 func newLineIndex(src []byte) *lineIndex {
 	lines := strings.Split(string(src), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
-	return &lineIndex{lines}
+	return &lineIndex{lines, make([]*lineCols, len(lines))}
 }
 
 // text returns line n (1-based), or "".
@@ -30,43 +45,68 @@ func (x *lineIndex) text(n int) string {
 	return x.lines[n-1]
 }
 
-// position converts a 1-based line and rune column, as toPosition does.
-func (x *lineIndex) position(line, col int) position {
-	text := x.text(line)
-	units, i := 0, 1
-	for _, r := range text {
-		if i >= col {
-			break
-		}
-		units += utf16.RuneLen(r)
-		i++
+// offsets returns the byte and UTF-16 offsets of column col (1-based, in
+// runes) of line n, clamped to the line: 0 before it, its lengths past it.
+func (x *lineIndex) offsets(n, col int) (byteOff, units int) {
+	text := x.text(n)
+	if text == "" {
+		return 0, 0
 	}
+	c := x.cols[n-1]
+	if c == nil {
+		c = columns(text)
+		x.cols[n-1] = c
+	}
+	if c == asciiLine {
+		i := min(max(col-1, 0), len(text))
+		return i, i
+	}
+	i := min(max(col-1, 0), len(c.units)-1)
+	return int(c.bytes[i]), int(c.units[i])
+}
+
+// columns maps the rune columns of a line to offsets. Runes are read as
+// range reads them (an invalid byte is one rune, U+FFFD), as the lexer's
+// columns count them.
+func columns(text string) *lineCols {
+	ascii := true
+	for i := 0; i < len(text) && ascii; i++ {
+		ascii = text[i] < utf8.RuneSelf
+	}
+	if ascii {
+		return asciiLine
+	}
+	n := utf8.RuneCountInString(text) + 1
+	c := &lineCols{make([]int32, 0, n), make([]int32, 0, n)}
+	units := 0
+	for i, r := range text {
+		c.bytes = append(c.bytes, int32(i))
+		c.units = append(c.units, int32(units))
+		units += utf16.RuneLen(r)
+	}
+	c.bytes = append(c.bytes, int32(len(text)))
+	c.units = append(c.units, int32(units))
+	return c
+}
+
+// position converts a 1-based line and rune column to an LSP position: a
+// column past the line's end is its end.
+func (x *lineIndex) position(line, col int) position {
+	_, units := x.offsets(line, col)
 	return position{Line: max(line-1, 0), Character: units}
 }
 
 // blank reports whether runes [col, col+n) of a line are blanks.
 func (x *lineIndex) blank(line, col, n int) bool {
-	i := 1
-	for _, r := range x.text(line) {
-		if i >= col+n {
-			break
-		}
-		if i >= col && r != ' ' && r != '\t' {
-			return false
-		}
-		i++
-	}
-	return true
+	from, _ := x.offsets(line, col)
+	to, _ := x.offsets(line, col+n)
+	return to <= from || strings.Trim(x.text(line)[from:to], " \t") == ""
 }
 
 // writtenAt reports whether text is written at line:col.
 func (x *lineIndex) writtenAt(line, col int, text string) bool {
-	l := x.text(line)
-	for i := 1; i < col && l != ""; i++ {
-		_, size := utf8.DecodeRuneInString(l)
-		l = l[size:]
-	}
-	return text != "" && strings.HasPrefix(l, text)
+	from, _ := x.offsets(line, col)
+	return text != "" && strings.HasPrefix(x.text(line)[from:], text)
 }
 
 // The semantic token types and modifiers the server announces; a token
@@ -167,28 +207,21 @@ func encodeTokens(toks []semToken) []int {
 // refers to when the file parses (ix, when parsed), by what declares it
 // otherwise; what is inside strings (the tokens of interpolations, a
 // sentence's parameters) is cut out of them. Tokens spanning lines are
-// split at line ends, and none overlap.
+// split at line ends, and none overlap. A document over the size limit
+// has none, as it has no outline and no completions: its diagnostic says
+// why.
 func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []semToken {
+	if len(src) > syntax.DefaultMaxSourceSize {
+		return nil
+	}
 	lines := newLineIndex(src)
 	var out []semToken
 	// emit colours runes [col, col+n) of a 1-based line.
 	emit := func(line, col, n int, typ string, mods int) {
-		text := lines.text(line)
 		if n <= 0 || typ == "" {
 			return
 		}
-		start := lines.position(line, col).Character
-		end := start
-		i := 1
-		for _, r := range text {
-			if i >= col+n {
-				break
-			}
-			if i >= col {
-				end += utf16.RuneLen(r)
-			}
-			i++
-		}
+		start, end := lines.position(line, col).Character, lines.position(line, col+n).Character
 		if end > start {
 			out = append(out, semToken{line - 1, start, end - start, tokenType(typ), mods})
 		}
@@ -285,15 +318,14 @@ func semanticTokens(path string, src []byte, ix *symbols.Index, parsed bool) []s
 		case syntax.TextToken:
 			// Line by line, with the names and the tokens of
 			// interpolations inside cut out.
+			// inside is read up to the string's end, not copied: the
+			// pieces after it on its lines may be many.
 			var inside []piece
 			if parsed {
-				last := line + strings.Count(t.Value, "\n")
 				i, _ := slices.BinarySearchFunc(pieces, [2]int{line, col}, func(p piece, at [2]int) int {
 					return cmpPos(p.line, p.col, at[0], at[1])
 				})
-				for ; i < len(pieces) && pieces[i].line <= last; i++ {
-					inside = append(inside, pieces[i])
-				}
+				inside = pieces[i:]
 			}
 			l, c := line, col
 			for i, part := range strings.Split(t.Value, "\n") {

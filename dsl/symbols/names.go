@@ -2,6 +2,7 @@ package symbols
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -550,13 +551,10 @@ func (w *walker) interpolation(expr []syntax.Char, closing ir.Pos) {
 		offsets[i] = off
 		off += utf8.RuneLen(c.R)
 	}
+	// The parser reports a position for every node: a search, not a
+	// scan, keeps a long interpolation linear.
 	mapPos := func(p lexer.Position) ir.Pos {
-		for i := range expr {
-			if offsets[i] >= p.Offset {
-				return expr[i].Pos
-			}
-		}
-		return expr[len(expr)-1].Pos
+		return expr[min(sort.SearchInts(offsets, p.Offset), len(expr)-1)].Pos
 	}
 	e, diags := syntax.ParseExpr(w.filename, src, mapPos)
 	if e == nil || diags.HasErrors() {
