@@ -387,7 +387,9 @@ func (a Answer) forever(s *Server, w http.ResponseWriter, r *http.Request, quote
 		case <-r.Context().Done():
 			return
 		case <-s.done:
-			return
+			// Cut, not ended: returning would let net/http end the
+			// body cleanly before Close cuts the connection.
+			panic(http.ErrAbortHandler)
 		default:
 		}
 		if _, err := w.Write(chunk); err != nil {
