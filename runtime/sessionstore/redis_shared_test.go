@@ -184,16 +184,8 @@ func soon(t *testing.T) context.Context {
 // its holder.
 func TestAppendPublishesAndReleases(t *testing.T) {
 	a, b := openShared(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	events := make(chan string, 8)
-	ready := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = b.Subscribe(ctx, func(e []byte) { events <- string(e) }, func() { ready <- struct{}{} })
-	}()
-	<-ready
+	ctx := context.Background()
+	events := subscribed(t, b)
 
 	old, err := a.Lease(ctx, "s", "a:1", 50*time.Millisecond)
 	if err != nil {
@@ -241,8 +233,6 @@ func TestAppendPublishesAndReleases(t *testing.T) {
 	if !errors.Is(err, ErrLeaseBusy) {
 		t.Errorf("the lease of %s was taken: %v", next.Owner, err)
 	}
-	cancel()
-	<-done
 }
 
 // TestFencingRefusesWriterAfterNewLease: a holder whose lease expired
@@ -251,16 +241,8 @@ func TestAppendPublishesAndReleases(t *testing.T) {
 // stale one, and would overwrite it.
 func TestFencingRefusesWriterAfterNewLease(t *testing.T) {
 	a, b := openShared(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	events := make(chan string, 8)
-	ready := make(chan struct{}, 1)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = b.Subscribe(ctx, func(e []byte) { events <- string(e) }, func() { ready <- struct{}{} })
-	}()
-	<-ready
+	ctx := context.Background()
+	events := subscribed(t, b)
 	old, err := a.Lease(ctx, "s", "a:1", 50*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
@@ -285,6 +267,29 @@ func TestFencingRefusesWriterAfterNewLease(t *testing.T) {
 	if sv, err := b.Load(ctx, "s"); err != nil || sv != nil {
 		t.Errorf("the refused turn was stored: %+v, %v", sv, err)
 	}
-	cancel()
-	<-done
+}
+
+// subscribed subscribes st to the bot's events until the test ends, and
+// returns them as they come; the subscription is live when it returns.
+func subscribed(t *testing.T, st *Redis) <-chan string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	events := make(chan string, 8)
+	ready := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = st.Subscribe(ctx, func(e []byte) { events <- string(e) }, func() {
+			select {
+			case ready <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	<-ready
+	return events
 }
